@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+
+namespace MeshActors.Crypto;
+
+/// <summary>A key file that exists but cannot be used. Never replaced silently: the operator decides.</summary>
+public sealed class KeyFileException(string path, string problem)
+    : Exception($"key file '{path}': {problem}")
+{
+    public string Path { get; } = path;
+}
+
+/// <summary>
+/// The node's secret key file: exactly 32 raw bytes (the identity seed), mode 0600 on Unix.
+/// </summary>
+public static class KeyFile
+{
+    private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>Loads the seed at <paramref name="path"/>, creating a fresh one first when the file is missing.</summary>
+    /// <returns>The identity and whether the file was created now.</returns>
+    public static (NodeIdentity Identity, bool Created) LoadOrCreate(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return (Create(path), true);
+        }
+
+        return (Load(path), false);
+    }
+
+    public static NodeIdentity Load(string path)
+    {
+        byte[] seed;
+        try
+        {
+            var length = new FileInfo(path).Length;
+            if (length != NodeIdentity.SeedSize)
+            {
+                throw new KeyFileException(path, $"must hold exactly {NodeIdentity.SeedSize} bytes, has {length}; refusing to replace it");
+            }
+
+            seed = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new KeyFileException(path, $"cannot be read ({e.Message})");
+        }
+
+        try
+        {
+            return NodeIdentity.FromSeed(seed);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+
+    /// <summary>Writes a fresh random seed to a new file (fails if it exists) and returns its identity.</summary>
+    public static NodeIdentity Create(string path)
+    {
+        var seed = RandomNumberGenerator.GetBytes(NodeIdentity.SeedSize);
+        try
+        {
+            var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+            if (directory is not null)
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = OwnerReadWrite;
+            }
+
+            using (var stream = new FileStream(path, options))
+            {
+                stream.Write(seed);
+                stream.Flush(flushToDisk: true);
+            }
+
+            return NodeIdentity.FromSeed(seed);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new KeyFileException(path, $"cannot be created ({e.Message})");
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+}
