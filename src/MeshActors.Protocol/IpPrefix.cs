@@ -57,9 +57,9 @@ public readonly record struct IpPrefix
             return false;
         }
 
-        if (address.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6) || address.ScopeId != 0)
+        if (address.AddressFamily == AddressFamily.InterNetworkV6 ? address.ScopeId != 0 : address.AddressFamily != AddressFamily.InterNetwork)
         {
-            return false;
+            return false; // a zone-scoped IPv6 address ("fe80::1%eth0") names no prefix
         }
 
         var max = address.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32;

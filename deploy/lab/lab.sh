@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# MeshActors network-namespace lab (no Docker). Run as root.
+#
+#   lab.sh [--prefix P] up pair|line|ring4      build namespaces P-A.. joined by veth (cleans first)
+#   lab.sh [--prefix P] start [--dll PATH]      write one HOCON per node and start the nodes
+#   lab.sh [--prefix P] stop                    stop the nodes (recorded PIDs only)
+#   lab.sh [--prefix P] down                    stop and delete everything the lab created
+#   lab.sh [--prefix P] cut A B | heal A B      set the veth link between A and B down / up
+#   lab.sh [--prefix P] exec A CMD...           run CMD inside A's namespace
+#   lab.sh [--prefix P] status                  namespaces, links, node processes
+#
+# Topologies (link k joins X—Y as 10.210.k.1 — 10.210.k.2, /24; X dials Y):
+#   pair : A—B
+#   line : A—B—C       A and C are not adjacent and B has ip_forward=0: only the overlay joins them
+#   ring4: A—B—C—D—A
+# Nothing is routed between namespaces at the underlay (ip_forward=0 everywhere), nothing leaves them.
+# State (topology, configs, keys, logs, PIDs) lives in /tmp/P-state; the default prefix is "malab".
+set -euo pipefail
+
+LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$LAB_DIR/../.." && pwd)"
+PFX=malab
+PORT=9651                    # listen port of every node (tcp and udp)
+TUN_MTU=9000                 # overlay MTU in bytes; TCP links carry it without fragmenting the 1500-byte veth
+STOP_WAIT_TENTHS=50          # how long stop waits for a node to exit after SIGTERM, in 0.1 s
+
+log() { echo "[lab $(date +%T)] $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+while [[ $# -gt 0 && $1 == --* ]]; do
+  case $1 in
+    --prefix) PFX=${2:?--prefix needs a value}; shift 2;;
+    *) die "unknown option $1";;
+  esac
+done
+[[ $PFX =~ ^[a-z][a-z0-9]{0,9}$ ]] || die "prefix must be 1-10 lowercase letters/digits, starting with a letter"
+STATE="/tmp/${PFX}-state"
+
+ns()  { echo "${PFX}-$1"; }
+nsx() { local n=$1; shift; ip netns exec "$(ns "$n")" "$@"; }
+
+topo_nodes() {
+  case $1 in pair) echo "A B";; line) echo "A B C";; ring4) echo "A B C D";; *) die "unknown topology '$1' (pair|line|ring4)";; esac
+}
+# one "X Y" pair per line; line number k = link index = third octet
+topo_links() {
+  case $1 in
+    pair)  printf '%s\n' "A B";;
+    line)  printf '%s\n' "A B" "B C";;
+    ring4) printf '%s\n' "A B" "B C" "C D" "D A";;
+  esac
+}
+current_topo() { [[ -r $STATE/topology ]] || die "no lab is up (run: lab.sh up pair|line|ring4)"; cat "$STATE/topology"; }
+veth()      { echo "v$(tr 'A-Z' 'a-z' <<<"$1$2")"; }   # the end of link X—Y that lives in X
+node_index() { printf '%d' "'$1"; }                    # A=65 ..; used for distinct per-node numbers
+
+# link_of X Y -> "k X Y" with X—Y in topology order, or fails
+link_of() {
+  local k=0 x y
+  while read -r x y; do
+    k=$((k + 1))
+    if [[ $x == "$1" && $y == "$2" || $x == "$2" && $y == "$1" ]]; then echo "$k $x $y"; return 0; fi
+  done < <(topo_links "$(current_topo)")
+  return 1
+}
+
+# --- process bookkeeping (PID files; only PIDs still inside our namespaces are signalled) -------------
+pid_in_our_ns() {
+  local pid=$1 ino n
+  [[ -e /proc/$pid/ns/net ]] || return 1
+  ino=$(stat -L -c %i "/proc/$pid/ns/net" 2>/dev/null) || return 1
+  for n in $(our_namespaces); do
+    [[ "$(stat -L -c %i "/run/netns/$n" 2>/dev/null)" == "$ino" ]] && return 0
+  done
+  return 1
+}
+our_namespaces() { ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^${PFX}-[A-D]$" || true; }
+
+kill_pids() {  # TERM, wait, then KILL
+  local p left
+  (($#)) || return 0
+  kill -TERM "$@" 2>/dev/null || true
+  for _ in $(seq "$STOP_WAIT_TENTHS"); do
+    left=0; for p in "$@"; do kill -0 "$p" 2>/dev/null && left=1; done
+    ((left)) || return 0; sleep 0.1
+  done
+  kill -KILL "$@" 2>/dev/null || true
+}
+
+cmd_stop() {
+  local f pid pids=()
+  [[ -d $STATE/pids ]] || return 0
+  for f in "$STATE"/pids/*.pid; do
+    [[ -e $f ]] || continue
+    pid=$(cat "$f")
+    [[ $pid =~ ^[0-9]+$ ]] && pid_in_our_ns "$pid" && pids+=("$pid")
+    rm -f "$f"
+  done
+  kill_pids "${pids[@]}"
+  ((${#pids[@]})) && log "stopped ${#pids[@]} node(s)"
+  return 0
+}
+
+cmd_down() {
+  local n pids
+  cmd_stop
+  for n in $(our_namespaces); do
+    # stragglers we started inside our own namespaces (e.g. iperf3 from bench.sh)
+    mapfile -t pids < <(ip netns pids "$n" 2>/dev/null || true)
+    kill_pids "${pids[@]}"
+    ip netns del "$n"
+  done
+  rm -rf "$STATE"
+  log "lab $PFX down"
+}
+
+cmd_up() {
+  local topo=${1:?usage: lab.sh up pair|line|ring4} n k=0 x y
+  topo_nodes "$topo" >/dev/null
+  cmd_down
+  mkdir -p "$STATE/pids" "$STATE/logs" "$STATE/config"
+  echo "$topo" >"$STATE/topology"
+  for n in $(topo_nodes "$topo"); do
+    ip netns add "$(ns "$n")"
+    nsx "$n" ip link set lo up
+    nsx "$n" sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
+  done
+  while read -r x y; do
+    k=$((k + 1))
+    ip link add "$(veth "$x" "$y")" netns "$(ns "$x")" type veth peer name "$(veth "$y" "$x")" netns "$(ns "$y")"
+    nsx "$x" ip addr add "10.210.$k.1/24" dev "$(veth "$x" "$y")"
+    nsx "$y" ip addr add "10.210.$k.2/24" dev "$(veth "$y" "$x")"
+    nsx "$x" ip link set "$(veth "$x" "$y")" up
+    nsx "$y" ip link set "$(veth "$y" "$x")" up
+  done < <(topo_links "$topo")
+  check_underlay "$topo"
+  log "lab $topo up: $(our_namespaces | tr '\n' ' ')"
+}
+
+# neighbours reach each other; in line A must not reach C (if ping is installed)
+check_underlay() {
+  local k=0 x y
+  command -v ping >/dev/null || { log "ping not installed; skipping underlay checks"; return 0; }
+  while read -r x y; do
+    k=$((k + 1))
+    nsx "$x" ping -c1 -W2 "10.210.$k.2" >/dev/null || die "underlay $x->$y (10.210.$k.2) broken"
+  done < <(topo_links "$1")
+  if [[ $1 == line ]] && nsx A ping -c1 -W1 10.210.2.2 >/dev/null 2>&1; then
+    die "underlay A->C reachable; isolation broken"
+  fi
+}
+
+# underlay address of node N on link k
+link_addr() { local k=$1 x=$2 n=$3; [[ $n == "$x" ]] && echo "10.210.$k.1" || echo "10.210.$k.2"; }
+
+write_config() {
+  local n=$1 topo=$2 k=0 x y peers=() file
+  while read -r x y; do
+    k=$((k + 1))
+    [[ $x == "$n" ]] && peers+=("\"tcp://10.210.$k.2:$PORT\"")
+  done < <(topo_links "$topo")
+  file="$STATE/config/$n.hocon"
+  cat >"$file" <<HOCON
+meshactors {
+  node-name = "$n"
+  key-file = "$STATE/$n.key"
+  overlay-prefix = "fd6d::/16"
+  listen = ["tcp://0.0.0.0:$PORT", "udp://0.0.0.0:$PORT"]
+  peers = [$(IFS=,; echo "${peers[*]}" | sed 's/,/, /g')]
+  admission { mode = open, allowed-keys = [], network-key = "" }
+  tun { enabled = on, name = "mesh0", mtu = $TUN_MTU }
+  ipv4 { addresses = ["10.220.0.$(( $(node_index "$n") - 64 ))/32"], prefixes = [] }
+  api { address = "127.0.0.1:8989" }
+  log-level = info
+}
+HOCON
+  echo "$file"
+}
+
+default_dll() {
+  local c
+  for c in "$REPO_DIR/src/MeshActors/bin/Release/net10.0/MeshActors.dll" "$REPO_DIR/src/MeshActors/bin/Debug/net10.0/MeshActors.dll"; do
+    [[ -e $c ]] && { echo "$c"; return; }
+  done
+  echo "$REPO_DIR/src/MeshActors/bin/Release/net10.0/MeshActors.dll"
+}
+
+cmd_start() {
+  local dll=${MESHACTORS_DLL:-} topo n file
+  while [[ $# -gt 0 ]]; do
+    case $1 in --dll) dll=${2:?--dll needs a path}; shift 2;; *) die "unknown start option $1";; esac
+  done
+  dll=${dll:-$(default_dll)}
+  [[ -e $dll ]] || die "node binary $dll not found (build src/MeshActors, or pass --dll / set MESHACTORS_DLL)"
+  topo=$(current_topo)
+  for n in $(topo_nodes "$topo"); do
+    file=$(write_config "$n" "$topo")
+    if [[ -e $STATE/pids/$n.pid ]] && kill -0 "$(cat "$STATE/pids/$n.pid")" 2>/dev/null; then
+      log "$n already running"; continue
+    fi
+    # ip netns exec execs the command, so $! is the node's own PID
+    ip netns exec "$(ns "$n")" dotnet "$dll" --config "$file" >"$STATE/logs/$n.log" 2>&1 </dev/null &
+    echo $! >"$STATE/pids/$n.pid"
+    log "started $n in $(ns "$n") pid $! (log $STATE/logs/$n.log)"
+  done
+}
+
+cmd_link() {  # cmd_link down|up A B
+  local state=$1 link k x y
+  link=$(link_of "${2:?node}" "${3:?node}") || die "$2 and $3 are not adjacent in $(current_topo)"
+  read -r k x y <<<"$link"
+  nsx "$x" ip link set "$(veth "$x" "$y")" "$state"
+  nsx "$y" ip link set "$(veth "$y" "$x")" "$state"
+  log "link $x—$y (10.210.$k.0/24) $state"
+}
+
+cmd_status() {
+  local n f pid
+  echo "topology: $(cat "$STATE/topology" 2>/dev/null || echo none)"
+  for n in $(our_namespaces); do
+    echo "$n: $(ip -n "$n" -br addr show | grep -v '^lo' | tr -s ' ' | tr '\n' ';')"
+  done
+  for f in "$STATE"/pids/*.pid; do
+    [[ -e $f ]] || continue
+    pid=$(cat "$f")
+    if kill -0 "$pid" 2>/dev/null; then echo "$(basename "$f" .pid): pid $pid running"; else echo "$(basename "$f" .pid): pid $pid exited"; fi
+  done
+}
+
+[[ $EUID -eq 0 ]] || die "must run as root"
+cmd=${1:-}; shift || true
+case $cmd in
+  up)     cmd_up "$@";;
+  start)  cmd_start "$@";;
+  stop)   cmd_stop;;
+  down)   cmd_down;;
+  cut)    cmd_link down "$@";;
+  heal)   cmd_link up "$@";;
+  exec)   n=${1:?usage: lab.sh exec NODE CMD...}; shift; nsx "$n" "$@";;
+  status) cmd_status;;
+  *)      sed -n '2,18p' "$0"; exit 2;;
+esac

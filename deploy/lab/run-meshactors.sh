@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# MeshActors as a benchmark anchor, on the model of the shared run-yggdrasil.sh: same namespaces, underlay,
+# measurement and cleanup (lib.sh), so its numbers sit in the same table as the anchors.
+# pair: A dials B. line: A and C dial B; B has ip_forward=0, so A->C only works through B's overlay relay.
+# Overlay target: the destination node's own IPv4 address 10.201.100.N/32 (announced by the node as a route).
+# usage: run-meshactors.sh pair|line [RUN]
+#   MESHACTORS_DLL  node binary (default: src/MeshActors/bin/Release/net10.0/MeshActors.dll of this repo)
+#   BENCH_DIR       directory holding lib.sh (default: ../shared/bench next to the repo, then /work/shared/bench)
+#   MA_MTU          overlay MTU in bytes (default 9000; TCP links carry it over the 1500-byte veth)
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$HERE/../.." && pwd)"
+if [[ -z ${BENCH_DIR:-} ]]; then
+  for BENCH_DIR in "$REPO_DIR/../shared/bench" /work/shared/bench; do [[ -r $BENCH_DIR/lib.sh ]] && break; done
+fi
+[[ -r $BENCH_DIR/lib.sh ]] || { echo "lib.sh not found; set BENCH_DIR" >&2; exit 1; }
+ANC_RESULTS="${ANC_RESULTS:-$HERE/results/results.tsv}"
+source "$BENCH_DIR/lib.sh"
+
+DLL="${MESHACTORS_DLL:-$REPO_DIR/src/MeshActors/bin/Release/net10.0/MeshActors.dll}"
+[[ -e $DLL ]] || die "node binary $DLL not found (dotnet build -c Release src/MeshActors, or set MESHACTORS_DLL)"
+PORT=9651
+MTU="${MA_MTU:-9000}"
+
+anchor_init meshactors "${1:-pair}" "${2:-1}"
+D="$ANC_STATE/meshactors"; mkdir -p "$D"
+NODES=$(topo_nodes "$TOPO")
+for n in $NODES; do
+  case $n in
+    A) peers="\"tcp://${UL[B]}:$PORT\"";;
+    B) peers="";;
+    C) peers="\"tcp://${UL[B2]}:$PORT\"";;
+  esac
+  cat >"$D/$n.hocon" <<HOCON
+meshactors {
+  node-name = "$n"
+  key-file = "$D/$n.key"
+  overlay-prefix = "fd6d::/16"
+  listen = ["tcp://0.0.0.0:$PORT", "udp://0.0.0.0:$PORT"]
+  peers = [$peers]
+  admission { mode = open, allowed-keys = [], network-key = "" }
+  tun { enabled = on, name = "${ANC_PFX}ma$n", mtu = $MTU }
+  ipv4 { addresses = ["${OV[$n]}/32"], prefixes = [] }
+  api { address = "127.0.0.1:8989" }
+  log-level = warning
+}
+HOCON
+done
+# start the listener (B) first
+for n in B $NODES; do
+  [[ -e "$ANC_STATE/pids/ma-$n.pid" ]] && continue
+  start_bg "$n" "ma-$n" dotnet "$DLL" --config "$D/$n.hocon"
+  [[ $n == B ]] && sleep 1
+done
+DST=$(topo_dst "$TOPO"); DADDR=${OV[$DST]}
+wait_ping A "$DADDR" || { record_fail $ANCHOR "$TOPO" "$RUN" "overlay did not come up"; tail -n 20 "$ANC_STATE"/logs/ma-*.log >&2; exit 1; }
+TAGS=""; for n in $NODES; do TAGS+="ma-$n "; done
+measure $ANCHOR "$TOPO" "$RUN" A "$DST" "$DADDR" "$TAGS"

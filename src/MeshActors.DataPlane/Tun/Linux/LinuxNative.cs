@@ -1,0 +1,81 @@
+using System.Runtime.InteropServices;
+
+namespace MeshActors.DataPlane.Tun.Linux;
+
+/// <summary>
+/// The few libc calls the Linux TUN device needs, with their constants. Errors come back as errno through
+/// <see cref="Marshal.GetLastPInvokeError"/>. Constants are the same on x64, arm64 and arm.
+/// </summary>
+internal static unsafe partial class LinuxNative
+{
+    // The runtime maps "libc" to the platform's C library (libc.so.6 on glibc, musl's on Alpine).
+    private const string LibC = "libc";
+
+    public const int ORdWr = 0x2;
+    public const int ONonBlock = 0x800;
+    public const int OCloExec = 0x80000;
+
+    /// <summary>eventfd flags share their values with O_NONBLOCK and O_CLOEXEC.</summary>
+    public const int EfdNonBlock = ONonBlock;
+    public const int EfdCloExec = OCloExec;
+
+    /// <summary>_IOW('T', 202, int): attach this file descriptor to a (new) TUN/TAP interface.</summary>
+    public const nuint TunSetIff = 0x400454ca;
+
+    /// <summary>Layer-3 device (no Ethernet header).</summary>
+    public const short IffTun = 0x0001;
+
+    /// <summary>No 4-byte packet-information prefix: reads and writes are bare IP packets.</summary>
+    public const short IffNoPi = 0x1000;
+
+    /// <summary>struct ifreq: 16-byte interface name (IFNAMSIZ, NUL included), then a union of 24 bytes.</summary>
+    public const int IfReqSize = 40;
+    public const int IfNameSize = 16;
+    public const int IfReqFlagsOffset = 16;
+
+    public const short PollIn = 0x001;
+    public const short PollOut = 0x004;
+
+    public const int EPerm = 1;
+    public const int ENoEnt = 2;
+    public const int EIntr = 4;
+    public const int EIo = 5;
+    public const int ENxIo = 6;
+    public const int EAgain = 11;
+    public const int EAcces = 13;
+    public const int EBusy = 16;
+    public const int ENoDev = 19;
+    public const int EInval = 22;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short REvents;
+    }
+
+    [LibraryImport(LibC, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Open(string path, int flags);
+
+    [LibraryImport(LibC, EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    [LibraryImport(LibC, EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, byte* buffer, nuint count);
+
+    [LibraryImport(LibC, EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, byte* buffer, nuint count);
+
+    [LibraryImport(LibC, EntryPoint = "ioctl", SetLastError = true)]
+    public static partial int Ioctl(int fd, nuint request, byte* argument);
+
+    [LibraryImport(LibC, EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
+
+    [LibraryImport(LibC, EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initialValue, int flags);
+
+    /// <summary>"EPERM (Operation not permitted)"-style text for messages.</summary>
+    public static string Describe(int errno) => $"errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)})";
+}

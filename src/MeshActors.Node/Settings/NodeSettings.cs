@@ -1,0 +1,69 @@
+using System.Net;
+using MeshActors.DataPlane.Tun;
+using MeshActors.Protocol;
+using MeshActors.Protocol.Addressing;
+using Serilog.Events;
+
+namespace MeshActors.Node.Settings;
+
+/// <summary>Everything a node is told, validated once at start-up; immutable. Keys documented in hocon/reference.conf.</summary>
+public sealed record NodeSettings
+{
+    public required string NodeName { get; init; }
+
+    public required string KeyFile { get; init; }
+
+    public required IpPrefix OverlayPrefix { get; init; }
+
+    public required IReadOnlyList<TransportUri> Listen { get; init; }
+
+    public required IReadOnlyList<TransportUri> Peers { get; init; }
+
+    public required AdmissionSettings Admission { get; init; }
+
+    public required TunSettings Tun { get; init; }
+
+    public required Ipv4Settings Ipv4 { get; init; }
+
+    public required IPEndPoint ApiAddress { get; init; }
+
+    public required LogEventLevel LogLevel { get; init; }
+}
+
+public enum AdmissionMode
+{
+    Open,
+    AllowList,
+    NetworkKey,
+    AllowListAndNetworkKey,
+    AllowListOrNetworkKey,
+}
+
+public sealed record AdmissionSettings(AdmissionMode Mode, IReadOnlyList<Crypto.PublicIdentity> AllowedKeys, byte[]? NetworkKey)
+{
+    public override string ToString() =>
+        $"AdmissionSettings {{ Mode = {Mode}, AllowedKeys = {AllowedKeys.Count}, NetworkKey = {(NetworkKey is null ? "none" : "set, redacted")} }}";
+}
+
+public sealed record TunSettings(bool Enabled, string Name, int Mtu)
+{
+    /// <summary>IPv6 minimum link MTU (RFC 8200 §5).</summary>
+    public const int MinMtu = 1280;
+
+    /// <summary>Largest overlay packet: it must fit one link frame (65,507 bytes less frame and data headers).</summary>
+    public const int MaxMtu = 65000;
+
+    /// <summary>Linux IFNAMSIZ is 16 including the terminating NUL.</summary>
+    public const int MaxNameLength = 15;
+
+    public static bool IsValidName(string name, out string problem)
+    {
+        problem = name.Length is > 0 and <= MaxNameLength && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? ""
+            : $"must be 1..{MaxNameLength} characters of letters, digits, '-', '_' or '.', got '{name}'";
+        return problem.Length == 0;
+    }
+}
+
+/// <summary>IPv4 addresses owned by this node (host bits kept, for the TUN device) and extra IPv4 prefixes it routes to.</summary>
+public sealed record Ipv4Settings(IReadOnlyList<TunAddress> Addresses, IReadOnlyList<IpPrefix> Prefixes);

@@ -1,0 +1,325 @@
+using System.Globalization;
+using System.Net;
+using Akka.Configuration.Hocon;
+using MeshActors.Crypto;
+using MeshActors.DataPlane.Tun;
+using MeshActors.Protocol;
+using MeshActors.Protocol.Addressing;
+using Serilog.Events;
+
+namespace MeshActors.Node.Settings;
+
+/// <summary>
+/// Turns a checked <see cref="HoconSource"/> into <see cref="NodeSettings"/>: every value is type-checked and
+/// range-checked here, and every problem found is reported with file, line and key (all of them, not just the first).
+/// </summary>
+public sealed class NodeSettingsReader
+{
+    private readonly HoconSource _source;
+    private readonly List<ConfigError> _errors = [];
+
+    private NodeSettingsReader(HoconSource source) => _source = source;
+
+    public static NodeSettings Read(HoconSource source)
+    {
+        var reader = new NodeSettingsReader(source);
+        var settings = reader.ReadAll();
+        if (reader._errors.Count > 0)
+        {
+            throw new ConfigException(reader._errors);
+        }
+
+        return settings;
+    }
+
+    private NodeSettings ReadAll()
+    {
+        var overlayPrefix = ReadOverlayPrefix("overlay-prefix");
+        return new NodeSettings
+        {
+            NodeName = ReadString("node-name", allowEmpty: true),
+            KeyFile = ReadString("key-file", allowEmpty: false),
+            OverlayPrefix = overlayPrefix,
+            Listen = ReadUris("listen"),
+            Peers = ReadUris("peers"),
+            Admission = ReadAdmission(),
+            Tun = new TunSettings(
+                ReadBool("tun.enabled"),
+                ReadTunName("tun.name"),
+                ReadInt("tun.mtu", TunSettings.MinMtu, TunSettings.MaxMtu)),
+            Ipv4 = new Ipv4Settings(ReadIpv4Addresses("ipv4.addresses"), ReadIpv4Prefixes("ipv4.prefixes")),
+            ApiAddress = ReadEndPoint("api.address"),
+            LogLevel = ReadLogLevel("log-level"),
+        };
+    }
+
+    private void Fail(string key, string problem) =>
+        _errors.Add(new ConfigError(_source.Source, _source.LineOf(Full(key)), Full(key), problem));
+
+    private static string Full(string key) => $"{HoconSource.Section}.{key}";
+
+    private HoconValue? Value(string key) => _source.Merged.GetValue(Full(key));
+
+    /// <summary>A scalar's text, or null (and an error) when the key holds an object, a list or nothing.</summary>
+    private string? Scalar(string key)
+    {
+        var value = Value(key);
+        if (value is null || value.IsEmpty)
+        {
+            Fail(key, "has no value");
+            return null;
+        }
+
+        if (value.IsObject() || value.IsArray())
+        {
+            Fail(key, "must be a single value, not an object or a list");
+            return null;
+        }
+
+        return value.GetString();
+    }
+
+    private string ReadString(string key, bool allowEmpty)
+    {
+        var text = Scalar(key) ?? "";
+        if (!allowEmpty && text.Length == 0)
+        {
+            Fail(key, "must not be empty");
+        }
+
+        return text;
+    }
+
+    private bool ReadBool(string key)
+    {
+        switch (Scalar(key)?.ToLowerInvariant())
+        {
+            case "on" or "true" or "yes":
+                return true;
+            case "off" or "false" or "no":
+                return false;
+            case null:
+                return false;
+            case var other:
+                Fail(key, $"must be on/off (or true/false, yes/no), got '{other}'");
+                return false;
+        }
+    }
+
+    private int ReadInt(string key, int min, int max)
+    {
+        var text = Scalar(key);
+        if (text is null)
+        {
+            return min;
+        }
+
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            Fail(key, $"must be a whole number, got '{text}'");
+            return min;
+        }
+
+        if (value < min || value > max)
+        {
+            Fail(key, $"must be {min}..{max}, got {value}");
+        }
+
+        return value;
+    }
+
+    private IReadOnlyList<string> ReadStringList(string key)
+    {
+        var value = Value(key);
+        if (value is null || !value.IsArray())
+        {
+            Fail(key, "must be a list [ … ]");
+            return [];
+        }
+
+        var items = new List<string>();
+        foreach (var (item, index) in value.GetArray().Select((item, index) => (item, index)))
+        {
+            if (item.IsObject() || item.IsArray() || item.IsEmpty)
+            {
+                Fail(key, $"item {index} must be a string");
+                continue;
+            }
+
+            items.Add(item.GetString());
+        }
+
+        return items;
+    }
+
+    private IpPrefix ReadOverlayPrefix(string key)
+    {
+        var text = Scalar(key);
+        if (text is null)
+        {
+            return OverlayAddressing.DefaultPrefix;
+        }
+
+        if (!IpPrefix.TryParse(text, out var prefix))
+        {
+            Fail(key, $"must be an IPv6 prefix in CIDR notation, got '{text}'");
+            return OverlayAddressing.DefaultPrefix;
+        }
+
+        if (!OverlayAddressing.IsValidOverlayPrefix(prefix, out var problem))
+        {
+            Fail(key, problem);
+        }
+
+        return prefix;
+    }
+
+    private IReadOnlyList<TransportUri> ReadUris(string key)
+    {
+        var uris = new List<TransportUri>();
+        foreach (var text in ReadStringList(key))
+        {
+            if (TransportUriCheck.TryParse(text, out var uri, out var problem))
+            {
+                uris.Add(uri);
+            }
+            else
+            {
+                Fail(key, problem);
+            }
+        }
+
+        return uris;
+    }
+
+    private AdmissionSettings ReadAdmission()
+    {
+        var modeText = Scalar("admission.mode");
+        var mode = AdmissionMode.Open;
+        if (modeText is not null && !AdmissionModes.TryParse(modeText, out mode))
+        {
+            Fail("admission.mode", $"must be one of {AdmissionModes.Names}, got '{modeText}'");
+        }
+
+        var keys = new List<PublicIdentity>();
+        foreach (var text in ReadStringList("admission.allowed-keys"))
+        {
+            if (PublicIdentity.TryParse(text, out var identity))
+            {
+                keys.Add(identity);
+            }
+            else
+            {
+                Fail("admission.allowed-keys", $"'{text}' is not a public key (64 hex characters of a valid Ed25519 key)");
+            }
+        }
+
+        byte[]? networkKey = null;
+        var networkKeyText = Scalar("admission.network-key") ?? "";
+        if (networkKeyText.Length > 0)
+        {
+            networkKey = networkKeyText.Length == 64 && networkKeyText.All(char.IsAsciiHexDigit)
+                ? Convert.FromHexString(networkKeyText)
+                : null;
+            if (networkKey is null)
+            {
+                Fail("admission.network-key", "must be 64 hex characters (32 bytes)");
+            }
+        }
+
+        var needsKey = mode is AdmissionMode.NetworkKey or AdmissionMode.AllowListAndNetworkKey or AdmissionMode.AllowListOrNetworkKey;
+        if (needsKey && networkKey is null && networkKeyText.Length == 0)
+        {
+            Fail("admission.network-key", $"is required by admission.mode = {AdmissionModes.Name(mode)}");
+        }
+
+        var needsList = mode is AdmissionMode.AllowList or AdmissionMode.AllowListAndNetworkKey or AdmissionMode.AllowListOrNetworkKey;
+        if (needsList && keys.Count == 0 && !_errors.Any(e => e.Key.EndsWith("allowed-keys", StringComparison.Ordinal)))
+        {
+            Fail("admission.allowed-keys", $"must list at least one key for admission.mode = {AdmissionModes.Name(mode)}");
+        }
+
+        return new AdmissionSettings(mode, keys, networkKey);
+    }
+
+    private string ReadTunName(string key)
+    {
+        var name = Scalar(key) ?? "";
+        if (!TunSettings.IsValidName(name, out var problem))
+        {
+            Fail(key, problem);
+        }
+
+        return name;
+    }
+
+    private IReadOnlyList<TunAddress> ReadIpv4Addresses(string key)
+    {
+        var addresses = new List<TunAddress>();
+        foreach (var text in ReadStringList(key))
+        {
+            if (Ipv4Text.TryParseAddress(text, out var address))
+            {
+                addresses.Add(address);
+            }
+            else
+            {
+                Fail(key, $"'{text}' is not an IPv4 address with prefix length (e.g. 10.220.0.1/32)");
+            }
+        }
+
+        return addresses;
+    }
+
+    private IReadOnlyList<IpPrefix> ReadIpv4Prefixes(string key)
+    {
+        var prefixes = new List<IpPrefix>();
+        foreach (var text in ReadStringList(key))
+        {
+            if (IpPrefix.TryParse(text, out var prefix) && prefix.Family == System.Net.Sockets.AddressFamily.InterNetwork)
+            {
+                prefixes.Add(prefix);
+            }
+            else
+            {
+                Fail(key, $"'{text}' is not an IPv4 prefix in CIDR notation (e.g. 192.168.5.0/24)");
+            }
+        }
+
+        return prefixes;
+    }
+
+    private IPEndPoint ReadEndPoint(string key)
+    {
+        var fallback = new IPEndPoint(IPAddress.Loopback, 8989);
+        var text = Scalar(key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (!EndPointText.TryParse(text, out var endPoint))
+        {
+            Fail(key, $"must be HOST:PORT with a numeric address (e.g. 127.0.0.1:8989 or [::1]:8989), got '{text}'");
+            return fallback;
+        }
+
+        return endPoint;
+    }
+
+    private LogEventLevel ReadLogLevel(string key)
+    {
+        var text = Scalar(key);
+        if (text is null)
+        {
+            return LogEventLevel.Information;
+        }
+
+        if (!LogLevels.TryParse(text, out var level))
+        {
+            Fail(key, $"must be one of {LogLevels.Names}, got '{text}'");
+        }
+
+        return level;
+    }
+}

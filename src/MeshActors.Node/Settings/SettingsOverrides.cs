@@ -1,0 +1,101 @@
+using MeshActors.Protocol.Addressing;
+
+namespace MeshActors.Node.Settings;
+
+/// <summary>Command-line flags that override the config file. Null means "not given".</summary>
+public sealed record SettingsOverrides
+{
+    public const string Source = "command line";
+
+    public IReadOnlyList<string>? Peers { get; init; }
+
+    public int? Port { get; init; }
+
+    public bool NoTun { get; init; }
+
+    public string? TunName { get; init; }
+
+    public string? KeyFile { get; init; }
+
+    public string? ApiAddress { get; init; }
+
+    /// <summary>Applies the flags, validating each with the same rules as the config keys; errors name the flag.</summary>
+    public NodeSettings ApplyTo(NodeSettings settings)
+    {
+        var errors = new List<ConfigError>();
+        void Fail(string flag, string problem) => errors.Add(new ConfigError(Source, null, flag, problem));
+
+        var result = settings;
+        if (Peers is not null)
+        {
+            var peers = new List<TransportUri>();
+            foreach (var text in Peers)
+            {
+                if (TransportUriCheck.TryParse(text, out var uri, out var problem))
+                {
+                    peers.Add(uri);
+                }
+                else
+                {
+                    Fail("--peers", problem);
+                }
+            }
+
+            result = result with { Peers = peers };
+        }
+
+        if (Port is { } port)
+        {
+            if (port is < 1 or > 65535)
+            {
+                Fail("--port", $"must be 1..65535, got {port}");
+            }
+            else
+            {
+                result = result with
+                {
+                    Listen = [new TransportUri(TransportKind.Tcp, "::", port, null), new TransportUri(TransportKind.Udp, "::", port, null)],
+                };
+            }
+        }
+
+        if (NoTun)
+        {
+            result = result with { Tun = result.Tun with { Enabled = false } };
+        }
+
+        if (TunName is not null)
+        {
+            if (!TunSettings.IsValidName(TunName, out var problem))
+            {
+                Fail("--tun-name", problem);
+            }
+
+            result = result with { Tun = result.Tun with { Name = TunName } };
+        }
+
+        if (KeyFile is not null)
+        {
+            if (KeyFile.Trim().Length == 0)
+            {
+                Fail("--key-file", "must not be empty");
+            }
+
+            result = result with { KeyFile = KeyFile };
+        }
+
+        if (ApiAddress is not null)
+        {
+            if (EndPointText.TryParse(ApiAddress, out var endPoint))
+            {
+                result = result with { ApiAddress = endPoint };
+            }
+            else
+            {
+                Fail("--api-addr", $"must be HOST:PORT with a numeric address (e.g. 127.0.0.1:8989), got '{ApiAddress}'");
+            }
+        }
+
+        return errors.Count > 0 ? throw new ConfigException(errors) : result;
+    }
+}

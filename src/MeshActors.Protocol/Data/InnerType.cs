@@ -1,0 +1,30 @@
+namespace MeshActors.Protocol.Data;
+
+/// <summary>
+/// First plaintext byte of a sealed Data payload, inside the end-to-end encryption so relays cannot tell an IP
+/// packet from a message-bus chunk. Unknown values are dropped by the receiver.
+/// </summary>
+public enum InnerType : byte
+{
+    /// <summary>An IPv4 or IPv6 packet for the destination's TUN device.</summary>
+    IpPacket = 1,
+
+    /// <summary>A message-bus chunk, handed to the bus instead of the TUN device.</summary>
+    Message = 2,
+}
+
+/// <summary>Sizes around the sealed inner part of a Data payload.</summary>
+public static class InnerLayout
+{
+    /// <summary>The inner type byte in front of the packet.</summary>
+    public const int TypeSize = 1;
+
+    /// <summary>End-to-end AEAD tag bytes (ChaCha20-Poly1305).</summary>
+    public const int TagSize = 16;
+
+    /// <summary>Bytes a Data payload adds around an inner packet: header, type byte, end-to-end tag.</summary>
+    public const int Overhead = DataHeader.Size + TypeSize + TagSize;
+
+    /// <summary>Largest inner packet (bytes) that fits one frame on any transport: 65,475 − 85 = 65,390.</summary>
+    public const int MaxInnerPacket = Frames.FrameLayout.MaxPayloadSize - Overhead;
+}

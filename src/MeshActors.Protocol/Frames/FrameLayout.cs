@@ -1,0 +1,33 @@
+namespace MeshActors.Protocol.Frames;
+
+/// <summary>Sizes of the link frame format (PROTOCOL.md "Frame"). Protocol constants, not tuning values.</summary>
+public static class FrameLayout
+{
+    /// <summary>Format version, first byte of every frame. A peer that sees another value drops the frame.</summary>
+    public const byte Version = 1;
+
+    /// <summary>Header bytes: version, type, flags, reserved (1 byte each), receiver index (u32), counter (u64).</summary>
+    public const int HeaderSize = 16;
+
+    /// <summary>Poly1305 and GCM tags are both 16 bytes.</summary>
+    public const int TagSize = 16;
+
+    /// <summary>Header plus tag: the headroom and tailroom a buffer needs around a transport payload.</summary>
+    public const int TransportOverhead = HeaderSize + TagSize;
+
+    /// <summary>
+    /// Largest frame in bytes, on every transport: the largest UDP payload over IPv4 (65,535 − 20 IP − 8 UDP),
+    /// so a frame that fits a TCP link also fits a datagram, and a 65,000-byte overlay MTU fits with room to spare.
+    /// </summary>
+    public const int MaxFrameSize = 65_507;
+
+    /// <summary>Largest transport payload (bytes): <see cref="MaxFrameSize"/> minus header and tag.</summary>
+    public const int MaxPayloadSize = MaxFrameSize - TransportOverhead;
+
+    internal const int VersionOffset = 0;
+    internal const int TypeOffset = 1;
+    internal const int FlagsOffset = 2;
+    internal const int ReservedOffset = 3;
+    internal const int ReceiverIndexOffset = 4;
+    internal const int CounterOffset = 8;
+}

@@ -1,0 +1,100 @@
+namespace MeshActors.Protocol.Frames;
+
+public enum TcpDecodeStatus : byte
+{
+    /// <summary>All input was consumed and no frame is complete yet.</summary>
+    NeedMore,
+
+    /// <summary>A whole frame is available; it stays valid until the next call.</summary>
+    Frame,
+
+    /// <summary>A length prefix below the header size: the stream is broken and must be closed.</summary>
+    Undersize,
+
+    /// <summary>A length prefix above the decoder's maximum: the stream is broken and must be closed.</summary>
+    Oversize,
+}
+
+/// <summary>
+/// Incremental decoder for <see cref="TcpFraming"/> streams: accepts reads of any size, split anywhere. A frame
+/// wholly inside one read is returned as a slice of that read (no copy); only frames split across reads are
+/// assembled in a buffer of the maximum frame size, allocated once. After a bad length the decoder stays failed.
+/// Not thread safe: one reader loop owns it.
+/// </summary>
+public sealed class TcpFrameDecoder
+{
+    private readonly byte[] _assembly;
+    private readonly int _maxFrameSize;
+    private int _prefix;
+    private int _prefixBytes;
+    private int _filled;
+    private TcpDecodeStatus _failure = TcpDecodeStatus.NeedMore;
+
+    public TcpFrameDecoder(int maxFrameSize = FrameLayout.MaxFrameSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxFrameSize, FrameLayout.HeaderSize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxFrameSize, FrameLayout.MaxFrameSize);
+        _maxFrameSize = maxFrameSize;
+        _assembly = new byte[maxFrameSize];
+    }
+
+    /// <summary>
+    /// Consumes bytes from <paramref name="input"/> until one frame completes or the input ends.
+    /// Call again with <c>input[consumed..]</c> while it is not empty.
+    /// </summary>
+    public TcpDecodeStatus Decode(ReadOnlySpan<byte> input, out int consumed, out ReadOnlySpan<byte> frame)
+    {
+        consumed = 0;
+        frame = default;
+        if (_failure != TcpDecodeStatus.NeedMore)
+        {
+            return _failure;
+        }
+
+        while (_prefixBytes < TcpFraming.PrefixSize)
+        {
+            if (consumed == input.Length)
+            {
+                return TcpDecodeStatus.NeedMore;
+            }
+
+            _prefix = (_prefix << 8) | input[consumed++];
+            _prefixBytes++;
+        }
+
+        if (_prefix < FrameLayout.HeaderSize || _prefix > _maxFrameSize)
+        {
+            _failure = _prefix < FrameLayout.HeaderSize ? TcpDecodeStatus.Undersize : TcpDecodeStatus.Oversize;
+            return _failure;
+        }
+
+        var available = input.Length - consumed;
+        if (_filled == 0 && available >= _prefix)
+        {
+            frame = input.Slice(consumed, _prefix);
+            consumed += _prefix;
+            ResetRecord();
+            return TcpDecodeStatus.Frame;
+        }
+
+        var take = Math.Min(available, _prefix - _filled);
+        input.Slice(consumed, take).CopyTo(_assembly.AsSpan(_filled));
+        consumed += take;
+        _filled += take;
+        if (_filled < _prefix)
+        {
+            return TcpDecodeStatus.NeedMore;
+        }
+
+        frame = _assembly.AsSpan(0, _prefix);
+        ResetRecord();
+        return TcpDecodeStatus.Frame;
+    }
+
+    private void ResetRecord()
+    {
+        _prefix = 0;
+        _prefixBytes = 0;
+        _filled = 0;
+    }
+}

@@ -1,0 +1,167 @@
+using MeshActors.Crypto.Handshake;
+using MeshActors.Crypto.Session;
+using MeshActors.Protocol.Frames;
+using static MeshActors.Crypto.Tests.Handshake.HandshakeFixture;
+
+namespace MeshActors.Crypto.Tests.Session;
+
+public sealed class LinkSessionTests : IDisposable
+{
+    private readonly NodeIdentity _alice = Alice();
+    private readonly NodeIdentity _bob = Bob();
+    private readonly LinkSession _a;
+    private readonly LinkSession _b;
+
+    public LinkSessionTests()
+    {
+        var run = RunHandshake(Settings(_alice), Settings(_bob), pin: true);
+        _a = run.InitiatorResult.Session!;
+        _b = run.ResponderResult.Session!;
+    }
+
+    public void Dispose()
+    {
+        _a.Dispose();
+        _b.Dispose();
+        _alice.Dispose();
+        _bob.Dispose();
+    }
+
+    private byte[] Sealed(FrameType type, byte[] payload)
+    {
+        var buffer = new byte[payload.Length + FrameLayout.TransportOverhead];
+        payload.CopyTo(buffer, FrameLayout.HeaderSize);
+        Assert.Equal(SealStatus.Sealed, _a.Seal(buffer, type, payload.Length, out var length));
+        Assert.Equal(buffer.Length, length);
+        return buffer;
+    }
+
+    [Fact]
+    public void Seal_writes_header_ciphertext_and_tag_in_place()
+    {
+        var frame = Sealed(FrameType.Control, [1, 2, 3, 4]);
+        Assert.Equal(FrameParseError.None, FrameCodec.TryParse(frame, out var parsed));
+        Assert.Equal(FrameType.Control, parsed.Header.Type);
+        Assert.Equal(_a.RemoteIndex, parsed.Header.ReceiverIndex);
+        Assert.Equal(0ul, parsed.Header.Counter);
+        Assert.NotEqual(new byte[] { 1, 2, 3, 4 }, frame[16..20]);
+
+        Assert.Equal(OpenError.None, _b.TryOpen(frame, out var opened));
+        Assert.Equal(FrameType.Control, opened.Type);
+        Assert.Equal(new byte[] { 1, 2, 3, 4 }, frame[16..20]);
+    }
+
+    [Fact]
+    public void Header_is_authenticated()
+    {
+        var frame = Sealed(FrameType.Data, [1, 2, 3]);
+        frame[1] = (byte)FrameType.Control;
+        Assert.Equal(OpenError.BadTag, _b.TryOpen(frame, out _));
+    }
+
+    [Fact]
+    public void Each_kind_of_bad_frame_gets_its_reason()
+    {
+        var good = Sealed(FrameType.Data, [7]);
+
+        Assert.Equal(OpenError.Malformed, _b.TryOpen(good.AsSpan(0, 10), out _));
+        var handshake = new byte[HandshakeLayout.XxInitSize];
+        new FrameHeader(FrameType.HandshakeInit, 0, 0, 0).Write(handshake);
+        Assert.Equal(OpenError.NotTransport, _b.TryOpen(handshake, out _));
+
+        var wrongReceiver = (byte[])good.Clone();
+        wrongReceiver[7] ^= 1;
+        Assert.Equal(OpenError.WrongReceiver, _b.TryOpen(wrongReceiver, out _));
+
+        var forged = (byte[])good.Clone();
+        forged[^1] ^= 1;
+        Assert.Equal(OpenError.BadTag, _b.TryOpen(forged, out _));
+
+        var huge = (byte[])good.Clone();
+        new FrameHeader(FrameType.Data, 0, _b.LocalIndex, SessionLimits.RejectAfterMessages).Write(huge);
+        Assert.Equal(OpenError.CounterLimit, _b.TryOpen(huge, out _));
+
+        Assert.Equal(OpenError.None, _b.TryOpen((byte[])good.Clone(), out _));
+        Assert.Equal(OpenError.Replay, _b.TryOpen((byte[])good.Clone(), out _));
+    }
+
+    [Fact]
+    public void Out_of_order_frames_are_accepted_and_too_old_ones_refused()
+    {
+        var frames = Enumerable.Range(0, ReplayWindow.WindowSize + 10).Select(i => Sealed(FrameType.Data, [(byte)i])).ToArray();
+        Assert.Equal(OpenError.None, _b.TryOpen(frames[^1], out _));
+        Assert.Equal(OpenError.None, _b.TryOpen(frames[^2], out _));
+        Assert.Equal(OpenError.None, _b.TryOpen(frames[10], out _));
+        Assert.Equal(OpenError.TooOld, _b.TryOpen(frames[9], out _));
+    }
+
+    [Fact]
+    public void Forged_frames_do_not_move_the_replay_window()
+    {
+        var first = Sealed(FrameType.Data, [1]);
+        var forged = new byte[FrameLayout.TransportOverhead + 1];
+        new FrameHeader(FrameType.Data, 0, _b.LocalIndex, 1_000_000).Write(forged);
+        Assert.Equal(OpenError.BadTag, _b.TryOpen(forged, out _));
+        Assert.Equal(OpenError.None, _b.TryOpen(first, out _));
+    }
+
+    [Fact]
+    public void Seal_refuses_invalid_frames_and_small_buffers()
+    {
+        var buffer = new byte[100];
+        Assert.Equal(SealStatus.InvalidFrame, _a.Seal(buffer, FrameType.HandshakeInit, 10, out _));
+        Assert.Equal(SealStatus.InvalidFrame, _a.Seal(buffer, FrameType.Hello, 11, out _));
+        Assert.Equal(SealStatus.InvalidFrame, _a.Seal(buffer, FrameType.Data, 0, out _));
+        Assert.Equal(SealStatus.BufferTooSmall, _a.Seal(buffer, FrameType.Data, 69, out _));
+        Assert.Equal(SealStatus.Sealed, _a.Seal(buffer, FrameType.Data, 68, out var length));
+        Assert.Equal(100, length);
+        Assert.Equal(SealStatus.Sealed, _a.Seal(buffer, FrameType.KeepAlive, 0, out length));
+        Assert.Equal(FrameLayout.TransportOverhead, length);
+    }
+
+    [Fact]
+    public void Rekey_is_signalled_by_time_and_expiry_follows()
+    {
+        Assert.False(_a.RekeyDue(Now + SessionLimits.RekeyAfterTimeMs - 1));
+        Assert.True(_a.RekeyDue(Now + SessionLimits.RekeyAfterTimeMs));
+        Assert.False(_a.IsExpired(Now + SessionLimits.RejectAfterTimeMs - 1));
+        Assert.True(_a.IsExpired(Now + SessionLimits.RejectAfterTimeMs));
+    }
+
+    [Fact]
+    public void Counter_budget_signals_rekey_then_refuses_at_exhaustion()
+    {
+        var buffer = new byte[FrameLayout.TransportOverhead];
+        SetSendCounter(_a, SessionLimits.RekeyAfterMessages - 2);
+        Assert.Equal(SealStatus.Sealed, _a.Seal(buffer, FrameType.KeepAlive, 0, out _));
+        Assert.Equal(SealStatus.SealedRekeyDue, _a.Seal(buffer, FrameType.KeepAlive, 0, out _));
+        Assert.True(_a.RekeyDue(Now));
+
+        SetSendCounter(_a, SessionLimits.RejectAfterMessages - 1);
+        Assert.Equal(SealStatus.SealedRekeyDue, _a.Seal(buffer, FrameType.KeepAlive, 0, out _));
+        Assert.Equal(OpenError.None, _b.TryOpen(buffer, out var last));
+        Assert.Equal(SessionLimits.RejectAfterMessages - 1, last.Counter);
+        Assert.Equal(SealStatus.KeyExhausted, _a.Seal(buffer, FrameType.KeepAlive, 0, out _));
+        Assert.True(_a.IsExpired(Now));
+    }
+
+    [Fact]
+    public void Seal_and_open_do_not_allocate()
+    {
+        var buffer = new byte[1400 + FrameLayout.TransportOverhead];
+        _a.Seal(buffer, FrameType.Data, 1400, out var length);
+        _b.TryOpen(buffer.AsSpan(0, length), out _);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            _a.Seal(buffer, FrameType.Data, 1400, out length);
+            _b.TryOpen(buffer.AsSpan(0, length), out _);
+        }
+
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
+
+    private static void SetSendCounter(LinkSession session, ulong value) =>
+        typeof(LinkSession).GetField("_nextSendCounter", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+            .SetValue(session, value);
+}

@@ -1,0 +1,104 @@
+using FsCheck.Xunit;
+using MeshActors.Protocol.Frames;
+
+namespace MeshActors.Protocol.Tests.Frames;
+
+public class TcpFrameDecoderTests
+{
+    private static byte[] Stream(IEnumerable<byte[]> frames)
+    {
+        var stream = new List<byte>();
+        foreach (var frame in frames)
+        {
+            var prefix = new byte[TcpFraming.PrefixSize];
+            Assert.True(TcpFraming.TryWritePrefix(prefix, frame.Length));
+            stream.AddRange(prefix);
+            stream.AddRange(frame);
+        }
+
+        return stream.ToArray();
+    }
+
+    private static (List<byte[]> Frames, TcpDecodeStatus Last) Decode(TcpFrameDecoder decoder, byte[] stream, IEnumerable<int> chunkSizes)
+    {
+        var frames = new List<byte[]>();
+        var position = 0;
+        var last = TcpDecodeStatus.NeedMore;
+        using var sizes = chunkSizes.GetEnumerator();
+        while (position < stream.Length)
+        {
+            var size = sizes.MoveNext() ? Math.Max(1, sizes.Current) : stream.Length;
+            var chunk = stream.AsSpan(position, Math.Min(size, stream.Length - position));
+            position += chunk.Length;
+            while (!chunk.IsEmpty)
+            {
+                last = decoder.Decode(chunk, out var consumed, out var frame);
+                chunk = chunk[consumed..];
+                if (last == TcpDecodeStatus.Frame)
+                {
+                    frames.Add(frame.ToArray());
+                }
+                else if (last != TcpDecodeStatus.NeedMore)
+                {
+                    return (frames, last);
+                }
+            }
+        }
+
+        return (frames, last);
+    }
+
+    [Fact]
+    public void Byte_at_a_time_yields_the_frames()
+    {
+        var frames = new[] { Enumerable.Range(0, 16).Select(i => (byte)i).ToArray(), new byte[300], new byte[FrameLayout.MaxFrameSize] };
+        var (decoded, _) = Decode(new TcpFrameDecoder(), Stream(frames), Enumerable.Repeat(1, int.MaxValue));
+        Assert.Equal(frames, decoded);
+    }
+
+    [Property(MaxTest = 200)]
+    public bool Any_split_of_the_stream_yields_the_same_frames(byte[][] payloads, int[] chunkSizes)
+    {
+        var frames = payloads.Select(p => p.Length < FrameLayout.HeaderSize ? p.Concat(new byte[FrameLayout.HeaderSize - p.Length]).ToArray() : p).ToArray();
+        var (decoded, _) = Decode(new TcpFrameDecoder(), Stream(frames), chunkSizes.Select(Math.Abs));
+        return decoded.Count == frames.Length && decoded.Zip(frames).All(pair => pair.First.AsSpan().SequenceEqual(pair.Second));
+    }
+
+    [Fact]
+    public void Oversize_and_undersize_lengths_break_the_stream_for_good()
+    {
+        var decoder = new TcpFrameDecoder(maxFrameSize: 100);
+        Assert.Equal(TcpDecodeStatus.Oversize, decoder.Decode([0, 101], out var consumed, out _));
+        Assert.Equal(2, consumed);
+        Assert.Equal(TcpDecodeStatus.Oversize, decoder.Decode(Stream([new byte[20]]), out consumed, out _));
+        Assert.Equal(0, consumed);
+
+        Assert.Equal(TcpDecodeStatus.Undersize, new TcpFrameDecoder().Decode([0, FrameLayout.HeaderSize - 1], out _, out _));
+        Assert.Equal(TcpDecodeStatus.Oversize, new TcpFrameDecoder().Decode([0xff, 0xff], out _, out _));
+    }
+
+    [Fact]
+    public void Prefix_writer_refuses_lengths_outside_the_frame_limits()
+    {
+        var prefix = new byte[2];
+        Assert.False(TcpFraming.TryWritePrefix(prefix, FrameLayout.HeaderSize - 1));
+        Assert.False(TcpFraming.TryWritePrefix(prefix, FrameLayout.MaxFrameSize + 1));
+        Assert.False(TcpFraming.TryWritePrefix(new byte[1], 100));
+        Assert.True(TcpFraming.TryWritePrefix(prefix, 0x1234));
+        Assert.Equal(new byte[] { 0x12, 0x34 }, prefix);
+    }
+
+    [Fact]
+    public void Whole_frames_in_one_read_are_returned_without_copying_or_allocating()
+    {
+        var stream = Stream([new byte[1400], new byte[1400]]);
+        var decoder = new TcpFrameDecoder();
+        decoder.Decode(stream, out _, out _);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var status = decoder.Decode(stream.AsSpan(1402), out var consumed, out var frame);
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        Assert.Equal(TcpDecodeStatus.Frame, status);
+        Assert.Equal(1402, consumed);
+        Assert.True(frame.Overlaps(stream));
+    }
+}
