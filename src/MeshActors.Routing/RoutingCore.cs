@@ -23,16 +23,15 @@ public sealed class RoutingCore
     private readonly RouteSelection _selection;
     private readonly SeqnoRequests _requests;
     private readonly UpdateScheduler _scheduler;
+    private readonly Advertiser _advertiser;
     private readonly ActionBuffer _actions = new();
     private readonly List<int> _locals = new();
     private readonly List<long> _scratch = new();
     private readonly List<ushort> _alternatives = new();
     private readonly Func<int, int, ushort, bool> _resendRequest;
     private readonly long _routeExpiryMs;
-    private readonly long _sourceGcMs;
     private readonly long _expiryScanMs;
     private long _nextExpiryScanMs;
-    private ushort _ownSeqno;
 
     /// <param name="routerIds">Interning table; pass one to share it between cores in one thread (simulators).</param>
     public RoutingCore(
@@ -51,8 +50,8 @@ public sealed class RoutingCore
         // (Fibonacci hashing: deterministic, unlike string/struct hash codes, and well spread for sequential ids).
         var phase = ((self.W0 ^ self.W1 ^ self.W2 ^ self.W3) * 0x9E3779B97F4A7C15UL) % (ulong)CoarseTime.Milliseconds(settings.Timers.UpdateInterval);
         _scheduler = new UpdateScheduler(settings.Timers, nowMs, (long)phase);
+        _advertiser = new Advertiser(_routes, _sources, _ids, _self, _scheduler, settings.Timers);
         _routeExpiryMs = CoarseTime.Milliseconds(settings.Timers.RouteExpiry);
-        _sourceGcMs = CoarseTime.Milliseconds(settings.Timers.SourceGcTime);
         _expiryScanMs = CoarseTime.Milliseconds(settings.Timers.ExpiryScanInterval);
         _nextExpiryScanMs = nowMs + _expiryScanMs;
         _resendRequest = ResendRequest;
@@ -63,7 +62,7 @@ public sealed class RoutingCore
     public RoutingCounters Counters { get; } = new();
 
     /// <summary>This node's sequence number for the prefixes it originates.</summary>
-    public ushort OwnSeqno => _ownSeqno;
+    public ushort OwnSeqno => _advertiser.OwnSeqno;
 
     /// <summary>Destinations with a selected route (local prefixes not counted).</summary>
     public int SelectedCount { get; private set; }
@@ -131,7 +130,7 @@ public sealed class RoutingCore
         }
 
         _neighbours.Add(neighbour, Math.Max((ushort)1, cost));
-        var dump = CollectAdvertisements(CoarseTime.Milliseconds(now));
+        var dump = _advertiser.CollectAdvertisements(CoarseTime.Milliseconds(now));
         if (dump.Count > 0)
         {
             _actions.Add(new SendRouteUpdates(neighbour, dump));
@@ -274,15 +273,15 @@ public sealed class RoutingCore
             ref var destination = ref _routes.At(index);
             if (destination.IsLocal)
             {
-                if (request.Originator == Self && Seqno.IsNewer(request.Seqno, _ownSeqno))
+                if (request.Originator == Self && Seqno.IsNewer(request.Seqno, _advertiser.OwnSeqno))
                 {
-                    _ownSeqno = request.Seqno;
+                    _advertiser.OwnSeqno = request.Seqno;
                     Counters.OwnSeqnoBumps++;
                     MarkLocalsDirty(nowMs);
                 }
                 else
                 {
-                    (answers ??= new List<RouteUpdate>()).Add(Advertise(index, ref destination, nowMs));
+                    (answers ??= new List<RouteUpdate>()).Add(_advertiser.Advertise(index, ref destination, nowMs));
                 }
 
                 continue;
@@ -296,7 +295,7 @@ public sealed class RoutingCore
             ref readonly var route = ref destination.Routes![destination.FindRoute(destination.Selected)];
             if (_ids[route.Originator] == request.Originator && Seqno.IsAtLeast(route.Seqno, request.Seqno))
             {
-                (answers ??= new List<RouteUpdate>()).Add(Advertise(index, ref destination, nowMs));
+                (answers ??= new List<RouteUpdate>()).Add(_advertiser.Advertise(index, ref destination, nowMs));
             }
             else if (request.HopCount > 1 && route.Neighbour != sender
                 && _requests.TryBegin(index, route.Originator, request.Seqno, own: false, nowMs))
@@ -327,8 +326,8 @@ public sealed class RoutingCore
 
         if (nowMs >= _scheduler.NextFullDumpMs)
         {
-            FoldTriggeredIntoDump(nowMs);
-            var dump = CollectAdvertisements(nowMs);
+            _advertiser.FoldTriggeredIntoDump(nowMs);
+            var dump = _advertiser.CollectAdvertisements(nowMs);
             if (dump.Count > 0)
             {
                 _actions.Add(new SendRouteUpdates(null, dump));
@@ -338,24 +337,10 @@ public sealed class RoutingCore
         }
         else if (nowMs >= _scheduler.FlushAtMs)
         {
-            FlushTriggered(nowMs);
+            SendTriggered(nowMs);
         }
 
         _requests.Service(nowMs, _settings.Timers.SeqnoRequestRetries, _resendRequest);
-        return _actions.Drain();
-    }
-
-    /// <summary>
-    /// Ends a call: urgent updates (retractions, seqno increases) leave in this call's actions, ahead of any seqno
-    /// request, so a neighbour learns of a retraction before it is asked to forward a request through us.
-    /// </summary>
-    private IReadOnlyList<RoutingAction> Finish(long nowMs)
-    {
-        if (_scheduler.FlushAtMs <= nowMs)
-        {
-            FlushTriggered(nowMs);
-        }
-
         return _actions.Drain();
     }
 
@@ -418,6 +403,29 @@ public sealed class RoutingCore
         }
 
         return ForwardingSnapshot.Build(entries);
+    }
+
+    /// <summary>
+    /// Ends a call: urgent updates (retractions, seqno increases) leave in this call's actions, ahead of any seqno
+    /// request, so a neighbour learns of a retraction before it is asked to forward a request through us.
+    /// </summary>
+    private IReadOnlyList<RoutingAction> Finish(long nowMs)
+    {
+        if (_scheduler.FlushAtMs <= nowMs)
+        {
+            SendTriggered(nowMs);
+        }
+
+        return _actions.Drain();
+    }
+
+    private void SendTriggered(long nowMs)
+    {
+        var batch = _advertiser.FlushTriggered(nowMs);
+        if (batch.Count > 0)
+        {
+            _actions.Add(new SendRouteUpdates(null, batch));
+        }
     }
 
     private void AppendNextHops(int index, List<NeighbourId> nextHops)
@@ -534,9 +542,9 @@ public sealed class RoutingCore
     /// <summary>A neighbour relays our own prefix back: if it carries a seqno newer than ours (we restarted), jump past it.</summary>
     private void OnOwnRouteEchoed(in RouteUpdate update, long nowMs)
     {
-        if (_routes.TryFind(update.Prefix, out var index) && _routes.At(index).IsLocal && Seqno.IsNewer(update.Seqno, _ownSeqno))
+        if (_routes.TryFind(update.Prefix, out var index) && _routes.At(index).IsLocal && Seqno.IsNewer(update.Seqno, _advertiser.OwnSeqno))
         {
-            _ownSeqno = Seqno.Next(update.Seqno);
+            _advertiser.OwnSeqno = Seqno.Next(update.Seqno);
             Counters.OwnSeqnoBumps++;
             MarkLocalsDirty(nowMs);
         }
@@ -548,108 +556,6 @@ public sealed class RoutingCore
         {
             _scheduler.MarkDirty(ref _routes.At(local), local, nowMs, urgent: true);
         }
-    }
-
-    /// <summary>The update this node advertises for a destination; records it as advertised (feasibility distance).</summary>
-    private RouteUpdate Advertise(int index, ref Destination destination, long nowMs)
-    {
-        destination.Dirty = false;
-        if (destination.IsLocal)
-        {
-            destination.AdvertisedOriginator = _self;
-            destination.LastOriginator = _self;
-            destination.AdvertisedSeqno = _ownSeqno;
-            destination.AdvertisedMetric = 0;
-            return new RouteUpdate(destination.Prefix, _ownSeqno, 0, Self);
-        }
-
-        ref readonly var route = ref destination.Routes![destination.FindRoute(destination.Selected)];
-        var metric = destination.SelectedMetric;
-        _sources.OnAdvertised(index, route.Originator, route.Seqno, metric, CoarseTime.FromMilliseconds(nowMs + _sourceGcMs));
-        destination.AdvertisedOriginator = route.Originator;
-        destination.AdvertisedSeqno = route.Seqno;
-        destination.AdvertisedMetric = metric;
-        return new RouteUpdate(destination.Prefix, route.Seqno, metric, _ids[route.Originator]);
-    }
-
-    /// <summary>Marks a starved destination retracted; dumps repeat the retraction for one route-expiry time.</summary>
-    private RouteUpdate Retract(ref Destination destination, long nowMs)
-    {
-        destination.Dirty = false;
-        destination.AdvertisedOriginator = Destination.NotAdvertised;
-        destination.RetractedUntil = CoarseTime.FromMilliseconds(nowMs + _routeExpiryMs);
-        return RetractionOf(destination);
-    }
-
-    private RouteUpdate RetractionOf(in Destination destination) =>
-        new(destination.Prefix, destination.AdvertisedSeqno, RouteMetric.Infinity, _ids[destination.LastOriginator]);
-
-    private void FlushTriggered(long nowMs)
-    {
-        var batch = new List<RouteUpdate>(_scheduler.Dirty.Count);
-        foreach (var index in _scheduler.Dirty)
-        {
-            ref var destination = ref _routes.At(index);
-            if (destination.IsLocal || destination.HasSelection)
-            {
-                batch.Add(Advertise(index, ref destination, nowMs));
-            }
-            else if (destination.AdvertisedOriginator != Destination.NotAdvertised)
-            {
-                batch.Add(Retract(ref destination, nowMs));
-            }
-            else
-            {
-                destination.Dirty = false;
-            }
-        }
-
-        _scheduler.ClearDirty();
-        if (batch.Count > 0)
-        {
-            _actions.Add(new SendRouteUpdates(null, batch));
-        }
-    }
-
-    /// <summary>Turns queued retractions into repeated ones and empties the triggered batch ahead of a full dump.</summary>
-    private void FoldTriggeredIntoDump(long nowMs)
-    {
-        foreach (var index in _scheduler.Dirty)
-        {
-            ref var destination = ref _routes.At(index);
-            if (!destination.IsLocal && !destination.HasSelection && destination.AdvertisedOriginator != Destination.NotAdvertised)
-            {
-                Retract(ref destination, nowMs);
-            }
-
-            destination.Dirty = false;
-        }
-
-        _scheduler.ClearDirty();
-    }
-
-    /// <summary>
-    /// Every route this node currently advertises (its own prefixes and all selected routes) plus the retractions
-    /// still being repeated.
-    /// </summary>
-    private List<RouteUpdate> CollectAdvertisements(long nowMs)
-    {
-        var now = CoarseTime.FromMilliseconds(nowMs);
-        var updates = new List<RouteUpdate>(SelectedCount + _locals.Count);
-        for (var d = 0; d < _routes.Count; d++)
-        {
-            ref var destination = ref _routes.At(d);
-            if (destination.IsLocal || destination.HasSelection)
-            {
-                updates.Add(Advertise(d, ref destination, nowMs));
-            }
-            else if (destination.RetractedUntil > now && destination.LastOriginator != Destination.NotAdvertised)
-            {
-                updates.Add(RetractionOf(destination));
-            }
-        }
-
-        return updates;
     }
 
     private void ExpireRoutesAndSources(long nowMs)

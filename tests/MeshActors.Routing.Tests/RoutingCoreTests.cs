@@ -237,6 +237,27 @@ public sealed class RoutingCoreTests
     }
 
     [Fact]
+    public void Removing_a_local_prefix_retracts_it_or_falls_back_to_another_originator()
+    {
+        var anycast = RoutePrefix.Parse("fd99::/64");
+        var fixture = new CoreFixture(new AllowAll());
+        fixture.Core.AddLocalPrefix(anycast, T0);
+        fixture.Receive(A, T0, new RouteUpdate(anycast, 1, 20, SimulatedIdentity.RouterIdOf(7)));
+        fixture.BroadcastAt(T0 + TimeSpan.FromSeconds(1));
+        Assert.False(fixture.Core.TryGetSelectedRoute(anycast, out _));
+
+        var actions = fixture.Core.RemoveLocalPrefix(anycast, T0 + TimeSpan.FromSeconds(2));
+        Assert.Contains(new SelectedRouteChanged(anycast, A, 30), actions);
+        Assert.Equal([new RouteUpdate(anycast, 1, 30, SimulatedIdentity.RouterIdOf(7))], fixture.BroadcastAt(T0 + TimeSpan.FromSeconds(3)));
+
+        fixture.Core.NeighbourDown(A, T0 + TimeSpan.FromSeconds(4));
+        fixture.Core.AddLocalPrefix(anycast, T0 + TimeSpan.FromSeconds(5));
+        fixture.BroadcastAt(T0 + TimeSpan.FromSeconds(6));
+        var retraction = Assert.Single(fixture.Core.RemoveLocalPrefix(anycast, T0 + TimeSpan.FromSeconds(7)).OfType<SendRouteUpdates>().Single().Updates);
+        Assert.Equal(new RouteUpdate(anycast, 0, RouteMetric.Infinity, fixture.Core.Self), retraction);
+    }
+
+    [Fact]
     public void Own_prefix_echoed_with_a_newer_seqno_makes_the_node_jump_past_it()
     {
         var fixture = new CoreFixture();

@@ -40,9 +40,15 @@ internal static partial class HoconText
                     break;
                 case '}' or ']':
                     var expected = c == '}' ? '{' : '[';
-                    if (open.Count == 0 || open.Peek().Bracket != expected)
+                    if (open.Count == 0)
                     {
                         return new ConfigError(source, line, "(syntax)", $"unexpected '{c}'");
+                    }
+
+                    if (open.Peek().Bracket != expected)
+                    {
+                        var (unclosed, at) = open.Peek();
+                        return new ConfigError(source, at, "(syntax)", $"'{unclosed}' is never closed (found '{c}' on line {line})");
                     }
 
                     open.Pop();
@@ -75,8 +81,12 @@ internal static partial class HoconText
             if (match.Success)
             {
                 var segments = match.Groups["key"].Value.Replace("\"", "").Split('.');
-                path.AddRange(segments);
-                lines.TryAdd(string.Join('.', path), lineNumber);
+                foreach (var segment in segments)
+                {
+                    path.Add(segment);
+                    lines.TryAdd(string.Join('.', path), lineNumber);
+                }
+
                 pushed = segments.Length;
             }
 

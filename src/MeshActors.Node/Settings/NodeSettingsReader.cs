@@ -64,19 +64,19 @@ public sealed class NodeSettingsReader
     private string? Scalar(string key)
     {
         var value = Value(key);
-        if (value is null || value.IsEmpty)
-        {
-            Fail(key, "has no value");
-            return null;
-        }
-
-        if (value.IsObject() || value.IsArray())
+        if (value is not null && !value.IsString())
         {
             Fail(key, "must be a single value, not an object or a list");
             return null;
         }
 
-        return value.GetString();
+        var text = value?.GetString();
+        if (text is null)
+        {
+            Fail(key, "has no value");
+        }
+
+        return text;
     }
 
     private string ReadString(string key, bool allowEmpty)
@@ -131,10 +131,15 @@ public sealed class NodeSettingsReader
     private IReadOnlyList<string> ReadStringList(string key)
     {
         var value = Value(key);
-        if (value is null || !value.IsArray())
+        if (value is null || value.IsString() || value.IsObject() || value.IsEmpty)
         {
             Fail(key, "must be a list [ … ]");
             return [];
+        }
+
+        if (!value.IsArray())
+        {
+            return []; // Akka's HOCON reports an empty list "[]" as neither array, object nor string
         }
 
         var items = new List<string>();

@@ -1,0 +1,572 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using MeshActors.Crypto;
+using MeshActors.Crypto.Handshake;
+using MeshActors.Crypto.Session;
+using MeshActors.DataPlane.Buffers;
+using MeshActors.Protocol.Frames;
+
+namespace MeshActors.DataPlane.Links;
+
+/// <summary>
+/// One established, authenticated link to a neighbour.
+/// <para>Pipeline. Out: any thread → <see cref="TrySendData"/>/<see cref="SendControl"/> → bounded send ring →
+/// writer thread "meshactors-link-tx" seals in place with the current <see cref="LinkSession"/> → transport. In:
+/// the reader ("meshactors-tcp-rx" thread of this link, or the node's shared "meshactors-udp-rx" thread) →
+/// <see cref="ReceiveFrame"/> opens in place → Data payloads to the forwarder (<see cref="ILinkDataSink"/>, no
+/// mailbox), Hello/Ihu/Control/KeepAlive to the actor layer's <see cref="ControlFrameHandler"/>, handshake frames
+/// to the rekey logic.</para>
+/// <para>Threads: the link owns its writer thread (and, on TCP, its reader thread). Both end when the link closes —
+/// <see cref="Close"/> from any thread, a Close frame or end of stream from the peer, a transport error — after
+/// which <see cref="Closed"/> completes and every buffer and key is released.</para>
+/// <para>Rekey: when the current session asks for it (its initiator at <see cref="SessionLimits.RekeyAfterTimeMs"/>,
+/// either side at <see cref="SessionLimits.RekeyAfterMessages"/>), the writer thread sends a pinned (IK)
+/// initiation on the same transport; the new session becomes current when established (on the responder when
+/// it answers, on the initiator when the response arrives). The replaced session stays open for frames still in
+/// flight until the next rekey replaces it in turn (at most its reject age, 180 s).</para>
+/// </summary>
+public sealed class Link
+{
+    private readonly LinkEnvironment _env;
+    private readonly ILinkTransport _transport;
+    private readonly PacketQueue _queue;
+    private readonly TaskCompletionSource<LinkClosedInfo> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _rekeyLock = new();
+
+    /// <summary>Handshake frames sent by the reader (rekey replies): a reader-only scratch buffer.</summary>
+    private readonly byte[] _readerScratch = new byte[BufferLayout.FrameOffset + HandshakeLayout.XxResponseSize];
+
+    /// <summary>Rekey initiations sent by the writer: a writer-only scratch buffer.</summary>
+    private readonly byte[] _writerScratch = new byte[BufferLayout.FrameOffset + HandshakeLayout.IkInitSize];
+
+    private LinkSession _current;
+    private LinkSession? _previous;
+    private HandshakeInitiator? _rekey;
+    private uint _rekeyIndex;
+    private long _rekeyStartedMs;
+    private LinkClosedInfo? _closeInfo;
+    private ControlFrameHandler? _controlHandler;
+    private int _loopsRunning;
+
+    internal Link(LinkEnvironment env, ILinkTransport transport, LinkSession session, bool isOutbound)
+    {
+        _env = env;
+        _transport = transport;
+        _current = session;
+        Peer = session.Peer;
+        IsOutbound = isOutbound;
+        _queue = new PacketQueue(env.Options.SendRingCapacity);
+        MaxInnerPacket = Math.Min(LinkOptions.MaxInnerPacketFor(transport.MaxFrameSize), env.Pool.MaxPacket);
+    }
+
+    public PublicIdentity Peer { get; }
+
+    public EndPoint RemoteEndPoint => _transport.RemoteEndPoint;
+
+    /// <summary>"tcp" or "udp".</summary>
+    public string Scheme => _transport.Scheme;
+
+    /// <summary>True when this node dialled the link.</summary>
+    public bool IsOutbound { get; }
+
+    /// <summary>Largest inner IP packet a Data frame on this link carries (the path MTU this hop allows).</summary>
+    public int MaxInnerPacket { get; }
+
+    public LinkCipher Cipher => Volatile.Read(ref _current).Cipher;
+
+    public LinkStats Stats { get; } = new();
+
+    /// <summary>Completes once the link is closed and both of its threads have ended.</summary>
+    public Task<LinkClosedInfo> Closed => _closed.Task;
+
+    public bool IsClosing => Volatile.Read(ref _closeInfo) is not null;
+
+    /// <summary>Overrides the environment's control handler for this link only.</summary>
+    public ControlFrameHandler? ControlHandler
+    {
+        get => Volatile.Read(ref _controlHandler);
+        set => Volatile.Write(ref _controlHandler, value);
+    }
+
+    public LinkStatsSnapshot Snapshot() => Stats.Snapshot(_queue.Count, _queue.Capacity);
+
+    /// <summary>
+    /// Queues a Data payload (<c>payload.Start</c> must be <see cref="BufferLayout.PayloadOffset"/>). Takes ownership
+    /// of the buffer either way; false when it was dropped (ring full, link closing, audit refusal), which is counted.
+    /// </summary>
+    public bool TrySendData(PacketBuffer payload)
+    {
+        if (_env.Options.AuditEncryption && !payload.EndToEndSealed)
+        {
+            return Refuse(payload, LinkDrop.Unsealed);
+        }
+
+        if (payload.Start != BufferLayout.PayloadOffset || payload.Length > MaxInnerPacket + Protocol.Data.InnerLayout.Overhead)
+        {
+            return Refuse(payload, LinkDrop.Invalid);
+        }
+
+        payload.FrameType = FrameType.Data;
+        return Enqueue(payload);
+    }
+
+    /// <summary>Queues a Hello, Ihu, Control or KeepAlive frame with a copy of <paramref name="payload"/>.</summary>
+    public bool SendControl(FrameType type, ReadOnlySpan<byte> payload)
+    {
+        if (type is not (FrameType.Hello or FrameType.Ihu or FrameType.Control or FrameType.KeepAlive)
+            || !FrameCodec.IsValidPayloadLength(type, payload.Length)
+            || payload.Length > _transport.MaxFrameSize - FrameLayout.TransportOverhead)
+        {
+            Stats.Drop(LinkDrop.Invalid);
+            return false;
+        }
+
+        if (!_env.Pool.TryRent(out var buffer))
+        {
+            Stats.Drop(LinkDrop.PoolExhausted);
+            return false;
+        }
+
+        payload.CopyTo(buffer.Array.AsSpan(BufferLayout.PayloadOffset));
+        buffer.Set(BufferLayout.PayloadOffset, payload.Length);
+        buffer.FrameType = type;
+        return Enqueue(buffer);
+    }
+
+    /// <summary>Sends a Close frame carrying <paramref name="reason"/> after the frames already queued, then ends the link.</summary>
+    public void Close(CloseReason reason = CloseReason.Shutdown)
+    {
+        if (Interlocked.CompareExchange(ref _closeInfo, new LinkClosedInfo(LinkCloseCause.Local, reason, "closed locally"), null) is null)
+        {
+            _queue.Complete();
+        }
+    }
+
+    public override string ToString() => $"Link({Scheme}://{RemoteEndPoint}, {Peer})";
+
+    internal void Start()
+    {
+        _loopsRunning = _transport.HasOwnReader ? 2 : 1;
+        _transport.RegisterIndex(_current.LocalIndex, this);
+        StartThread(WriterLoop, "meshactors-link-tx");
+        if (_transport.HasOwnReader)
+        {
+            StartThread(ReaderLoop, "meshactors-tcp-rx");
+        }
+    }
+
+    /// <summary>Ends the link because its transport ended or broke; safe from any thread, first cause wins.</summary>
+    internal void Terminate(LinkCloseCause cause, string detail, CloseReason reason = CloseReason.Unspecified)
+    {
+        if (Interlocked.CompareExchange(ref _closeInfo, new LinkClosedInfo(cause, reason, detail), null) is null)
+        {
+            _queue.Complete();
+            _transport.Shutdown();
+        }
+    }
+
+    /// <summary>
+    /// One received frame (already of valid length for the transport), from this link's reader. The span is
+    /// opened in place, so it must be writable memory owned by the reader.
+    /// </summary>
+    internal void ReceiveFrame(Span<byte> frame)
+    {
+        try
+        {
+            ReceiveFrameCore(frame);
+        }
+        catch (ObjectDisposedException)
+        {
+            // A shared UDP reader raced the link's final cleanup: the frame is dropped like any frame after close.
+            Stats.Drop(LinkDrop.Closed);
+        }
+    }
+
+    /// <summary>A session established for this link's peer by the node's responder (UDP rekey); reader thread only.</summary>
+    internal void AdoptRekeyedSession(LinkSession session)
+    {
+        if (session.Peer != Peer || IsClosing)
+        {
+            Stats.Drop(LinkDrop.Handshake);
+            _env.Indexes.Release(session.LocalIndex);
+            session.Dispose();
+            return;
+        }
+
+        Adopt(session);
+    }
+
+    private void ReceiveFrameCore(Span<byte> frame)
+    {
+        if (frame.Length < FrameLayout.HeaderSize)
+        {
+            Stats.Drop(LinkDrop.Malformed);
+            return;
+        }
+
+        var type = (FrameType)frame[1];
+        if (type.IsHandshake())
+        {
+            ReceiveHandshake(frame);
+            return;
+        }
+
+        var session = SessionFor(BinaryPrimitives.ReadUInt32BigEndian(frame[4..]));
+        if (session is null)
+        {
+            Stats.Drop(LinkDrop.WrongReceiver);
+            return;
+        }
+
+        if (session.IsExpired(_env.Clock.MonotonicMs))
+        {
+            Stats.Drop(LinkDrop.SessionExpired);
+            return;
+        }
+
+        var error = session.TryOpen(frame, out var opened);
+        if (error != OpenError.None)
+        {
+            Stats.Drop(DropFor(error));
+            return;
+        }
+
+        Stats.Received(frame.Length);
+        var payload = frame.Slice(OpenedFrame.PayloadOffset, opened.PayloadLength);
+        switch (opened.Type)
+        {
+            case FrameType.Data:
+                DeliverData(payload);
+                break;
+            case FrameType.Close:
+                Terminate(LinkCloseCause.Remote, "peer closed the link", ClosePayload.Read(payload));
+                break;
+            default:
+                DeliverControl(opened.Type, payload);
+                break;
+        }
+    }
+
+    private void DeliverData(ReadOnlySpan<byte> payload)
+    {
+        var sink = _env.DataSink;
+        if (sink is null)
+        {
+            Stats.Drop(LinkDrop.NoHandler);
+            return;
+        }
+
+        if (payload.Length > _env.Pool.BufferSize - BufferLayout.PayloadOffset - FrameLayout.TagSize || !_env.Pool.TryRent(out var buffer))
+        {
+            Stats.Drop(LinkDrop.PoolExhausted);
+            return;
+        }
+
+        payload.CopyTo(buffer.Array.AsSpan(BufferLayout.PayloadOffset));
+        buffer.Set(BufferLayout.PayloadOffset, payload.Length);
+        sink.OnData(this, buffer);
+    }
+
+    private void DeliverControl(FrameType type, ReadOnlySpan<byte> payload)
+    {
+        var handler = ControlHandler ?? _env.ControlHandler;
+        if (handler is null)
+        {
+            Stats.Drop(LinkDrop.NoHandler);
+            return;
+        }
+
+        handler(this, type, payload);
+    }
+
+    private LinkSession? SessionFor(uint receiverIndex)
+    {
+        var current = Volatile.Read(ref _current);
+        if (current.LocalIndex == receiverIndex)
+        {
+            return current;
+        }
+
+        var previous = _previous;
+        return previous is not null && previous.LocalIndex == receiverIndex ? previous : null;
+    }
+
+    private static LinkDrop DropFor(OpenError error) => error switch
+    {
+        OpenError.Replay => LinkDrop.Replay,
+        OpenError.TooOld => LinkDrop.TooOld,
+        OpenError.BadTag => LinkDrop.BadTag,
+        OpenError.WrongReceiver => LinkDrop.WrongReceiver,
+        OpenError.CounterLimit => LinkDrop.SessionExpired,
+        _ => LinkDrop.Malformed,
+    };
+
+    /// <summary>Rekey handshakes arriving on this link (TCP: all of them; UDP: responses to our own initiation).</summary>
+    private void ReceiveHandshake(Span<byte> frame)
+    {
+        if (FrameCodec.TryParse(frame, out var parsed) != FrameParseError.None)
+        {
+            Stats.Drop(LinkDrop.Malformed);
+            return;
+        }
+
+        var now = _env.Clock.MonotonicMs;
+        var reply = _readerScratch.AsSpan(BufferLayout.FrameOffset);
+        if (parsed.Header.Type == FrameType.HandshakeResponse)
+        {
+            ReceiveRekeyResponse(frame, parsed.Header, now, reply);
+            return;
+        }
+
+        // The peer rekeys (or sends an XX finish of a rekey): answer through the node's responder.
+        var index = parsed.Header.Type == FrameType.HandshakeInit ? _env.Indexes.Allocate() : 0;
+        var result = _env.Responder.Receive(frame, index, now, reply);
+        if (result.Status == HandshakeStatus.Rejected)
+        {
+            Stats.Drop(LinkDrop.Handshake);
+            _env.Indexes.Release(index);
+            return;
+        }
+
+        if (result.ReplyLength > 0)
+        {
+            _transport.Send(_readerScratch, result.ReplyLength);
+        }
+
+        if (result.Session is { } session)
+        {
+            AdoptRekeyedSession(session);
+        }
+    }
+
+    private void ReceiveRekeyResponse(ReadOnlySpan<byte> frame, FrameHeader header, long now, Span<byte> reply)
+    {
+        lock (_rekeyLock)
+        {
+            if (_rekey is null || header.ReceiverIndex != _rekeyIndex)
+            {
+                Stats.Drop(LinkDrop.Handshake);
+                return;
+            }
+
+            var result = _rekey.Receive(frame, now, reply);
+            _rekey.Dispose();
+            _rekey = null;
+            if (result.Session is { } session && session.Peer == Peer)
+            {
+                Adopt(session);
+                return;
+            }
+
+            result.Session?.Dispose();
+            Stats.Drop(LinkDrop.Handshake);
+            _transport.UnregisterIndex(_rekeyIndex);
+            _env.Indexes.Release(_rekeyIndex);
+        }
+    }
+
+    /// <summary>Makes <paramref name="session"/> current; the old current stays as previous, the old previous is freed.</summary>
+    private void Adopt(LinkSession session)
+    {
+        _transport.RegisterIndex(session.LocalIndex, this);
+        var retired = _previous;
+        _previous = Volatile.Read(ref _current);
+        Volatile.Write(ref _current, session);
+        Stats.Rekeyed();
+        if (retired is not null)
+        {
+            Release(retired);
+        }
+    }
+
+    private void Release(LinkSession session)
+    {
+        _transport.UnregisterIndex(session.LocalIndex);
+        _env.Indexes.Release(session.LocalIndex);
+        session.Dispose();
+    }
+
+    private bool Enqueue(PacketBuffer buffer)
+    {
+        if (IsClosing)
+        {
+            return Refuse(buffer, LinkDrop.Closed);
+        }
+
+        if (_queue.TryEnqueue(buffer))
+        {
+            return true;
+        }
+
+        Stats.Drop(_queue.IsCompleted ? LinkDrop.Closed : LinkDrop.RingFull);
+        return false;
+    }
+
+    private bool Refuse(PacketBuffer buffer, LinkDrop reason)
+    {
+        Stats.Drop(reason);
+        buffer.Return();
+        return false;
+    }
+
+    private void WriterLoop()
+    {
+        try
+        {
+            while (true)
+            {
+                _queue.WaitForItems(_env.Options.MaintenanceIntervalMs);
+                while (_queue.TryDequeue(out var buffer))
+                {
+                    SendQueued(buffer);
+                }
+
+                if (IsClosing)
+                {
+                    break;
+                }
+
+                Maintain();
+            }
+
+            if (Volatile.Read(ref _closeInfo) is { Cause: LinkCloseCause.Local } info)
+            {
+                SendClose(info.Reason);
+            }
+        }
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
+        {
+            Terminate(LinkCloseCause.TransportFailed, e.Message);
+        }
+        finally
+        {
+            _transport.Shutdown();
+            LoopEnded();
+        }
+    }
+
+    private void ReaderLoop()
+    {
+        try
+        {
+            _transport.RunReader(this);
+        }
+        finally
+        {
+            LoopEnded();
+        }
+    }
+
+    private void SendQueued(PacketBuffer buffer)
+    {
+        try
+        {
+            var session = Volatile.Read(ref _current);
+            var status = session.Seal(buffer.Array.AsSpan(BufferLayout.FrameOffset), buffer.FrameType, buffer.Length, out var frameLength);
+            switch (status)
+            {
+                case SealStatus.Sealed or SealStatus.SealedRekeyDue:
+                    _transport.Send(buffer.Array, frameLength);
+                    Stats.Sent(frameLength);
+                    break;
+                case SealStatus.KeyExhausted:
+                    Stats.Drop(LinkDrop.SessionExpired);
+                    break;
+                default:
+                    Stats.Drop(LinkDrop.Invalid);
+                    break;
+            }
+        }
+        finally
+        {
+            buffer.Return();
+        }
+    }
+
+    private void SendClose(CloseReason reason)
+    {
+        if (!_env.Pool.TryRent(out var buffer))
+        {
+            return;
+        }
+
+        ClosePayload.Write(buffer.Array.AsSpan(BufferLayout.PayloadOffset), reason);
+        buffer.Set(BufferLayout.PayloadOffset, ClosePayload.Size);
+        buffer.FrameType = FrameType.Close;
+        SendQueued(buffer);
+    }
+
+    /// <summary>Writer thread, between batches: expire the session or start a rekey when it is due.</summary>
+    private void Maintain()
+    {
+        var now = _env.Clock.MonotonicMs;
+        var current = Volatile.Read(ref _current);
+        if (current.IsExpired(now))
+        {
+            Terminate(LinkCloseCause.SessionExpired, "session expired without a successful rekey");
+            return;
+        }
+
+        var due = current.IsInitiator ? current.RekeyDue(now) : current.SentFrames >= SessionLimits.RekeyAfterMessages;
+        if (!due)
+        {
+            return;
+        }
+
+        lock (_rekeyLock)
+        {
+            if (_rekey is not null)
+            {
+                if (now - _rekeyStartedMs < _env.Options.HandshakeTimeoutMs)
+                {
+                    return;
+                }
+
+                // The last attempt got no answer: forget it and try again.
+                _rekey.Dispose();
+                _transport.UnregisterIndex(_rekeyIndex);
+                _env.Indexes.Release(_rekeyIndex);
+            }
+
+            _rekeyIndex = _env.Indexes.Allocate();
+            _rekey = new HandshakeInitiator(_env.Handshake, Peer, _rekeyIndex);
+            _rekeyStartedMs = now;
+            _transport.RegisterIndex(_rekeyIndex, this);
+            var length = _rekey.WriteInitiation((ulong)_env.Clock.UnixMs, _writerScratch.AsSpan(BufferLayout.FrameOffset));
+            _transport.Send(_writerScratch, length);
+        }
+    }
+
+    private void LoopEnded()
+    {
+        if (Interlocked.Decrement(ref _loopsRunning) != 0)
+        {
+            return;
+        }
+
+        lock (_rekeyLock)
+        {
+            if (_rekey is not null)
+            {
+                _rekey.Dispose();
+                _rekey = null;
+                _transport.UnregisterIndex(_rekeyIndex);
+                _env.Indexes.Release(_rekeyIndex);
+            }
+        }
+
+        Release(Volatile.Read(ref _current));
+        if (_previous is { } previous)
+        {
+            Release(previous);
+        }
+
+        _queue.Drain();
+        _queue.Dispose();
+        _closed.TrySetResult(Volatile.Read(ref _closeInfo)!);
+    }
+
+    private static void StartThread(ThreadStart body, string name) =>
+        new Thread(body) { Name = name, IsBackground = true }.Start();
+}

@@ -1,0 +1,44 @@
+namespace MeshActors.DataPlane.Links;
+
+/// <summary>Why a link dropped a frame; each reason has its own counter in <see cref="LinkStats"/>.</summary>
+public enum LinkDrop
+{
+    /// <summary>Outbound: the send ring was full (back-pressure).</summary>
+    RingFull,
+
+    /// <summary>Inbound Data: no buffer free in the pool.</summary>
+    PoolExhausted,
+
+    /// <summary>Inbound: the frame codec refused the frame.</summary>
+    Malformed,
+
+    /// <summary>Inbound: receiver index of no session of this link.</summary>
+    WrongReceiver,
+
+    /// <summary>Inbound: counter already accepted.</summary>
+    Replay,
+
+    /// <summary>Inbound: counter older than the replay window.</summary>
+    TooOld,
+
+    /// <summary>Inbound: AEAD tag did not verify.</summary>
+    BadTag,
+
+    /// <summary>Either way: counter or age past the session's reject limits.</summary>
+    SessionExpired,
+
+    /// <summary>Outbound: payload length not allowed for the frame type.</summary>
+    Invalid,
+
+    /// <summary>Outbound: a Data payload not sealed end to end while the encryption audit is on.</summary>
+    Unsealed,
+
+    /// <summary>Outbound: the link was closing.</summary>
+    Closed,
+
+    /// <summary>Inbound: a control or data frame with no handler installed.</summary>
+    NoHandler,
+
+    /// <summary>Inbound: a handshake frame this link did not expect or that failed (rekey).</summary>
+    Handshake,
+}

@@ -1,0 +1,55 @@
+using MeshActors.Crypto;
+using MeshActors.Crypto.Handshake;
+using MeshActors.DataPlane.Buffers;
+
+namespace MeshActors.DataPlane.Links;
+
+/// <summary>
+/// What every link of one node shares: identity and admission (handshake settings), the one handshake responder,
+/// the session index table, the buffer pool, the clock, options, and the two upward callbacks — the data sink
+/// (forwarder) and the control handler (actor layer). Created once per node by the actor layer.
+/// </summary>
+public sealed class LinkEnvironment : IDisposable
+{
+    private ILinkDataSink? _dataSink;
+    private ControlFrameHandler? _controlHandler;
+
+    public LinkEnvironment(HandshakeSettings handshake, BufferPool pool, LinkOptions? options = null, IDataPlaneClock? clock = null)
+    {
+        Handshake = handshake;
+        Pool = pool;
+        Options = options ?? new LinkOptions();
+        Clock = clock ?? SystemDataPlaneClock.Instance;
+        Responder = new SharedResponder(handshake, Options.MaxHalfOpen);
+    }
+
+    public HandshakeSettings Handshake { get; }
+
+    public NodeIdentity Identity => Handshake.Identity;
+
+    public SharedResponder Responder { get; }
+
+    public SessionIndexTable Indexes { get; } = new();
+
+    public BufferPool Pool { get; }
+
+    public LinkOptions Options { get; }
+
+    public IDataPlaneClock Clock { get; }
+
+    /// <summary>Where opened Data payloads go (the forwarder). Null: they are dropped and counted.</summary>
+    public ILinkDataSink? DataSink
+    {
+        get => Volatile.Read(ref _dataSink);
+        set => Volatile.Write(ref _dataSink, value);
+    }
+
+    /// <summary>Where Hello, Ihu, Control and KeepAlive payloads go (the actor layer). Null: dropped and counted.</summary>
+    public ControlFrameHandler? ControlHandler
+    {
+        get => Volatile.Read(ref _controlHandler);
+        set => Volatile.Write(ref _controlHandler, value);
+    }
+
+    public void Dispose() => Responder.Dispose();
+}

@@ -1,0 +1,36 @@
+using MeshActors.Crypto.Handshake;
+using MeshActors.Protocol.Data;
+
+namespace MeshActors.DataPlane.Links;
+
+/// <summary>Tuning values of the link layer (the node reads them from HOCON; these defaults are the reference).</summary>
+public sealed record LinkOptions
+{
+    /// <summary>Frames a link's send ring holds: 1,024 × a 1.5 KB packet ≈ 1.5 MB in flight per link, ~10 ms at 1 Gbit/s.</summary>
+    public int SendRingCapacity { get; init; } = 1024;
+
+    /// <summary>Milliseconds a connection gets to complete its handshake before it is closed: 5 s covers a slow
+    /// intercontinental round trip many times over and bounds what a silent peer costs.</summary>
+    public int HandshakeTimeoutMs { get; init; } = 5_000;
+
+    /// <summary>Inbound handshakes running at once per listener; beyond it new connections are closed at once (a flood's cost stays bounded).</summary>
+    public int MaxPendingHandshakes { get; init; } = 256;
+
+    /// <summary>Milliseconds between the writer loop's maintenance checks (rekey due, session expiry) when idle: 1 s
+    /// is fine-grained enough for the 120 s rekey interval.</summary>
+    public int MaintenanceIntervalMs { get; init; } = 1_000;
+
+    /// <summary>Largest frame sent on UDP links, bytes. 65,507 fits loopback and labs with a large underlay MTU;
+    /// set 1,452 (1,500 − 40 IPv6 − 8 UDP) on an Ethernet underlay so frames are not fragmented.</summary>
+    public int UdpMaxFrameSize { get; init; } = Protocol.Frames.FrameLayout.MaxFrameSize;
+
+    /// <summary>When true, Data frames whose payload was not sealed end to end are refused and counted (--audit-encryption).</summary>
+    public bool AuditEncryption { get; init; }
+
+    /// <summary>Cap on XX handshakes awaiting their finish (the responder's half-open table).</summary>
+    public int MaxHalfOpen { get; init; } = HandshakeResponder.DefaultMaxHalfOpen;
+
+    /// <summary>Largest inner packet a frame of <paramref name="maxFrameSize"/> bytes carries.</summary>
+    public static int MaxInnerPacketFor(int maxFrameSize) =>
+        maxFrameSize - Protocol.Frames.FrameLayout.TransportOverhead - InnerLayout.Overhead;
+}

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Sockets;
+using MeshActors.DataPlane.Buffers;
+using MeshActors.DataPlane.Links;
+using MeshActors.Protocol.Frames;
+
+namespace MeshActors.DataPlane.Transports;
+
+/// <summary>
+/// A link's TCP connection. Sends write the u16 length prefix into the two bytes in front of the frame and issue
+/// one blocking send under a lock (the writer thread sends frames, the reader thread sends rekey replies; the lock
+/// keeps records whole). Back-pressure: a full socket buffer blocks the writer thread, the link's send ring fills
+/// and further frames are dropped and counted there. The reader loop runs on the link's own reader thread.
+/// </summary>
+internal sealed class TcpTransport : ILinkTransport
+{
+    private readonly Socket _socket;
+    private readonly TcpFrameReader _reader;
+    private readonly Lock _sendLock = new();
+    private int _shutdown;
+
+    public TcpTransport(Socket socket, TcpFrameReader reader)
+    {
+        _socket = socket;
+        _reader = reader;
+        RemoteEndPoint = socket.RemoteEndPoint ?? new IPEndPoint(IPAddress.None, 0);
+    }
+
+    public string Scheme => "tcp";
+
+    public EndPoint RemoteEndPoint { get; }
+
+    public int MaxFrameSize => FrameLayout.MaxFrameSize;
+
+    public bool HasOwnReader => true;
+
+    /// <summary>Sets the socket options every link connection uses.</summary>
+    public static void Configure(Socket socket)
+    {
+        // Nagle would hold small frames (Hello, IHU, TCP ACK-clocked inner traffic) back by up to 200 ms.
+        socket.NoDelay = true;
+        // Keep-alive finds a silently vanished peer even when the hello timers above are paused.
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+    }
+
+    public void Send(byte[] buffer, int frameLength)
+    {
+        TcpFraming.TryWritePrefix(buffer.AsSpan(BufferLayout.FrameOffset - TcpFraming.PrefixSize), frameLength);
+        var total = frameLength + TcpFraming.PrefixSize;
+        var offset = BufferLayout.FrameOffset - TcpFraming.PrefixSize;
+        lock (_sendLock)
+        {
+            while (total > 0)
+            {
+                var sent = _socket.Send(buffer, offset, total, SocketFlags.None);
+                offset += sent;
+                total -= sent;
+            }
+        }
+    }
+
+    public void RunReader(Link link)
+    {
+        try
+        {
+            while (true)
+            {
+                while (_reader.TryNext(out var frame))
+                {
+                    link.ReceiveFrame(frame);
+                }
+
+                if (!_reader.Fill())
+                {
+                    link.Terminate(LinkCloseCause.TransportFailed, "end of stream");
+                    return;
+                }
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            link.Terminate(LinkCloseCause.ProtocolViolation, e.Message);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            link.Terminate(LinkCloseCause.TransportFailed, e.Message);
+        }
+    }
+
+    public void RegisterIndex(uint index, Link link)
+    {
+    }
+
+    public void UnregisterIndex(uint index)
+    {
+    }
+
+    public void Shutdown()
+    {
+        if (Interlocked.Exchange(ref _shutdown, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Already reset by the peer: closing below is all that is left to do.
+        }
+
+        _socket.Dispose();
+    }
+}

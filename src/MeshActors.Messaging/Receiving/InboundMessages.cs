@@ -1,0 +1,233 @@
+using MeshActors.Messaging.Wire;
+using MeshActors.Protocol.Routing;
+
+namespace MeshActors.Messaging.Receiving;
+
+/// <summary>
+/// Receiver half of the bus: bounded reassembly, exactly-once delivery (delivered ids remembered per sender),
+/// the bounded inbox, acks and read receipts. Single owner (the MessageBus actor); time is passed in.
+/// Acks are batched: chunks only mark their message "ack due", and <see cref="FlushAcks"/> sends one ack per
+/// marked message, so a burst of N chunks costs one ack, not N.
+/// </summary>
+public sealed class InboundMessages
+{
+    private readonly MessageBusSettings _settings;
+    private readonly ReplyWaiters _replies;
+    private readonly Dictionary<MessageKey, Reassembly> _reassemblies = [];
+    private readonly HashSet<MessageKey> _ackDue = [];
+    private readonly DeliveredIds _delivered;
+    private readonly Inbox _inbox;
+    private readonly List<MessageKey> _stale = [];
+    private readonly List<ReceivedMessage> _orphans = [];
+    private readonly byte[] _scratch;
+
+    public InboundMessages(MessageBusSettings settings, ReplyWaiters replies)
+    {
+        settings.Validate();
+        _settings = settings;
+        _replies = replies;
+        _delivered = new DeliveredIds(settings);
+        _inbox = new Inbox(settings);
+        _scratch = new byte[settings.MaxFrameSize];
+    }
+
+    public InboundCounters Counters { get; } = new();
+
+    public int InboxCount => _inbox.Count;
+
+    public long InboxBytes => _inbox.Bytes;
+
+    public int ReassemblyCount => _reassemblies.Count;
+
+    public long ReassemblyBytes { get; private set; }
+
+    internal ChunkOutcome OnChunk(RouterId sender, in ChunkFrame chunk, DateTimeOffset now, IBusFrameSink sink)
+    {
+        var key = new MessageKey(sender, chunk.MessageId);
+        if (_delivered.Contains(key))
+        {
+            Counters.AlreadyDelivered++;
+            _ackDue.Add(key);
+            return ChunkOutcome.Duplicate;
+        }
+
+        if (!_reassemblies.TryGetValue(key, out var reassembly))
+        {
+            var refusal = Admit(chunk.TotalLength);
+            if (refusal == ChunkOutcome.Refused)
+            {
+                SendControl(sink, sender, BusFrameKind.Refuse, chunk.MessageId, RefuseReason.TooLarge);
+            }
+
+            if (refusal != ChunkOutcome.Stored)
+            {
+                return refusal;
+            }
+
+            reassembly = new Reassembly(chunk.Count, chunk.TotalLength, now);
+            _reassemblies.Add(key, reassembly);
+            ReassemblyBytes += chunk.TotalLength;
+        }
+        else if (!reassembly.Matches(chunk))
+        {
+            Counters.Inconsistent++;
+            return ChunkOutcome.Dropped;
+        }
+
+        _ackDue.Add(key);
+        if (!reassembly.Add(chunk, now))
+        {
+            Counters.DuplicateChunks++;
+            return ChunkOutcome.Duplicate;
+        }
+
+        return reassembly.Received.IsComplete ? Complete(key, reassembly, now, sink) : ChunkOutcome.Stored;
+    }
+
+    /// <summary>The sender gave up: free its reassembly.</summary>
+    internal void OnAbort(RouterId sender, ulong id)
+    {
+        if (Discard(new MessageKey(sender, id)))
+        {
+            Counters.Abandoned++;
+        }
+    }
+
+    /// <summary>Sends one ack per message that received chunks since the last flush.</summary>
+    public void FlushAcks(IBusFrameSink sink)
+    {
+        foreach (var key in _ackDue)
+        {
+            int written;
+            if (_reassemblies.TryGetValue(key, out var reassembly))
+            {
+                written = AckCodec.WriteRanges(_scratch, key.Id, reassembly.Received);
+            }
+            else if (_delivered.Contains(key))
+            {
+                written = AckCodec.WriteComplete(_scratch, key.Id);
+            }
+            else
+            {
+                continue;
+            }
+
+            sink.Send(key.Sender, _scratch.AsSpan(0, written));
+        }
+
+        _ackDue.Clear();
+    }
+
+    /// <summary>Discards idle reassemblies, forgets expired delivered ids, ends reply waits whose time is up.</summary>
+    public void Poll(DateTimeOffset now)
+    {
+        foreach (var (key, reassembly) in _reassemblies)
+        {
+            if (now - reassembly.LastActivity >= _settings.ReassemblyIdleTimeout)
+            {
+                _stale.Add(key);
+            }
+        }
+
+        foreach (var key in _stale)
+        {
+            Discard(key);
+            Counters.Abandoned++;
+        }
+
+        _stale.Clear();
+        _delivered.Prune(now);
+        _replies.Expire(now, _orphans);
+        foreach (var reply in _orphans)
+        {
+            if (!_inbox.TryAdd(reply))
+            {
+                Counters.OrphanRepliesDropped++;
+            }
+        }
+
+        _orphans.Clear();
+    }
+
+    /// <summary>Oldest inbox message whose topic starts with <paramref name="topicPrefix"/>, left in the inbox.</summary>
+    public ReceivedMessage? Peek(ReadOnlySpan<byte> topicPrefix) => _inbox.Peek(topicPrefix);
+
+    /// <summary>Takes the oldest matching message from the inbox and sends its sender a read receipt.</summary>
+    public ReceivedMessage? Pop(ReadOnlySpan<byte> topicPrefix, IBusFrameSink sink)
+    {
+        var message = _inbox.Pop(topicPrefix);
+        if (message is not null)
+        {
+            SendControl(sink, message.Sender, BusFrameKind.Read, message.Id);
+        }
+
+        return message;
+    }
+
+    /// <summary>Whether a new message of <paramref name="totalLength"/> bytes may start reassembling.</summary>
+    private ChunkOutcome Admit(int totalLength)
+    {
+        if (totalLength > _settings.MaxMessageSize)
+        {
+            Counters.RefusedTooLarge++;
+            return ChunkOutcome.Refused;
+        }
+
+        if (_reassemblies.Count >= _settings.MaxReassemblies)
+        {
+            Counters.ReassemblyCountFull++;
+            return ChunkOutcome.Dropped;
+        }
+
+        if (ReassemblyBytes + totalLength > _settings.MaxReassemblyBytes)
+        {
+            Counters.ReassemblyBytesFull++;
+            return ChunkOutcome.Dropped;
+        }
+
+        return ChunkOutcome.Stored;
+    }
+
+    private ChunkOutcome Complete(MessageKey key, Reassembly reassembly, DateTimeOffset now, IBusFrameSink sink)
+    {
+        Discard(key);
+        var message = reassembly.ToMessage(key, now);
+        ChunkOutcome outcome;
+        if (_replies.TryPark(message))
+        {
+            outcome = ChunkOutcome.ReplyParked;
+        }
+        else if (_inbox.TryAdd(message))
+        {
+            outcome = ChunkOutcome.Delivered;
+        }
+        else
+        {
+            Counters.RefusedInboxFull++;
+            _ackDue.Remove(key);
+            SendControl(sink, key.Sender, BusFrameKind.Refuse, key.Id, RefuseReason.InboxFull);
+            return ChunkOutcome.Refused;
+        }
+
+        Counters.Delivered++;
+        _delivered.Add(key, now);
+        return outcome;
+    }
+
+    private bool Discard(MessageKey key)
+    {
+        if (!_reassemblies.Remove(key, out var reassembly))
+        {
+            return false;
+        }
+
+        ReassemblyBytes -= reassembly.TotalLength;
+        return true;
+    }
+
+    private void SendControl(IBusFrameSink sink, RouterId destination, BusFrameKind kind, ulong id, RefuseReason reason = default)
+    {
+        var written = ControlCodec.Write(_scratch, kind, id, reason);
+        sink.Send(destination, _scratch.AsSpan(0, written));
+    }
+}

@@ -1,0 +1,194 @@
+using MeshActors.Messaging.Wire;
+using MeshActors.Protocol.Routing;
+
+namespace MeshActors.Messaging.Sending;
+
+/// <summary>
+/// Sender half of the bus: the in-flight table (bounded by max-in-flight), chunk (re)transmission, ack, read and
+/// refuse handling, deadline expiry, and statuses of finished messages. Single owner (the MessageBus actor);
+/// never reads a clock: every call that depends on time takes <c>now</c>.
+/// </summary>
+public sealed class OutboundMessages
+{
+    private readonly MessageBusSettings _settings;
+    private readonly IMessageIdSource _ids;
+    private readonly ReplyWaiters _replies;
+    private readonly Dictionary<ulong, OutboundMessage> _inFlight = [];
+    private readonly FinishedStatuses _finished;
+    private readonly List<OutboundMessage> _expired = [];
+    private readonly byte[] _scratch;
+
+    public OutboundMessages(MessageBusSettings settings, IMessageIdSource ids, ReplyWaiters replies)
+    {
+        settings.Validate();
+        _settings = settings;
+        _ids = ids;
+        _replies = replies;
+        _finished = new FinishedStatuses(settings);
+        _scratch = new byte[settings.MaxFrameSize];
+    }
+
+    public int InFlightCount => _inFlight.Count;
+
+    /// <summary>Earliest time <see cref="Poll"/> has work (a burst or a deadline), or null when nothing is in flight.</summary>
+    public DateTimeOffset? NextWakeup
+    {
+        get
+        {
+            DateTimeOffset? next = null;
+            foreach (var message in _inFlight.Values)
+            {
+                var due = message.NextSend < message.Deadline ? message.NextSend : message.Deadline;
+                if (next is null || due < next)
+                {
+                    next = due;
+                }
+            }
+
+            return next;
+        }
+    }
+
+    /// <summary>
+    /// Accepts a message (copying its bytes) or refuses it with a typed error. Nothing is sent until the next
+    /// <see cref="Poll"/>, so the actor can answer the caller first.
+    /// </summary>
+    public SendResult Send(SendRequest request, DateTimeOffset now)
+    {
+        var deadline = request.Deadline ?? now + _settings.DefaultDeadline;
+        var error = request switch
+        {
+            _ when request.Payload.Length > _settings.MaxMessageSize => SendError.MessageTooLarge,
+            _ when request.Topic.Length > BusFrameLayout.MaxTopicLength => SendError.TopicTooLong,
+            _ when deadline <= now => SendError.DeadlineNotInFuture,
+            _ when deadline - now > _settings.DeliveredIdRetention => SendError.DeadlineTooFar,
+            _ when _inFlight.Count >= _settings.MaxInFlight => SendError.TooManyInFlight,
+            _ when request.ReplyTimeout.HasValue && !_replies.HasRoom => SendError.TooManyReplyWaiters,
+            _ => SendError.None,
+        };
+        if (error != SendError.None)
+        {
+            return new SendResult(0, error);
+        }
+
+        var id = NewId();
+        _inFlight.Add(id, new OutboundMessage(id, request, now, deadline, _settings));
+        if (request.ReplyTimeout is { } wait)
+        {
+            _replies.Register(id, now + wait);
+        }
+
+        return new SendResult(id, SendError.None);
+    }
+
+    /// <summary>Sends due bursts, aborts messages past their deadline (telling the receiver), prunes old statuses.</summary>
+    public void Poll(DateTimeOffset now, IBusFrameSink sink)
+    {
+        foreach (var message in _inFlight.Values)
+        {
+            if (message.Deadline <= now)
+            {
+                _expired.Add(message);
+            }
+            else if (message.NextSend <= now)
+            {
+                message.SendDue(now, _scratch, sink, _settings);
+            }
+        }
+
+        foreach (var message in _expired)
+        {
+            var written = ControlCodec.Write(_scratch, BusFrameKind.Abort, message.Id);
+            sink.Send(message.Destination, _scratch.AsSpan(0, written));
+            Finish(message, MessageState.Aborted, AbortReason.Expired, now);
+        }
+
+        _expired.Clear();
+        _finished.Prune(now);
+    }
+
+    /// <summary>Status of an in-flight or recently finished message; null when unknown or forgotten.</summary>
+    public MessageStatus? GetStatus(ulong id)
+    {
+        if (_inFlight.TryGetValue(id, out var message))
+        {
+            return message.Status(message.Started ? MessageState.Sending : MessageState.Pending, AbortReason.None);
+        }
+
+        return _finished.TryGet(id, out var status) ? status : null;
+    }
+
+    /// <summary>Applies an ack; acks from anyone but the destination are ignored (returns false).</summary>
+    internal bool OnAck(RouterId from, in AckFrame ack, DateTimeOffset now)
+    {
+        if (!TryGetFrom(from, ack.MessageId, out var message))
+        {
+            return false;
+        }
+
+        message.ApplyAck(ack, now, _settings);
+        if (message.Acked.IsComplete)
+        {
+            Finish(message, MessageState.Delivered, AbortReason.None, now);
+        }
+
+        return true;
+    }
+
+    /// <summary>Read receipt: the final state. Also finishes a message whose completing ack was lost.</summary>
+    internal bool OnRead(RouterId from, ulong id, DateTimeOffset now)
+    {
+        if (TryGetFrom(from, id, out var message))
+        {
+            message.Acked.SetAll();
+            Finish(message, MessageState.Read, AbortReason.None, now);
+            return true;
+        }
+
+        if (_finished.TryGet(id, out var status) && status.Destination == from && status.State == MessageState.Delivered)
+        {
+            _finished.Update(status with { State = MessageState.Read });
+            return true;
+        }
+
+        return false;
+    }
+
+    internal bool OnRefuse(RouterId from, ulong id, RefuseReason reason, DateTimeOffset now)
+    {
+        if (!TryGetFrom(from, id, out var message))
+        {
+            return false;
+        }
+
+        var abort = reason == RefuseReason.TooLarge ? AbortReason.RefusedTooLarge : AbortReason.RefusedInboxFull;
+        Finish(message, MessageState.Aborted, abort, now);
+        return true;
+    }
+
+    private bool TryGetFrom(RouterId from, ulong id, out OutboundMessage message) =>
+        _inFlight.TryGetValue(id, out message!) && message.Destination == from;
+
+    private void Finish(OutboundMessage message, MessageState state, AbortReason reason, DateTimeOffset now)
+    {
+        _inFlight.Remove(message.Id);
+        _finished.Add(message.Status(state, reason), now);
+        if (state == MessageState.Aborted)
+        {
+            _replies.StopWaiting(message.Id);
+        }
+    }
+
+    /// <summary>A fresh id, distinct from every id still in flight or still reported by status.</summary>
+    private ulong NewId()
+    {
+        while (true)
+        {
+            var id = _ids.NextId();
+            if (!_inFlight.ContainsKey(id) && !_finished.TryGet(id, out _))
+            {
+                return id;
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using Akka.Actor;
+using Akka.Hosting;
+using MeshActors.Node.Actors;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace MeshActors.Node.Api;
+
+/// <summary>The admin part of the local HTTP API (<c>/api/v1/admin</c>).</summary>
+public static class AdminEndpoints
+{
+    /// <summary>Longest an API call waits for an actor's answer before replying 503.</summary>
+    public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(3);
+
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/v1/admin", async (IRequiredActor<NodeGuardian> guardian, CancellationToken cancellationToken) =>
+        {
+            try
+            {
+                var actor = await guardian.GetAsync(cancellationToken);
+                var info = await actor.Ask<NodeInfo>(GetNodeInfo.Instance, AskTimeout, cancellationToken);
+                return Results.Ok(info);
+            }
+            catch (AskTimeoutException)
+            {
+                return Results.Problem("the node did not answer in time", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        });
+        return routes;
+    }
+}

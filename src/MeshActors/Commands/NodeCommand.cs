@@ -1,0 +1,69 @@
+using System.CommandLine;
+using MeshActors.Crypto;
+using MeshActors.Node.Hosting;
+using Serilog.Core;
+
+namespace MeshActors.Cli.Commands;
+
+/// <summary><c>meshnode [CONFIG]</c>: run a node until SIGINT/SIGTERM. Also the root command's action.</summary>
+internal static class NodeCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("meshnode", "Run a node (the default when no subcommand is given)");
+        Configure(command);
+        return command;
+    }
+
+    public static void Configure(Command command)
+    {
+        var options = new NodeOptions();
+        var configArgument = new Argument<FileInfo?>("CONFIG") { Description = "HOCON config file (same as --config)", Arity = ArgumentArity.ZeroOrOne };
+        configArgument.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ Value: var text }] && text.StartsWith('-'))
+            {
+                result.AddError($"unknown option '{text}'");
+            }
+        });
+        command.Arguments.Add(configArgument);
+        options.AddTo(command);
+        command.SetAction((parsed, cancellationToken) => RunAsync(options.Load(parsed, parsed.GetValue(configArgument)), cancellationToken));
+    }
+
+    private static async Task<int> RunAsync(Node.Settings.NodeSettings settings, CancellationToken cancellationToken)
+    {
+        var levelSwitch = new LoggingLevelSwitch(settings.LogLevel);
+        await using var logger = NodeLogging.CreateLogger(levelSwitch);
+        var (identity, created) = KeyFile.LoadOrCreate(settings.KeyFile);
+        using (identity)
+        {
+            if (created)
+            {
+                logger.Information("Created key file {KeyFile} (mode 0600)", Path.GetFullPath(settings.KeyFile));
+            }
+
+            NodeRuntime node;
+            try
+            {
+                node = await NodeRuntime.StartAsync(settings, identity, logger, levelSwitch, cancellationToken);
+            }
+            catch (NodeStartException e)
+            {
+                throw new CliFailure(e.Message);
+            }
+
+            await using (node)
+            {
+                logger.Information(
+                    "Node {Name} up: public key {PublicKey}, address {Address}, subnet {Subnet}, API http://{Api}",
+                    node.Info.NodeName, node.Info.PublicKey, node.Info.Address, node.Info.Subnet, node.ApiEndPoint);
+                await using var stopOnCancel = cancellationToken.Register(() => _ = node.StopAsync());
+                await node.WaitForShutdownAsync(CancellationToken.None);
+                logger.Information("Node {Name} stopped", node.Info.NodeName);
+            }
+        }
+
+        return ExitCodes.Success;
+    }
+}

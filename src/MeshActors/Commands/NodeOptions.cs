@@ -1,0 +1,62 @@
+using System.CommandLine;
+using MeshActors.Node.Settings;
+
+namespace MeshActors.Cli.Commands;
+
+/// <summary>The options of a command that reads node settings: <c>--config</c> plus the flags that override it.</summary>
+internal sealed class NodeOptions
+{
+    public Option<FileInfo?> Config { get; } = new("--config", "-c") { Description = "HOCON config file (section meshactors { … }); embedded defaults without it" };
+
+    public Option<string[]> Peers { get; } = new("--peers")
+    {
+        Description = "Peers to link to, replacing the config's list: [PUBKEY@]tcp://HOST:PORT, udp://…, quic://…",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    public Option<int?> Port { get; } = new("--port", "-p") { Description = "Listen on this TCP and UDP port on all addresses" };
+
+    public Option<bool> NoTun { get; } = new("--no-tun") { Description = "Do not create a TUN device: route for others and serve the message bus only" };
+
+    public Option<string?> TunName { get; } = new("--tun-name") { Description = "TUN interface name" };
+
+    public Option<string?> KeyFile { get; } = new("--key-file", "-k") { Description = "Secret key file (created with mode 0600 when missing)" };
+
+    public Option<string?> ApiAddress { get; } = new("--api-addr") { Description = "Local HTTP API endpoint HOST:PORT" };
+
+    public void AddTo(Command command, bool keyFileOnly = false)
+    {
+        command.Options.Add(Config);
+        command.Options.Add(KeyFile);
+        if (keyFileOnly)
+        {
+            return;
+        }
+
+        command.Options.Add(Peers);
+        command.Options.Add(Port);
+        command.Options.Add(NoTun);
+        command.Options.Add(TunName);
+        command.Options.Add(ApiAddress);
+    }
+
+    public NodeSettings Load(ParseResult parsed, FileInfo? positionalConfig = null)
+    {
+        var flagConfig = parsed.GetValue(Config);
+        if (flagConfig is not null && positionalConfig is not null && flagConfig.FullName != positionalConfig.FullName)
+        {
+            throw new ConfigException(new ConfigError(SettingsOverrides.Source, null, "--config", "given twice with different files"));
+        }
+
+        var overrides = new SettingsOverrides
+        {
+            Peers = parsed.GetResult(Peers) is null ? null : parsed.GetValue(Peers),
+            Port = parsed.GetValue(Port),
+            NoTun = parsed.GetValue(NoTun),
+            TunName = parsed.GetValue(TunName),
+            KeyFile = parsed.GetValue(KeyFile),
+            ApiAddress = parsed.GetValue(ApiAddress),
+        };
+        return SettingsLoader.Load((positionalConfig ?? flagConfig)?.FullName, overrides);
+    }
+}

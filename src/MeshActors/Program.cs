@@ -1,0 +1,3 @@
+using MeshActors.Cli;
+
+return await MeshCli.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
