@@ -16,7 +16,8 @@ public enum ReceiveKind
     /// <summary>An ack, read receipt or refusal changed an outbound message's status.</summary>
     StatusChanged,
 
-    /// <summary>A valid frame that changed nothing (unknown id, wrong sender, sender-side abort of nothing).</summary>
+    /// <summary>A valid frame with nothing for the actor to do: an Abort (any reassembly it named is freed), or an
+    /// ack, read receipt or refusal for an unknown id or from someone other than the destination.</summary>
     Ignored,
 }
 

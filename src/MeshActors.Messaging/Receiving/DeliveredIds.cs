@@ -10,8 +10,6 @@ internal sealed class DeliveredIds(MessageBusSettings settings)
     private readonly HashSet<MessageKey> _ids = [];
     private readonly Queue<(MessageKey Key, DateTimeOffset Expires)> _order = new();
 
-    public int Count => _ids.Count;
-
     public bool Contains(MessageKey key) => _ids.Contains(key);
 
     public void Add(MessageKey key, DateTimeOffset now)

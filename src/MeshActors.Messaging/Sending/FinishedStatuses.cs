@@ -10,8 +10,6 @@ internal sealed class FinishedStatuses(MessageBusSettings settings)
     private readonly Dictionary<ulong, MessageStatus> _statuses = [];
     private readonly Queue<(ulong Id, DateTimeOffset Expires)> _order = new();
 
-    public int Count => _statuses.Count;
-
     public void Add(MessageStatus status, DateTimeOffset now)
     {
         _statuses[status.Id] = status;

@@ -35,6 +35,8 @@ public class ChunkReassembleBenchmarks
         _bob = new MessageBusCore(settings, new CountingIds());
         _toBob = new ForwardingSink(_bob, Alice);
         _toAlice = new ForwardingSink(_alice, Bob);
+        _toBob.Reverse = _toAlice;
+        _toAlice.Reverse = _toBob;
         _payload = new byte[Size];
         new Random(1).NextBytes(_payload);
     }
@@ -55,10 +57,15 @@ public class ChunkReassembleBenchmarks
         return message.Payload.Length;
     }
 
-    /// <summary>Hands each frame straight to the other core (a different core, so no re-entrancy).</summary>
+    /// <summary>
+    /// Hands each frame straight to the other core (a different core, so no re-entrancy); whatever that core
+    /// answers goes back through <see cref="Reverse"/>.
+    /// </summary>
     private sealed class ForwardingSink(MessageBusCore target, RouterId from) : IBusFrameSink
     {
-        public void Send(RouterId destination, ReadOnlySpan<byte> plaintext) => target.Receive(from, plaintext, Now, this);
+        public ForwardingSink Reverse { get; set; } = null!;
+
+        public void Send(RouterId destination, ReadOnlySpan<byte> plaintext) => target.Receive(from, plaintext, Now, Reverse);
     }
 
     private sealed class CountingIds : IMessageIdSource

@@ -1,0 +1,97 @@
+// MeshActors build script (Cake). Fresh machine: dotnet tool restore && dotnet cake --target=Test
+//   Build    compile the solution (Release)
+//   Test     run every test project; ends with one line "N passed, N failed"
+//   Publish  framework-dependent publish of the executable to artifacts/publish (dotnet MeshActors.dll)
+//   Bench    BenchmarkDotNet micro benchmarks (pass --filter=PATTERN, default '*')
+//   Lab      build, then bring up the network-namespace lab (--topology=pair|line|ring4), root only
+using System.Xml.Linq;
+
+var target = Argument("target", "Test");
+var configuration = Argument("configuration", "Release");
+var solution = "./MeshActors.sln";
+var artifacts = Directory("./artifacts");
+
+Task("Clean").Does(() =>
+{
+    CleanDirectory(artifacts);
+});
+
+Task("Build").Does(() =>
+{
+    DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration });
+});
+
+Task("Test").IsDependentOn("Build").Does(() =>
+{
+    var results = artifacts + Directory("test-results");
+    CleanDirectory(results);
+    var failedProjects = new List<string>();
+    foreach (var project in GetFiles("./tests/**/*.Tests.csproj").Concat(GetFiles("./tests/**/*.SystemTests.csproj")))
+    {
+        var name = project.GetFilenameWithoutExtension().ToString();
+        try
+        {
+            DotNetTest(project.FullPath, new DotNetTestSettings
+            {
+                Configuration = configuration,
+                NoBuild = true,
+                Loggers = new[] { $"trx;LogFileName={name}.trx" },
+                ResultsDirectory = results,
+            });
+        }
+        catch (Exception)
+        {
+            failedProjects.Add(name);
+        }
+    }
+
+    int passed = 0, failed = 0, skipped = 0;
+    foreach (var trx in GetFiles($"{results}/*.trx"))
+    {
+        var counters = XDocument.Load(trx.FullPath).Descendants().First(e => e.Name.LocalName == "Counters");
+        passed += (int)counters.Attribute("passed");
+        failed += (int)counters.Attribute("failed") + (int)counters.Attribute("error") + (int)counters.Attribute("timeout");
+        skipped += (int)counters.Attribute("notExecuted");
+    }
+
+    if (failedProjects.Count > 0 && failed == 0)
+    {
+        failed = failedProjects.Count; // a test host that crashed before writing results still counts as a failure
+    }
+
+    Information($"{passed} passed, {failed} failed, {skipped} skipped");
+    if (failed > 0 || passed == 0)
+    {
+        throw new Exception($"tests failed in: {string.Join(", ", failedProjects)}");
+    }
+});
+
+Task("Publish").Does(() =>
+{
+    DotNetPublish("./src/MeshActors/MeshActors.csproj", new DotNetPublishSettings
+    {
+        Configuration = configuration,
+        OutputDirectory = artifacts + Directory("publish"),
+    });
+});
+
+Task("Bench").Does(() =>
+{
+    DotNetRun("./tests/MeshActors.Benchmarks/MeshActors.Benchmarks.csproj", new ProcessArgumentBuilder()
+        .Append("--filter").AppendQuoted(Argument("filter", "*")), new DotNetRunSettings { Configuration = "Release" });
+});
+
+Task("Lab").IsDependentOn("Publish").Does(() =>
+{
+    var topology = Argument("topology", "line");
+    StartProcess("bash", new ProcessSettings
+    {
+        Arguments = $"deploy/lab/lab.sh up {topology}",
+    });
+    StartProcess("bash", new ProcessSettings
+    {
+        Arguments = $"deploy/lab/lab.sh start --dll {MakeAbsolute(artifacts + Directory("publish") + File("MeshActors.dll"))}",
+    });
+});
+
+RunTarget(target);

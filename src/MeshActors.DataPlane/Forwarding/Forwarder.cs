@@ -1,0 +1,375 @@
+using MeshActors.Crypto;
+using MeshActors.Crypto.EndToEnd;
+using MeshActors.DataPlane.Buffers;
+using MeshActors.DataPlane.Links;
+using MeshActors.DataPlane.Tun;
+using MeshActors.Protocol.Data;
+using MeshActors.Protocol.Ip;
+
+namespace MeshActors.DataPlane.Forwarding;
+
+/// <summary>
+/// Receives a decrypted message-bus chunk on a link reader thread; the span is valid only during the call.
+/// </summary>
+public delegate void MessageHandler(PublicIdentity source, ReadOnlySpan<byte> chunk);
+
+/// <summary>
+/// The node's packet forwarder: no actors, no mailboxes, no allocation per packet.
+/// <para>Outbound ("meshactors-tun-rx" thread, <see cref="TunReader"/>): TUN packet → parse → drop kernel noise →
+/// route lookup → no route: ICMP unreachable into our TUN; larger than the next hop carries: ICMP Packet Too Big →
+/// end-to-end seal in place for the prefix owner → data header → next hop link's send ring.</para>
+/// <para>Inbound (each link's reader thread, <see cref="OnData"/>): Data payload → header check → for this node:
+/// end-to-end open (replay-checked) → inner type → IP packet whose source the sender owns → TUN write ring
+/// ("meshactors-tun-tx" thread, <see cref="TunWriter"/>), or message chunk → <see cref="MessageHandler"/>; for
+/// another node: hop limit − 1 (expired: dropped and counted — a relay cannot read the sealed inner packet to quote
+/// it in an ICMP Time Exceeded) → route lookup → next hop's send ring, still sealed: relays never decrypt.</para>
+/// <para>Without a TUN device (--no-tun) only the inbound path runs: relaying and messages work, IP packets for
+/// this node are dropped and counted. The forwarder owns the TUN device once given: <see cref="Dispose"/> disposes
+/// it, which ends the reader thread, then stops the writer thread.</para>
+/// <para>Path MTU: the origin compares each packet with its first link's <see cref="Link.MaxInnerPacket"/>; relays
+/// cannot send Packet Too Big for sealed packets, so links of a path must carry the overlay MTU (a payload too
+/// large for a relay's next link is dropped and counted there).</para>
+/// </summary>
+public sealed class Forwarder : ILinkDataSink, IDisposable
+{
+    private readonly BufferPool _pool;
+    private readonly EndToEndSessionCache _sessions;
+    private readonly ForwarderOptions _options;
+    private readonly LocalAddresses _local;
+    private readonly SourceOwnership _ownership;
+    private readonly ITunDevice? _tun;
+    private readonly TunReader? _reader;
+    private readonly TunWriter? _writer;
+    private IRouteLookup? _routes;
+    private MessageHandler? _messageHandler;
+    private int _disposed;
+
+    public Forwarder(NodeIdentity identity, BufferPool pool, EndToEndSessionCache sessions, ITunDevice? tun, ForwarderOptions? options = null)
+    {
+        _pool = pool;
+        _sessions = sessions;
+        _options = options ?? new ForwarderOptions();
+        _local = new LocalAddresses(identity.Public, _options);
+        _ownership = new SourceOwnership(_options.OverlayPrefix);
+        _tun = tun;
+        if (tun is not null)
+        {
+            _writer = new TunWriter(tun, _options.TunWriteRingCapacity, _options.TunBatchSize, Counters);
+            _reader = new TunReader(tun, pool, _options.TunBatchSize, this);
+        }
+    }
+
+    public ForwarderCounters Counters { get; } = new();
+
+    /// <summary>The end-to-end layer's counters (a relay's stay at zero opens).</summary>
+    public EndToEndCounters EndToEnd => _sessions.Counters;
+
+    /// <summary>The current routing snapshot; the control plane swaps it whole, data-plane threads read it lock-free.</summary>
+    public IRouteLookup? Routes
+    {
+        get => Volatile.Read(ref _routes);
+        set => Volatile.Write(ref _routes, value);
+    }
+
+    /// <summary>Where decrypted message-bus chunks go; null drops them (counted).</summary>
+    public MessageHandler? MessageHandler
+    {
+        get => Volatile.Read(ref _messageHandler);
+        set => Volatile.Write(ref _messageHandler, value);
+    }
+
+    /// <summary>This node's overlay address (the source of its ICMPv6 errors).</summary>
+    public ReadOnlySpan<byte> LocalAddress => _local.Ipv6;
+
+    /// <summary>Starts the TUN reader and writer threads (nothing to start with --no-tun).</summary>
+    public void Start()
+    {
+        _writer?.Start();
+        _reader?.Start();
+    }
+
+    /// <summary>
+    /// Seals a message-bus chunk for <paramref name="destination"/> and sends it along the route to its overlay
+    /// address, indistinguishable from IP traffic to relays. Any thread; false when dropped (counted).
+    /// </summary>
+    public bool TrySendMessage(PublicIdentity destination, ReadOnlySpan<byte> chunk)
+    {
+        var address = OverlayAddressing.DeriveAddress(destination, _options.OverlayPrefix).GetAddressBytes();
+        if (!_pool.TryRent(out var buffer))
+        {
+            Counters.Drop(ForwardDrop.PoolExhausted);
+            return false;
+        }
+
+        if (chunk.Length > _pool.MaxPacket)
+        {
+            Counters.Drop(ForwardDrop.TooBig);
+            buffer.Return();
+            return false;
+        }
+
+        chunk.CopyTo(buffer.Array.AsSpan(BufferLayout.PacketOffset));
+        buffer.Set(BufferLayout.PacketOffset, chunk.Length);
+        if (!TryRoute(address, buffer, answerWithIcmp: false, out var target))
+        {
+            return false;
+        }
+
+        return SealAndSend(buffer, InnerType.Message, address, target);
+    }
+
+    /// <summary>Outbound path for one packet read from our TUN (<c>buffer.Span</c> is the packet). Takes ownership.</summary>
+    internal void Originate(PacketBuffer buffer)
+    {
+        var packet = buffer.Span;
+        var version = IpPacket.TryParse(packet);
+        if (version == IpVersion.None)
+        {
+            Drop(buffer, ForwardDrop.Malformed);
+            return;
+        }
+
+        if (KernelNoiseFilter.IsNoise(packet, version))
+        {
+            Drop(buffer, ForwardDrop.Filtered);
+            return;
+        }
+
+        var destination = IpPacket.Destination(packet, version);
+        if (!TryRoute(destination, buffer, answerWithIcmp: true, out var target))
+        {
+            return;
+        }
+
+        var maxPacket = target.NextHop.MaxInnerPacket;
+        if (packet.Length > maxPacket)
+        {
+            ReplyIcmp(IcmpError.PacketTooBig, packet, maxPacket);
+            Drop(buffer, ForwardDrop.TooBig);
+            return;
+        }
+
+        SealAndSend(buffer, InnerType.IpPacket, destination, target);
+    }
+
+    /// <summary>Inbound path: a Data payload opened by <paramref name="link"/>'s session, on its reader thread.</summary>
+    public void OnData(Link link, PacketBuffer payload)
+    {
+        var span = payload.Span;
+        if (!DataHeader.IsValid(span))
+        {
+            Drop(payload, ForwardDrop.Malformed);
+            return;
+        }
+
+        var destination = DataHeader.Destination(span);
+        if (_local.IsLocal(destination))
+        {
+            Deliver(payload, destination);
+        }
+        else
+        {
+            Relay(payload, destination);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _tun?.Dispose();
+        _reader?.Join();
+        _writer?.Stop();
+    }
+
+    /// <summary>Looks the destination up; on failure drops the buffer, answering an IP packet from our TUN with ICMP unreachable.</summary>
+    private bool TryRoute(ReadOnlySpan<byte> destination, PacketBuffer buffer, bool answerWithIcmp, out RouteTarget target)
+    {
+        var routes = Routes;
+        if (routes is not null && routes.TryLookup(destination, out target) && !target.NextHop.IsClosing)
+        {
+            return true;
+        }
+
+        target = default;
+        if (answerWithIcmp)
+        {
+            ReplyIcmp(IcmpError.NoRoute, buffer.Span, 0);
+        }
+
+        Drop(buffer, ForwardDrop.NoRoute);
+        return false;
+    }
+
+    /// <summary>Seals the packet at <see cref="BufferLayout.PacketOffset"/> for the prefix owner and queues it on the next hop.</summary>
+    private bool SealAndSend(PacketBuffer buffer, InnerType type, ReadOnlySpan<byte> destination, RouteTarget target)
+    {
+        var session = _sessions.GetOrCreate(target.Owner);
+        if (session is null)
+        {
+            Drop(buffer, ForwardDrop.BadIdentity);
+            return false;
+        }
+
+        buffer.Array[BufferLayout.InnerOffset] = (byte)type;
+        var innerLength = InnerLayout.TypeSize + buffer.Length;
+        var payloadLength = _sessions.Seal(session, buffer.Array.AsSpan(BufferLayout.PayloadOffset), innerLength, _options.HopLimit, destination);
+        buffer.Set(BufferLayout.PayloadOffset, payloadLength);
+        buffer.EndToEndSealed = true;
+        if (!target.NextHop.TrySendData(buffer))
+        {
+            Counters.Drop(ForwardDrop.LinkRefused);
+            return false;
+        }
+
+        Counters.CountOriginated();
+        return true;
+    }
+
+    private void Deliver(PacketBuffer payload, ReadOnlySpan<byte> headerDestination)
+    {
+        var span = payload.Span;
+        var status = _sessions.Open(span, out var innerLength, out var source);
+        if (status != EndToEndStatus.Opened)
+        {
+            Drop(payload, DropFor(status));
+            return;
+        }
+
+        var inner = span.Slice(DataHeader.Size + InnerLayout.TypeSize, innerLength - InnerLayout.TypeSize);
+        switch ((InnerType)span[DataHeader.Size])
+        {
+            case InnerType.Message:
+                DeliverMessage(payload, source!, inner);
+                return;
+            case InnerType.IpPacket:
+                break;
+            default:
+                Drop(payload, ForwardDrop.UnknownInner);
+                return;
+        }
+
+        var version = IpPacket.TryParse(inner);
+        if (version == IpVersion.None)
+        {
+            Drop(payload, ForwardDrop.Malformed);
+            return;
+        }
+
+        if (!IpPacket.Destination(inner, version).SequenceEqual(headerDestination))
+        {
+            Drop(payload, ForwardDrop.NotForUs);
+            return;
+        }
+
+        if (!_ownership.Owns(source!, inner, version, Routes))
+        {
+            Drop(payload, ForwardDrop.ForgedSource);
+            return;
+        }
+
+        if (_writer is null)
+        {
+            Drop(payload, ForwardDrop.NoTun);
+            return;
+        }
+
+        payload.Set(BufferLayout.PacketOffset, inner.Length);
+        _writer.Enqueue(payload);
+    }
+
+    private void DeliverMessage(PacketBuffer payload, EndToEndSession source, ReadOnlySpan<byte> chunk)
+    {
+        var handler = MessageHandler;
+        if (handler is null)
+        {
+            Drop(payload, ForwardDrop.NoMessageHandler);
+            return;
+        }
+
+        handler(source.Peer, chunk);
+        Counters.CountMessage();
+        payload.Return();
+    }
+
+    private void Relay(PacketBuffer payload, ReadOnlySpan<byte> destination)
+    {
+        var span = payload.Span;
+        var hopLimit = span[DataHeader.HopLimitOffset];
+        if (hopLimit <= 1)
+        {
+            Drop(payload, ForwardDrop.HopLimit);
+            return;
+        }
+
+        span[DataHeader.HopLimitOffset] = (byte)(hopLimit - 1);
+        var routes = Routes;
+        if (routes is null || !routes.TryLookup(destination, out var target) || target.NextHop.IsClosing)
+        {
+            Drop(payload, ForwardDrop.NoRoute);
+            return;
+        }
+
+        if (span.Length > target.NextHop.MaxInnerPacket + InnerLayout.Overhead)
+        {
+            Drop(payload, ForwardDrop.TooBig);
+            return;
+        }
+
+        // Sealed end to end by its origin (the tag is checked only there); this node adds no plaintext.
+        payload.EndToEndSealed = true;
+        if (!target.NextHop.TrySendData(payload))
+        {
+            Counters.Drop(ForwardDrop.LinkRefused);
+            return;
+        }
+
+        Counters.CountRelayed();
+    }
+
+    /// <summary>Writes an ICMP error about <paramref name="offending"/> back into our TUN (nothing without one).</summary>
+    private void ReplyIcmp(IcmpError error, ReadOnlySpan<byte> offending, int mtu)
+    {
+        if (_writer is null)
+        {
+            return;
+        }
+
+        if (!_pool.TryRent(out var reply))
+        {
+            Counters.Drop(ForwardDrop.PoolExhausted);
+            return;
+        }
+
+        var version = IpPacket.TryParse(offending);
+        var router = _local.RouterAddressFor(version == IpVersion.V6 ? 16 : 4);
+        var length = IcmpBuilder.Write(error, offending, router, mtu, reply.Array.AsSpan(BufferLayout.PacketOffset));
+        if (length == 0)
+        {
+            reply.Return();
+            return;
+        }
+
+        reply.Set(BufferLayout.PacketOffset, length);
+        Counters.CountIcmp();
+        _writer.Enqueue(reply);
+    }
+
+    private void Drop(PacketBuffer buffer, ForwardDrop reason)
+    {
+        Counters.Drop(reason);
+        buffer.Return();
+    }
+
+    private static ForwardDrop DropFor(EndToEndStatus status) => status switch
+    {
+        EndToEndStatus.Replay or EndToEndStatus.TooOld => ForwardDrop.Replay,
+        EndToEndStatus.StaleEpoch or EndToEndStatus.CounterLimit => ForwardDrop.StaleEpoch,
+        EndToEndStatus.BadIdentity => ForwardDrop.BadIdentity,
+        EndToEndStatus.Malformed => ForwardDrop.Malformed,
+        _ => ForwardDrop.DecryptFailed,
+    };
+}
