@@ -10,7 +10,7 @@ public sealed class ForwardingEntry
 {
     private readonly NeighbourId[] _nextHops;
 
-    public ForwardingEntry(RoutePrefix prefix, ushort metric, NeighbourId[] nextHops)
+    public ForwardingEntry(RoutePrefix prefix, ushort metric, NeighbourId[] nextHops, RouterId originator = default)
     {
         if (nextHops.Length == 0)
         {
@@ -20,7 +20,11 @@ public sealed class ForwardingEntry
         Prefix = prefix;
         Metric = metric;
         _nextHops = nextHops;
+        Originator = originator;
     }
+
+    /// <summary>The node that owns the prefix: the end-to-end peer of packets sent to it.</summary>
+    public RouterId Originator { get; }
 
     public RoutePrefix Prefix { get; }
 

@@ -398,7 +398,7 @@ public sealed class RoutingCore
             {
                 hops.Clear();
                 AppendNextHops(d, hops);
-                entries.Add(new ForwardingEntry(destination.Prefix, destination.SelectedMetric, hops.ToArray()));
+                entries.Add(new ForwardingEntry(destination.Prefix, destination.SelectedMetric, hops.ToArray(), Describe(ref destination).Originator));
             }
         }
 

@@ -92,12 +92,4 @@ public sealed class BoundedRing<T>
         public long Sequence;
         public T? Item;
     }
-
-    /// <summary>Keeps the producer and consumer positions on separate cache lines (64 bytes each side).</summary>
-    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 128)]
-    private struct PaddedLong
-    {
-        [System.Runtime.InteropServices.FieldOffset(64)]
-        public long Value;
-    }
 }

@@ -14,8 +14,8 @@ namespace MeshActors.DataPlane.Transports;
 /// </summary>
 internal static class StreamHandshake
 {
-    /// <summary>Scratch size: the largest handshake message plus the TCP prefix in front of it.</summary>
-    private const int ScratchSize = BufferLayout.FrameOffset + HandshakeLayout.XxResponseSize;
+    /// <summary>Scratch size: the largest handshake message (the 128-byte IK initiation) plus the TCP prefix in front of it.</summary>
+    private const int ScratchSize = BufferLayout.FrameOffset + HandshakeLayout.IkInitSize;
 
     public static async Task<LinkSession> InitiateAsync(
         LinkEnvironment env, TcpTransport transport, TcpFrameReader reader, PublicIdentity? pinned, CancellationToken ct)

@@ -8,6 +8,9 @@ public enum CloseReason : byte
     Rekeyed = 2,
     Refused = 3,
     Idle = 4,
+
+    /// <summary>Another link to the same peer was kept (the one initiated by the smaller public key).</summary>
+    Duplicate = 5,
 }
 
 public static class ClosePayload
@@ -17,5 +20,5 @@ public static class ClosePayload
     public static void Write(Span<byte> destination, CloseReason reason) => destination[0] = (byte)reason;
 
     public static CloseReason Read(ReadOnlySpan<byte> source) =>
-        source.Length == Size && source[0] <= (byte)CloseReason.Idle ? (CloseReason)source[0] : CloseReason.Unspecified;
+        source.Length == Size && source[0] <= (byte)CloseReason.Duplicate ? (CloseReason)source[0] : CloseReason.Unspecified;
 }

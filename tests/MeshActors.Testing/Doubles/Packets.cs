@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Net.Sockets;
 using MeshActors.Protocol.Ip;
 
 namespace MeshActors.Testing.Doubles;
@@ -70,12 +69,6 @@ public static class Packets
 
     public static IPAddress Destination(ReadOnlySpan<byte> packet) =>
         packet[0] >> 4 == 6 ? new IPAddress(packet.Slice(24, 16)) : new IPAddress(packet.Slice(16, 4));
-
-    public static IPAddress Address(string text)
-    {
-        var address = IPAddress.Parse(text);
-        return address.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6 ? address : throw new ArgumentException(text);
-    }
 
     /// <summary>Plain RFC 1071 sum written as the textbook loop, complemented.</summary>
     private static ushort Ones(ReadOnlySpan<byte> data)

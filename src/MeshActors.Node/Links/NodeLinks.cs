@@ -1,0 +1,103 @@
+using System.Net;
+using MeshActors.Crypto;
+using MeshActors.Crypto.Handshake;
+using MeshActors.DataPlane.Buffers;
+using MeshActors.DataPlane.Links;
+using MeshActors.DataPlane.Transports;
+using MeshActors.Protocol.Addressing;
+
+namespace MeshActors.Node.Links;
+
+/// <summary>
+/// The node's link machinery below the actors: the shared handshake responder and buffer pool, one TCP listener or
+/// UDP endpoint per <c>listen</c> URI, and the factory that dials peers. Built before the actor system starts and
+/// disposed after it stops; actors only subscribe to <see cref="InboundLink"/> and call <see cref="Factory"/>.
+/// </summary>
+public sealed class NodeLinks : IAsyncDisposable
+{
+    private readonly List<TcpLinkListener> _tcp = [];
+    private readonly List<UdpLinkEndpoint> _udp = [];
+
+    private NodeLinks(LinkEnvironment environment)
+    {
+        Environment = environment;
+        Factory = new LinkFactory(environment);
+    }
+
+    public event Action<Link>? InboundLink;
+
+    public LinkEnvironment Environment { get; }
+
+    public LinkFactory Factory { get; private set; }
+
+    public PublicIdentity Identity => Environment.Identity.Public;
+
+    public IReadOnlyList<IPEndPoint> TcpEndPoints => [.. _tcp.Select(l => l.LocalEndPoint)];
+
+    public IReadOnlyList<IPEndPoint> UdpEndPoints => [.. _udp.Select(u => u.LocalEndPoint)];
+
+    public long RefusedHandshakes => AllStats().Sum(s => s.Stats.RefusedTotal);
+
+    /// <summary>Opens every listen endpoint; a UDP socket on an ephemeral port is opened when none is configured,
+    /// so udp:// peers can still be dialled.</summary>
+    public static NodeLinks Open(NodeIdentity identity, AdmissionPolicy admission, BufferPool pool, IReadOnlyList<TransportUri> listen, LinkOptions options)
+    {
+        var links = new NodeLinks(new LinkEnvironment(new HandshakeSettings(identity, admission), pool, options));
+        try
+        {
+            foreach (var uri in listen)
+            {
+                var endPoint = new IPEndPoint(IPAddress.Parse(uri.Host), uri.Port);
+                switch (uri.Kind)
+                {
+                    case TransportKind.Tcp:
+                        links._tcp.Add(TcpLinkListener.Start(links.Environment, endPoint, links.RaiseInbound));
+                        break;
+                    case TransportKind.Udp:
+                        links._udp.Add(UdpLinkEndpoint.Bind(links.Environment, endPoint, links.RaiseInbound));
+                        break;
+                    default:
+                        throw new TransportNotSupportedException($"{uri}: QUIC listening is not available on this platform; use tcp:// or udp://");
+                }
+            }
+
+            if (links._udp.Count == 0)
+            {
+                links._udp.Add(UdpLinkEndpoint.Bind(links.Environment, new IPEndPoint(IPAddress.IPv6Any, 0), links.RaiseInbound));
+            }
+
+            links.Factory = new LinkFactory(links.Environment, links._udp[0]);
+            return links;
+        }
+        catch
+        {
+            links.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    public string DescribeRefusals() => string.Join(", ", Enum.GetValues<HandshakeError>()
+        .Select(error => (error, count: AllStats().Sum(s => s.Stats.Refused(error))))
+        .Where(pair => pair.count > 0)
+        .Select(pair => $"{pair.error}={pair.count}"));
+
+    public IEnumerable<(string Endpoint, ListenerStats Stats)> AllStats() =>
+        _tcp.Select(l => ($"tcp://{l.LocalEndPoint}", l.Stats)).Concat(_udp.Select(u => ($"udp://{u.LocalEndPoint}", u.Stats)));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var listener in _tcp)
+        {
+            await listener.DisposeAsync();
+        }
+
+        foreach (var endpoint in _udp)
+        {
+            endpoint.Dispose();
+        }
+
+        Environment.Dispose();
+    }
+
+    private void RaiseInbound(Link link) => InboundLink?.Invoke(link);
+}

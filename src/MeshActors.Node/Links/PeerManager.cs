@@ -1,0 +1,211 @@
+using Akka.Actor;
+using Akka.Event;
+using MeshActors.Crypto;
+using MeshActors.DataPlane.Links;
+using MeshActors.DataPlane.Transports;
+
+namespace MeshActors.Node.Links;
+
+/// <summary>
+/// Owns one <see cref="PeerLink"/> child per configured peer and per accepted inbound link, and keeps exactly one
+/// link per peer key: when two links to the same peer exist (both dialled, or a redial raced an inbound one), the
+/// link initiated by the node with the smaller public key wins on both sides, so both drop the same one.
+/// Answers the peer table for the API and takes peers added or removed at run time.
+/// </summary>
+public sealed class PeerManager : ReceiveActor, IWithTimers
+{
+    public const string Name = "peers";
+
+    /// <summary>Refused handshakes are logged as a sum at most this often, so a flood cannot flood the log.</summary>
+    private static readonly TimeSpan RefusalReportInterval = TimeSpan.FromSeconds(5);
+
+    private readonly NodeLinks _links;
+    private readonly LinkTimers _timers;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<PublicIdentity, (IActorRef Owner, Link Link)> _active = [];
+    private readonly Dictionary<PublicIdentity, HashSet<IActorRef>> _standby = [];
+    private readonly Dictionary<IActorRef, PeerStatus> _status = [];
+    private readonly Dictionary<IActorRef, PeerUri> _configured = [];
+    private readonly Action<Link> _onInbound;
+    private int _nextChild;
+    private long _refusedLogged;
+
+    public PeerManager(NodeLinks links, IReadOnlyList<PeerUri> peers, LinkTimers timers)
+    {
+        _links = links;
+        _timers = timers;
+        var self = Self;
+        _onInbound = link => self.Tell(new InboundLink(link));
+        foreach (var peer in peers)
+        {
+            StartOutbound(peer);
+        }
+
+        Receive<InboundLink>(inbound => Context.Watch(Context.ActorOf(PeerLink.Inbound(inbound.Link, _timers), $"in-{++_nextChild}")));
+        Receive<LinkEstablished>(OnEstablished);
+        Receive<LinkEnded>(OnEnded);
+        Receive<PeerStatusReport>(report => _status[Sender] = report.Status);
+        Receive<Terminated>(terminated => Forget(terminated.ActorRef));
+        Receive<GetPeers>(_ => Sender.Tell(new PeerList([.. _status.Values.OrderBy(s => s.Name, StringComparer.Ordinal)])));
+        Receive<AddPeer>(OnAdd);
+        Receive<RemovePeer>(OnRemove);
+        Receive<RefusalReportTick>(_ => LogRefusals());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(NodeLinks links, IReadOnlyList<PeerUri> peers, LinkTimers timers) =>
+        Akka.Actor.Props.Create(() => new PeerManager(links, peers, timers));
+
+    protected override void PreStart()
+    {
+        _links.InboundLink += _onInbound;
+        Timers.StartPeriodicTimer("refusals", RefusalReportTick.Instance, RefusalReportInterval);
+    }
+
+    protected override void PostStop() => _links.InboundLink -= _onInbound;
+
+    private IActorRef StartOutbound(PeerUri peer)
+    {
+        var child = Context.ActorOf(PeerLink.Outbound(peer, _links.Factory, _timers), $"peer-{++_nextChild}");
+        _configured[child] = peer;
+        Context.Watch(child);
+        return child;
+    }
+
+    private void OnEstablished(LinkEstablished established)
+    {
+        var (peer, link) = (established.Peer, established.Link);
+        if (peer == _links.Identity)
+        {
+            _log.Warning("link to {0} leads back to this node; dropping it", link.RemoteEndPoint);
+            Sender.Tell(new DropDuplicate(link));
+            return;
+        }
+
+        if (_active.TryGetValue(peer, out var current) && !current.Link.IsClosing)
+        {
+            // Same initiator: the newer link wins (the peer redialled, so it has given up the old one).
+            var keepNew = Initiator(link) == Initiator(current.Link) || Prefer(link, current.Link);
+            if (!keepNew)
+            {
+                Sender.Tell(new DropDuplicate(link));
+                ParkIfConfigured(peer, Sender);
+                return;
+            }
+
+            current.Owner.Tell(new DropDuplicate(current.Link));
+            ParkIfConfigured(peer, current.Owner);
+        }
+
+        _active[peer] = (Sender, link);
+        Sender.Tell(new LinkAccepted(link));
+    }
+
+    private void OnEnded(LinkEnded ended)
+    {
+        if (_active.TryGetValue(ended.Peer, out var current) && current.Link == ended.Link)
+        {
+            _active.Remove(ended.Peer);
+            if (_standby.Remove(ended.Peer, out var waiting))
+            {
+                foreach (var child in waiting)
+                {
+                    child.Tell(PeerLink.Reconnect.Instance);
+                }
+            }
+        }
+    }
+
+    private void ParkIfConfigured(PublicIdentity peer, IActorRef child)
+    {
+        if (_configured.ContainsKey(child))
+        {
+            (_standby.TryGetValue(peer, out var set) ? set : _standby[peer] = []).Add(child);
+        }
+    }
+
+    private void OnAdd(AddPeer add)
+    {
+        if (_configured.Values.Any(existing => existing.ToString() == add.Peer.ToString()))
+        {
+            Sender.Tell(new PeerCommandResult(false, $"peer {add.Peer} is already configured"));
+            return;
+        }
+
+        var child = StartOutbound(add.Peer);
+        _log.Info("peer {0} added as {1}", add.Peer, child.Path.Name);
+        Sender.Tell(new PeerCommandResult(true, $"added {add.Peer}"));
+    }
+
+    private void OnRemove(RemovePeer remove)
+    {
+        var matches = _status
+            .Where(pair => pair.Value.PublicKey == remove.KeyOrEndpoint || pair.Value.Endpoint == remove.KeyOrEndpoint
+                || (_configured.TryGetValue(pair.Key, out var uri) && uri.ToString() == remove.KeyOrEndpoint))
+            .Select(pair => pair.Key)
+            .ToList();
+        foreach (var child in matches)
+        {
+            Context.Stop(child);
+        }
+
+        Sender.Tell(matches.Count > 0
+            ? new PeerCommandResult(true, $"removed {matches.Count} link(s) matching {remove.KeyOrEndpoint}")
+            : new PeerCommandResult(false, $"no peer matches {remove.KeyOrEndpoint}"));
+    }
+
+    private void Forget(IActorRef child)
+    {
+        _status.Remove(child);
+        _configured.Remove(child);
+        foreach (var set in _standby.Values)
+        {
+            set.Remove(child);
+        }
+
+        foreach (var peer in _active.Where(pair => pair.Value.Owner.Equals(child)).Select(pair => pair.Key).ToList())
+        {
+            _active.Remove(peer);
+        }
+    }
+
+    private void LogRefusals()
+    {
+        var refused = _links.RefusedHandshakes;
+        if (refused > _refusedLogged)
+        {
+            _log.Warning("refused {0} inbound handshake(s) since the last report (admission policy, bad or replayed frames): {1}",
+                refused - _refusedLogged, _links.DescribeRefusals());
+            _refusedLogged = refused;
+        }
+    }
+
+    private PublicIdentity Initiator(Link link) => link.IsOutbound ? _links.Identity : link.Peer;
+
+    /// <summary>True when <paramref name="candidate"/> should replace <paramref name="current"/>: its initiator has the smaller key.</summary>
+    private bool Prefer(Link candidate, Link current) =>
+        Initiator(candidate).Bytes.SequenceCompareTo(Initiator(current).Bytes) < 0;
+
+    private sealed record InboundLink(Link Link);
+
+    private sealed record RefusalReportTick
+    {
+        public static readonly RefusalReportTick Instance = new();
+    }
+}
+
+/// <summary>Ask the peer manager for every peer's status.</summary>
+public sealed record GetPeers
+{
+    public static readonly GetPeers Instance = new();
+}
+
+public sealed record PeerList(IReadOnlyList<PeerStatus> Peers);
+
+public sealed record AddPeer(PeerUri Peer);
+
+/// <summary>Remove by public key (64 hex) or by URI/endpoint as listed.</summary>
+public sealed record RemovePeer(string KeyOrEndpoint);
+
+public sealed record PeerCommandResult(bool Succeeded, string Message);

@@ -1,0 +1,170 @@
+using System.Buffers.Binary;
+using System.Net;
+using MeshActors.DataPlane.Buffers;
+using MeshActors.DataPlane.Forwarding;
+using MeshActors.DataPlane.Links;
+using MeshActors.DataPlane.Transports;
+using MeshActors.Protocol.Frames;
+using MeshActors.Testing.Doubles;
+
+namespace MeshActors.DataPlane.Tests.Forwarding;
+
+public sealed class ForwardingTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+
+    [Theory]
+    [InlineData(TransportScheme.Tcp)]
+    [InlineData(TransportScheme.Udp)]
+    public async Task A_packet_from_a_tun_comes_out_of_the_far_tun_intact_and_the_relay_never_decrypts(TransportScheme scheme)
+    {
+        await using var line = await ThreeNodeLine.StartAsync(scheme);
+        var payload = Enumerable.Range(0, 1000).Select(i => (byte)i).ToArray();
+        var packet = Packets.Udp6(line.AddressA, line.AddressC, payload);
+
+        Assert.True(line.TunA.Inject(packet));
+
+        Assert.True(line.TunC.TryTakeWritten(Wait, out var delivered));
+        Assert.Equal(packet, delivered);
+        Assert.Equal(1, line.A.Counters.Originated);
+        Assert.Equal(1, line.B.Counters.Relayed);
+        Assert.Equal(0, line.B.EndToEnd.OpenAttempts);
+        Assert.Equal(0, line.B.EndToEnd.Sealed);
+        Assert.Equal(1, line.C.EndToEnd.Opened);
+
+        var reply = Packets.Udp6(line.AddressC, line.AddressA, [1, 2, 3]);
+        Assert.True(line.TunC.Inject(reply));
+        Assert.True(line.TunA.TryTakeWritten(Wait, out var back));
+        Assert.Equal(reply, back);
+        Assert.Equal(0, line.B.EndToEnd.OpenAttempts);
+    }
+
+    [Fact]
+    public async Task A_burst_arrives_complete_and_in_order_over_tcp()
+    {
+        await using var line = await ThreeNodeLine.StartAsync(TransportScheme.Tcp);
+        const int count = 500;
+        for (var i = 0; i < count; i++)
+        {
+            var body = new byte[100];
+            BinaryPrimitives.WriteInt32BigEndian(body, i);
+            Assert.True(line.TunA.Inject(Packets.Udp6(line.AddressA, line.AddressC, body)));
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            Assert.True(line.TunC.TryTakeWritten(Wait, out var packet));
+            Assert.Equal(i, BinaryPrimitives.ReadInt32BigEndian(packet.AsSpan(48)));
+        }
+    }
+
+    [Fact]
+    public async Task Hop_limit_expiry_at_the_relay_is_dropped_and_counted()
+    {
+        await using var line = await ThreeNodeLine.StartAsync(TransportScheme.Tcp, optionsA: new ForwarderOptions { HopLimit = 1 });
+
+        line.TunA.Inject(Packets.Udp6(line.AddressA, line.AddressC, [1]));
+
+        await Eventually.True(() => line.B.Counters.Drops(ForwardDrop.HopLimit) == 1);
+        Assert.False(line.TunC.TryTakeWritten(TimeSpan.FromMilliseconds(100), out _));
+        Assert.Equal(0, line.B.EndToEnd.OpenAttempts);
+    }
+
+    [Fact]
+    public async Task No_route_answers_with_icmpv6_unreachable_into_the_sending_tun()
+    {
+        await using var line = await ThreeNodeLine.StartAsync(TransportScheme.Tcp);
+        var nowhere = IPAddress.Parse("fd6d:dead:beef::1");
+        var packet = Packets.Udp6(line.AddressA, nowhere, [1, 2, 3, 4]);
+
+        line.TunA.Inject(packet);
+
+        Assert.True(line.TunA.TryTakeWritten(Wait, out var icmp));
+        Assert.Equal(58, icmp[6]);
+        Assert.Equal(1, icmp[40]);
+        Assert.Equal(line.AddressA, Packets.Destination(icmp));
+        Assert.Equal(new IPAddress(line.A.LocalAddress), Packets.Source(icmp));
+        Assert.Equal(BinaryPrimitives.ReadUInt16BigEndian(icmp.AsSpan(42)), Packets.Ipv6UpperChecksum(icmp));
+        Assert.Equal(packet, icmp[48..]);
+        Assert.Equal(1, line.A.Counters.Drops(ForwardDrop.NoRoute));
+    }
+
+    [Fact]
+    public async Task A_packet_larger_than_the_link_carries_earns_packet_too_big_with_the_mtu()
+    {
+        var linkOptions = new LinkOptions { UdpMaxFrameSize = 1452 };
+        await using var line = await ThreeNodeLine.StartAsync(TransportScheme.Udp, linkOptions);
+        var expectedMtu = 1452 - FrameLayout.TransportOverhead - Protocol.Data.InnerLayout.Overhead;
+        var packet = Packets.Udp6(line.AddressA, line.AddressC, new byte[1400 - 48]);
+
+        line.TunA.Inject(packet);
+
+        Assert.True(line.TunA.TryTakeWritten(Wait, out var icmp));
+        Assert.Equal(2, icmp[40]);
+        Assert.Equal((uint)expectedMtu, BinaryPrimitives.ReadUInt32BigEndian(icmp.AsSpan(44)));
+        Assert.Equal(BinaryPrimitives.ReadUInt16BigEndian(icmp.AsSpan(42)), Packets.Ipv6UpperChecksum(icmp));
+        Assert.Equal(expectedMtu, line.AtoB.MaxInnerPacket);
+
+        var fits = Packets.Udp6(line.AddressA, line.AddressC, new byte[expectedMtu - 48]);
+        line.TunA.Inject(fits);
+        Assert.True(line.TunC.TryTakeWritten(Wait, out var delivered));
+        Assert.Equal(fits, delivered);
+    }
+
+    [Fact]
+    public async Task A_source_address_outside_the_senders_prefixes_is_dropped_at_the_destination()
+    {
+        await using var line = await ThreeNodeLine.StartAsync(TransportScheme.Tcp);
+        var forged = StaticRoutes.HostIn(line.SubnetB, 9);
+
+        line.TunA.Inject(Packets.Udp6(forged, line.AddressC, [6, 6, 6]));
+
+        await Eventually.True(() => line.C.Counters.Drops(ForwardDrop.ForgedSource) == 1);
+        Assert.Equal(0, line.TunC.WrittenCount);
+        Assert.Equal(1, line.C.EndToEnd.Opened);
+    }
+
+    [Fact]
+    public async Task Kernel_noise_from_the_tun_is_filtered()
+    {
+        await using var line = await ThreeNodeLine.StartAsync(TransportScheme.Tcp);
+
+        line.TunA.Inject(Packets.Udp6(IPAddress.Parse("fe80::1"), IPAddress.Parse("ff02::2"), [], nextHeader: 58));
+
+        await Eventually.True(() => line.A.Counters.Drops(ForwardDrop.Filtered) == 1);
+        Assert.Equal(0, line.TunA.WrittenCount);
+        Assert.Equal(0, line.A.Counters.Drops(ForwardDrop.NoRoute));
+    }
+
+    [Fact]
+    public async Task Message_chunks_travel_the_same_path_and_reach_the_message_handler()
+    {
+        await using var line = await ThreeNodeLine.StartAsync(TransportScheme.Tcp);
+        var received = new TaskCompletionSource<(Crypto.PublicIdentity, byte[])>(TaskCreationOptions.RunContinuationsAsynchronously);
+        line.C.MessageHandler = (source, chunk) => received.TrySetResult((source, chunk.ToArray()));
+
+        Assert.True(line.A.TrySendMessage(line.NodeC.Identity.Public, "hello bus"u8));
+
+        var (from, body) = await received.Task.WaitAsync(Wait);
+        Assert.Equal(line.NodeA.Identity.Public, from);
+        Assert.Equal("hello bus"u8.ToArray(), body);
+        Assert.Equal(1, line.B.Counters.Relayed);
+        Assert.Equal(0, line.TunC.WrittenCount);
+    }
+
+    [Fact]
+    public async Task Encryption_audit_refuses_data_frames_that_were_not_sealed_end_to_end()
+    {
+        await using var line = await ThreeNodeLine.StartAsync(TransportScheme.Tcp, new LinkOptions { AuditEncryption = true });
+        Assert.True(line.NodeA.Pool.TryRent(out var plaintext));
+        plaintext.Set(BufferLayout.PayloadOffset, 200);
+
+        Assert.False(line.AtoB.TrySendData(plaintext));
+        Assert.Equal(1, line.AtoB.Stats.Drops(LinkDrop.Unsealed));
+
+        var packet = Packets.Udp6(line.AddressA, line.AddressC, [1]);
+        line.TunA.Inject(packet);
+        Assert.True(line.TunC.TryTakeWritten(Wait, out var delivered));
+        Assert.Equal(packet, delivered);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Net;
+using MeshActors.Crypto;
+using MeshActors.Crypto.EndToEnd;
+using MeshActors.DataPlane.Forwarding;
+using MeshActors.DataPlane.Links;
+using MeshActors.DataPlane.Transports;
+using MeshActors.Protocol;
+using MeshActors.Testing.Doubles;
+
+namespace MeshActors.DataPlane.Tests.Forwarding;
+
+/// <summary>
+/// A — B — C over real loopback links: A and C have in-memory TUN devices, B runs without one (--no-tun) and only
+/// relays. Static routes: each end reaches the other's /64 through B.
+/// </summary>
+internal sealed class ThreeNodeLine : IAsyncDisposable
+{
+    private ThreeNodeLine(LoopbackNode a, LoopbackNode b, LoopbackNode c)
+    {
+        (NodeA, NodeB, NodeC) = (a, b, c);
+    }
+
+    public LoopbackNode NodeA { get; }
+
+    public LoopbackNode NodeB { get; }
+
+    public LoopbackNode NodeC { get; }
+
+    public InMemoryTun TunA { get; } = new("mesh-a");
+
+    public InMemoryTun TunC { get; } = new("mesh-c");
+
+    public Forwarder A { get; private set; } = null!;
+
+    public Forwarder B { get; private set; } = null!;
+
+    public Forwarder C { get; private set; } = null!;
+
+    public Link AtoB { get; private set; } = null!;
+
+    /// <summary>An address in A's /64 (host ::1).</summary>
+    public IPAddress AddressA => StaticRoutes.HostIn(SubnetOf(NodeA), 1);
+
+    /// <summary>An address in C's /64 (host ::1).</summary>
+    public IPAddress AddressC => StaticRoutes.HostIn(SubnetOf(NodeC), 1);
+
+    public IpPrefix SubnetB => SubnetOf(NodeB);
+
+    public static async Task<ThreeNodeLine> StartAsync(
+        TransportScheme scheme, LinkOptions? linkOptions = null, ForwarderOptions? optionsA = null)
+    {
+        var options = linkOptions ?? new LinkOptions();
+        var line = new ThreeNodeLine(LoopbackNode.Create(options: options), LoopbackNode.Create(options: options), LoopbackNode.Create(options: options));
+        line.A = line.CreateForwarder(line.NodeA, line.TunA, optionsA);
+        line.B = line.CreateForwarder(line.NodeB, tun: null, options: null);
+        line.C = line.CreateForwarder(line.NodeC, line.TunC, options: null);
+
+        PeerUri Uri(LoopbackNode node) => scheme == TransportScheme.Tcp ? node.TcpUri(pinned: true) : node.UdpUri(pinned: true);
+        line.AtoB = await line.NodeA.ConnectAsync(Uri(line.NodeB));
+        var bToA = await line.NodeB.NextInboundAsync();
+        var cToB = await line.NodeC.ConnectAsync(Uri(line.NodeB));
+        var bToC = await line.NodeB.NextInboundAsync();
+
+        var (a, b, c) = (line.NodeA.Identity.Public, line.NodeB.Identity.Public, line.NodeC.Identity.Public);
+        line.A.Routes = new StaticRoutes().Add(SubnetOf(line.NodeC), line.AtoB, c).Add(SubnetOf(line.NodeB), line.AtoB, b);
+        line.B.Routes = new StaticRoutes().Add(SubnetOf(line.NodeA), bToA, a).Add(SubnetOf(line.NodeC), bToC, c);
+        line.C.Routes = new StaticRoutes().Add(SubnetOf(line.NodeA), cToB, a);
+        line.A.Start();
+        line.B.Start();
+        line.C.Start();
+        return line;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        A.Dispose();
+        B.Dispose();
+        C.Dispose();
+        await NodeA.DisposeAsync();
+        await NodeB.DisposeAsync();
+        await NodeC.DisposeAsync();
+    }
+
+    private static IpPrefix SubnetOf(LoopbackNode node) => OverlayAddressing.DeriveSubnet(node.Identity.Public, OverlayAddressing.DefaultPrefix);
+
+    private Forwarder CreateForwarder(LoopbackNode node, InMemoryTun? tun, ForwarderOptions? options)
+    {
+        var sessions = new EndToEndSessionCache(node.Identity, EndToEndLimits.DefaultCapacity, () => node.Env.Clock.UnixMs);
+        var forwarder = new Forwarder(node.Identity, node.Pool, sessions, tun, options);
+        node.Env.DataSink = forwarder;
+        return forwarder;
+    }
+}

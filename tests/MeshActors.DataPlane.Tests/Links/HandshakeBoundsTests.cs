@@ -1,0 +1,110 @@
+using System.Net.Sockets;
+using MeshActors.Crypto;
+using MeshActors.Crypto.Handshake;
+using MeshActors.DataPlane.Links;
+using MeshActors.Protocol.Frames;
+using MeshActors.Testing.Doubles;
+
+namespace MeshActors.DataPlane.Tests.Links;
+
+/// <summary>What unauthenticated strangers can make a node spend: bounded time, bounded state, counted.</summary>
+public sealed class HandshakeBoundsTests
+{
+    [Theory]
+    [InlineData(new byte[] { 0x00, 0x03, 1, 2, 3 })]                     // length prefix below a header
+    [InlineData(new byte[] { 0x00, 0x10, 1, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 })] // a frame, but not an initiation
+    public async Task Garbage_before_the_handshake_closes_the_connection_and_is_counted(byte[] garbage)
+    {
+        await using var bob = LoopbackNode.Create();
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(bob.Tcp.LocalEndPoint);
+
+        await socket.SendAsync(garbage);
+
+        Assert.Equal(0, await ReceiveUntilClosedAsync(socket));
+        await Eventually.True(() => bob.Tcp.Stats.Refused(HandshakeError.Malformed) == 1);
+        Assert.Equal(0, bob.Env.Indexes.Count);
+    }
+
+    [Fact]
+    public async Task A_silent_connection_is_closed_after_the_handshake_timeout()
+    {
+        await using var bob = LoopbackNode.Create(options: new LinkOptions { HandshakeTimeoutMs = 200 });
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(bob.Tcp.LocalEndPoint);
+
+        Assert.Equal(0, await ReceiveUntilClosedAsync(socket));
+        await Eventually.True(() => bob.Tcp.Stats.TimedOut == 1);
+    }
+
+    [Fact]
+    public async Task Tcp_connections_beyond_the_pending_handshake_cap_are_closed_at_once()
+    {
+        await using var bob = LoopbackNode.Create(options: new LinkOptions { MaxPendingHandshakes = 4, HandshakeTimeoutMs = 3_000 });
+        var sockets = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                sockets.Add(socket);
+                await socket.ConnectAsync(bob.Tcp.LocalEndPoint);
+            }
+
+            await Eventually.True(() => bob.Tcp.Stats.OverCapacity == 16);
+            Assert.True(bob.Tcp.PendingHandshakes <= 4);
+        }
+        finally
+        {
+            sockets.ForEach(socket => socket.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task A_udp_initiation_flood_keeps_handshake_state_bounded_and_a_real_peer_still_gets_in()
+    {
+        const int flood = 3_000;
+        const int cap = 64;
+        await using var bob = LoopbackNode.Create(options: new LinkOptions { MaxHalfOpen = cap });
+        await using var alice = LoopbackNode.Create();
+        using var attacker = NodeIdentity.Generate();
+        using var socket = new Socket(SocketType.Dgram, ProtocolType.Udp);
+        socket.Connect(bob.Udp.LocalEndPoint);
+        var settings = new HandshakeSettings(attacker, AdmissionPolicy.Open);
+        var initiation = new byte[HandshakeLayout.XxInitSize];
+        for (var i = 0; i < flood; i++)
+        {
+            using var initiator = new HandshakeInitiator(settings, pinnedResponder: null, localIndex: (uint)i + 1);
+            initiator.WriteInitiation((ulong)i, initiation);
+            socket.Send(initiation);
+            if (i % 32 == 0)
+            {
+                // Paced so the kernel's socket buffer does not drop most of the flood before the node sees it.
+                await Task.Delay(2);
+            }
+        }
+
+        await Eventually.True(() => bob.Udp.Stats.Accepted >= flood / 2, 20_000, "most of the flood reached the endpoint");
+        var seen = -1L;
+        await Eventually.True(() => seen == (seen = bob.Udp.Stats.Accepted) && bob.Env.Responder.HalfOpenCount > 0, 20_000, "the flood was processed", pollMs: 200);
+        Assert.True(bob.Env.Responder.HalfOpenCount <= cap);
+        Assert.True(bob.Env.Indexes.Count <= cap);
+
+        var link = await alice.ConnectAsync(bob.UdpUri(pinned: false));
+        Assert.Equal(bob.Identity.Public, link.Peer);
+    }
+
+    private static async Task<int> ReceiveUntilClosedAsync(Socket socket)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var buffer = new byte[256];
+        try
+        {
+            return await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            return 0;
+        }
+    }
+}

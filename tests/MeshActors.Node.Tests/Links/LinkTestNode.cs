@@ -1,0 +1,102 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Configuration;
+using MeshActors.Crypto;
+using MeshActors.Crypto.Handshake;
+using MeshActors.DataPlane.Buffers;
+using MeshActors.DataPlane.Links;
+using MeshActors.DataPlane.Transports;
+using MeshActors.Node.Links;
+using MeshActors.Protocol.Addressing;
+
+namespace MeshActors.Node.Tests.Links;
+
+/// <summary>One node's link layer in its own actor system, listening on loopback ports picked by the OS.</summary>
+internal sealed class LinkTestNode : IAsyncDisposable
+{
+    /// <summary>Fast timers so link death and reconnects show within a test's patience.</summary>
+    public static readonly LinkTimers FastTimers = new(
+        HelloInterval: TimeSpan.FromMilliseconds(200),
+        DeadAfter: TimeSpan.FromMilliseconds(800),
+        ReconnectMin: TimeSpan.FromMilliseconds(100),
+        ReconnectMax: TimeSpan.FromMilliseconds(800),
+        ConnectTimeout: TimeSpan.FromSeconds(3));
+
+    private LinkTestNode(string name, NodeIdentity identity, NodeLinks links, ActorSystem system, IActorRef manager)
+    {
+        Name = name;
+        Identity = identity;
+        Links = links;
+        System = system;
+        Manager = manager;
+    }
+
+    public string Name { get; }
+
+    public NodeIdentity Identity { get; }
+
+    public NodeLinks Links { get; }
+
+    public ActorSystem System { get; }
+
+    public IActorRef Manager { get; }
+
+    public string TcpUri => $"tcp://127.0.0.1:{Links.TcpEndPoints[0].Port}";
+
+    public string UdpUri => $"udp://127.0.0.1:{Links.UdpEndPoints[0].Port}";
+
+    public static LinkTestNode Start(
+        string name,
+        IEnumerable<string>? peers = null,
+        AdmissionPolicy? admission = null,
+        NodeIdentity? identity = null,
+        int tcpPort = 0,
+        int udpPort = 0)
+    {
+        identity ??= NodeIdentity.Generate();
+        var listen = new[]
+        {
+            new TransportUri(TransportKind.Tcp, "127.0.0.1", tcpPort, null),
+            new TransportUri(TransportKind.Udp, "127.0.0.1", udpPort, null),
+        };
+        var links = NodeLinks.Open(identity, admission ?? AdmissionPolicy.Open, new BufferPool(256, 4096), listen, new LinkOptions());
+        var system = ActorSystem.Create(name, ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING"));
+        var manager = system.ActorOf(PeerManager.Props(links, [.. (peers ?? []).Select(PeerUri.Parse)], FastTimers), PeerManager.Name);
+        return new LinkTestNode(name, identity, links, system, manager);
+    }
+
+    public string PinnedTcpUri => $"{Identity.Public}@{TcpUri}";
+
+    public async Task<IReadOnlyList<PeerStatus>> PeersAsync() =>
+        (await Manager.Ask<PeerList>(GetPeers.Instance, TimeSpan.FromSeconds(3))).Peers;
+
+    public async Task<PeerStatus> WaitForPeerAsync(Func<PeerStatus, bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var match = (await PeersAsync()).FirstOrDefault(condition);
+            if (match is not null)
+            {
+                return match;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                var seen = string.Join("; ", (await PeersAsync()).Select(p => $"{p.Name} {p.State} {p.PublicKey?[..8]} rtt={p.RttMs} err={p.LastError}"));
+                throw new TimeoutException($"{Name}: no peer matched within {timeout}; peers: [{seen}]");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await System.Terminate();
+        await Links.DisposeAsync();
+        Identity.Dispose();
+    }
+
+    public static IPEndPoint Loopback(int port) => new(IPAddress.Loopback, port);
+}

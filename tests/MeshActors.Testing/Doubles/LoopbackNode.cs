@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Threading.Channels;
+using MeshActors.Crypto;
+using MeshActors.Crypto.Handshake;
+using MeshActors.DataPlane.Buffers;
+using MeshActors.DataPlane.Links;
+using MeshActors.DataPlane.Transports;
+using MeshActors.Protocol.Frames;
+
+namespace MeshActors.Testing.Doubles;
+
+/// <summary>A control frame as a test sees it: a copy of the payload, taken on the link's reader thread.</summary>
+public sealed record ReceivedControl(Link Link, FrameType Type, byte[] Payload);
+
+/// <summary>
+/// One node's link layer on loopback for tests: identity, environment, a TCP listener and a UDP endpoint on
+/// 127.0.0.1 (or ::1) with kernel-chosen ports, inbound links and control frames collected in channels. Every link
+/// it sees is closed, and every socket released, on dispose.
+/// </summary>
+public sealed class LoopbackNode : IAsyncDisposable
+{
+    /// <summary>How long dispose waits for a link's threads to end.</summary>
+    private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
+
+    private readonly Channel<Link> _inbound = Channel.CreateUnbounded<Link>();
+    private readonly Channel<ReceivedControl> _control = Channel.CreateUnbounded<ReceivedControl>();
+    private readonly ConcurrentBag<Link> _links = [];
+    private readonly bool _ownsIdentity;
+
+    private LoopbackNode(NodeIdentity identity, bool ownsIdentity, AdmissionPolicy admission, LinkOptions options, IDataPlaneClock? clock, IPAddress bind, int poolCapacity, int bufferSize)
+    {
+        Identity = identity;
+        _ownsIdentity = ownsIdentity;
+        Pool = new BufferPool(poolCapacity, bufferSize);
+        Env = new LinkEnvironment(new HandshakeSettings(identity, admission), Pool, options, clock)
+        {
+            ControlHandler = (link, type, payload) => _control.Writer.TryWrite(new ReceivedControl(link, type, payload.ToArray())),
+        };
+        Tcp = TcpLinkListener.Start(Env, new IPEndPoint(bind, 0), Track);
+        Udp = UdpLinkEndpoint.Bind(Env, new IPEndPoint(bind, 0), Track);
+        Factory = new LinkFactory(Env, Udp);
+    }
+
+    public NodeIdentity Identity { get; }
+
+    public BufferPool Pool { get; }
+
+    public LinkEnvironment Env { get; }
+
+    public TcpLinkListener Tcp { get; }
+
+    public UdpLinkEndpoint Udp { get; }
+
+    public LinkFactory Factory { get; }
+
+    public static LoopbackNode Create(
+        AdmissionPolicy? admission = null,
+        LinkOptions? options = null,
+        IDataPlaneClock? clock = null,
+        bool ipv6 = false,
+        NodeIdentity? identity = null,
+        int poolCapacity = 256,
+        int bufferSize = BufferLayout.MaxBufferSize) =>
+        new(identity ?? NodeIdentity.Generate(), identity is null, admission ?? AdmissionPolicy.Open, options ?? new LinkOptions(), clock,
+            ipv6 ? IPAddress.IPv6Loopback : IPAddress.Loopback, poolCapacity, bufferSize);
+
+    public PeerUri TcpUri(bool pinned) => Uri(TransportScheme.Tcp, Tcp.LocalEndPoint, pinned);
+
+    public PeerUri UdpUri(bool pinned) => Uri(TransportScheme.Udp, Udp.LocalEndPoint, pinned);
+
+    /// <summary>Dials <paramref name="uri"/> and tracks the link for cleanup.</summary>
+    public async Task<Link> ConnectAsync(PeerUri uri)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var link = await Factory.ConnectAsync(uri, timeout.Token);
+        _links.Add(link);
+        return link;
+    }
+
+    public async Task<Link> NextInboundAsync(TimeSpan? wait = null)
+    {
+        using var timeout = new CancellationTokenSource(wait ?? TimeSpan.FromSeconds(5));
+        return await _inbound.Reader.ReadAsync(timeout.Token);
+    }
+
+    public async Task<ReceivedControl> NextControlAsync(TimeSpan? wait = null)
+    {
+        using var timeout = new CancellationTokenSource(wait ?? TimeSpan.FromSeconds(5));
+        return await _control.Reader.ReadAsync(timeout.Token);
+    }
+
+    public bool TryTakeControl(out ReceivedControl control) => _control.Reader.TryRead(out control!);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Tcp.DisposeAsync();
+        foreach (var link in _links)
+        {
+            link.Close();
+        }
+
+        Udp.Dispose();
+        await Task.WhenAll(_links.Select(link => link.Closed.WaitAsync(CloseWait)));
+        Env.Dispose();
+        if (_ownsIdentity)
+        {
+            Identity.Dispose();
+        }
+    }
+
+    private void Track(Link link)
+    {
+        _links.Add(link);
+        _inbound.Writer.TryWrite(link);
+    }
+
+    private PeerUri Uri(TransportScheme scheme, IPEndPoint endPoint, bool pinned) =>
+        new(scheme, endPoint.Address.ToString(), endPoint.Port, pinned ? Identity.Public : null);
+}
