@@ -370,6 +370,31 @@ public sealed class RoutingCore
         return result;
     }
 
+    /// <summary>Usable (feasible, reachable) routes that are not selected: what a reroute would fall back on.</summary>
+    public List<SelectedRoute> GetFallbackRoutes()
+    {
+        var result = new List<SelectedRoute>();
+        for (var d = 0; d < _routes.Count; d++)
+        {
+            ref var destination = ref _routes.At(d);
+            for (var i = 0; i < destination.RouteCount; i++)
+            {
+                ref readonly var route = ref destination.Routes![i];
+                if (route.Neighbour != destination.Selected && _selection.IsUsable(d, route))
+                {
+                    result.Add(new SelectedRoute(
+                        destination.Prefix, _neighbours.IdAt(route.Neighbour), _selection.TotalMetric(route), _ids[route.Originator], route.Seqno));
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Seqno requests in flight: (prefix, originator asked, seqno wanted).</summary>
+    public List<(RoutePrefix Prefix, RouterId Originator, ushort Seqno)> GetQueriedRoutes() =>
+        [.. _requests.InFlight.Select(p => (_routes.At(p.Destination).Prefix, _ids[p.Originator], p.Seqno))];
+
     /// <summary>
     /// Fills <paramref name="nextHops"/> with the selected next hop of <paramref name="prefix"/> followed by its
     /// equal-cost alternatives; false (and empty) when the prefix has no selected route.

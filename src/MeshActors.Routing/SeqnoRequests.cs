@@ -15,6 +15,10 @@ internal sealed class SeqnoRequests(RoutingTimers timers)
 
     public int Count => _pending.Count;
 
+    /// <summary>(destination, originator, seqno) of every pending request, for inspection.</summary>
+    public IEnumerable<(int Destination, int Originator, ushort Seqno)> InFlight =>
+        _pending.Select(pair => (SourceTable.DestinationOf(pair.Key), SourceTable.OriginatorOf(pair.Key), pair.Value.Seqno));
+
     /// <summary>Earliest time a resend or cleanup is due, in milliseconds; long.MaxValue when idle.</summary>
     public long NextDueMs { get; private set; } = long.MaxValue;
 

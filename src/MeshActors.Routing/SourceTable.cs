@@ -15,6 +15,10 @@ internal sealed class SourceTable
 
     public static long Key(int destination, int originator) => ((long)destination << 32) | (uint)originator;
 
+    public static int DestinationOf(long key) => (int)(key >> 32);
+
+    public static int OriginatorOf(long key) => (int)(uint)key;
+
     public bool TryGet(int destination, int originator, out ushort seqno, out ushort metric)
     {
         if (_distances.TryGetValue(Key(destination, originator), out var distance))

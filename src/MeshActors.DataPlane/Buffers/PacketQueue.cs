@@ -59,7 +59,9 @@ public sealed class PacketQueue : IDisposable
                 return false;
             }
 
-            Volatile.Write(ref _sleeping, 1);
+            // A full fence (not a plain volatile write): the announcement must be visible before the ring is read
+            // again, or a producer could miss it while this thread misses the producer's item — a lost wake-up.
+            Interlocked.Exchange(ref _sleeping, 1);
             // Re-check after announcing: an enqueue between the first check and the announcement must not be missed.
             if (_ring.Count != 0 || IsCompleted)
             {

@@ -135,6 +135,7 @@ public sealed class UdpLinkEndpoint : IDisposable
             return;
         }
 
+        WakeReader();
         _socket.Dispose();
         if (Thread.CurrentThread != _reader)
         {
@@ -185,7 +186,7 @@ public sealed class UdpLinkEndpoint : IDisposable
                 return;
             }
 
-            if (length >= 0)
+            if (length >= 0 && Volatile.Read(ref _disposed) == 0)
             {
                 Dispatch(_receiveBuffer.AsSpan(0, length), from);
             }
@@ -345,6 +346,25 @@ public sealed class UdpLinkEndpoint : IDisposable
         {
             _env.Responder.Forget(index);
             _env.Indexes.Release(index);
+        }
+    }
+
+    /// <summary>
+    /// A blocked receive does not return when its socket is closed on Linux (only at the receive timeout), so the
+    /// endpoint sends itself an empty datagram; the reader sees the disposed flag and ends at once.
+    /// </summary>
+    private void WakeReader()
+    {
+        var self = LocalEndPoint.Address.Equals(IPAddress.Any) ? new IPEndPoint(IPAddress.Loopback, LocalEndPoint.Port)
+            : LocalEndPoint.Address.Equals(IPAddress.IPv6Any) ? new IPEndPoint(IPAddress.IPv6Loopback, LocalEndPoint.Port)
+            : LocalEndPoint;
+        try
+        {
+            _socket.SendTo([], self);
+        }
+        catch (SocketException)
+        {
+            // The receive timeout still ends the reader within a second.
         }
     }
 

@@ -7,7 +7,11 @@ using MeshActors.DataPlane.Buffers;
 using MeshActors.DataPlane.Links;
 using MeshActors.DataPlane.Transports;
 using MeshActors.Node.Links;
+using MeshActors.Node.Routing;
+using MeshActors.Protocol;
 using MeshActors.Protocol.Addressing;
+using MeshActors.Protocol.Routing;
+using MeshActors.Routing;
 
 namespace MeshActors.Node.Tests.Links;
 
@@ -21,6 +25,8 @@ internal sealed class LinkTestNode : IAsyncDisposable
         ReconnectMin: TimeSpan.FromMilliseconds(100),
         ReconnectMax: TimeSpan.FromMilliseconds(800),
         ConnectTimeout: TimeSpan.FromSeconds(3));
+
+    private MeshRouteLookup _routes = MeshRouteLookup.Empty;
 
     private LinkTestNode(string name, NodeIdentity identity, NodeLinks links, ActorSystem system, IActorRef manager)
     {
@@ -41,6 +47,13 @@ internal sealed class LinkTestNode : IAsyncDisposable
 
     public IActorRef Manager { get; }
 
+    public IActorRef? RouteTable { get; private set; }
+
+    /// <summary>The lookup the route table published last (what the data plane would use).</summary>
+    public MeshRouteLookup Routes => Volatile.Read(ref _routes);
+
+    public IpPrefix Subnet => OverlayAddressing.DeriveSubnet(Identity.Public, OverlayAddressing.DefaultPrefix);
+
     public string TcpUri => $"tcp://127.0.0.1:{Links.TcpEndPoints[0].Port}";
 
     public string UdpUri => $"udp://127.0.0.1:{Links.UdpEndPoints[0].Port}";
@@ -51,7 +64,8 @@ internal sealed class LinkTestNode : IAsyncDisposable
         AdmissionPolicy? admission = null,
         NodeIdentity? identity = null,
         int tcpPort = 0,
-        int udpPort = 0)
+        int udpPort = 0,
+        bool withRoutes = false)
     {
         identity ??= NodeIdentity.Generate();
         var listen = new[]
@@ -62,8 +76,21 @@ internal sealed class LinkTestNode : IAsyncDisposable
         var links = NodeLinks.Open(identity, admission ?? AdmissionPolicy.Open, new BufferPool(256, 4096), listen, new LinkOptions());
         var system = ActorSystem.Create(name, ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING"));
         var manager = system.ActorOf(PeerManager.Props(links, [.. (peers ?? []).Select(PeerUri.Parse)], FastTimers), PeerManager.Name);
-        return new LinkTestNode(name, identity, links, system, manager);
+        var node = new LinkTestNode(name, identity, links, system, manager);
+        if (withRoutes)
+        {
+            var ownership = new OverlayPrefixOwnership(OverlayAddressing.DefaultPrefix);
+            var core = new RoutingCore(RouterId.FromBytes(identity.Public.Bytes), ownership, RoutingSettings.Default, TimeSpan.Zero);
+            var local = new[] { RoutePrefix.From(node.Subnet) };
+            node.RouteTable = system.ActorOf(
+                RouteTableActor.Props(core, ownership, local, lookup => Volatile.Write(ref node._routes, lookup)), RouteTableActor.Name);
+        }
+
+        return node;
     }
+
+    public async Task<IReadOnlyList<RouteInfo>> RoutesAsync(RouteView view = RouteView.Selected) =>
+        (await RouteTable!.Ask<RouteList>(new GetRoutes(view), TimeSpan.FromSeconds(3))).Routes;
 
     public string PinnedTcpUri => $"{Identity.Public}@{TcpUri}";
 

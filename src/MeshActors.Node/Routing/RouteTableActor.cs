@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Akka.Actor;
+using Akka.Event;
+using MeshActors.Crypto;
+using MeshActors.DataPlane.Links;
+using MeshActors.Node.Links;
+using MeshActors.Protocol.Frames;
+using MeshActors.Protocol.Routing;
+using MeshActors.Routing;
+
+namespace MeshActors.Node.Routing;
+
+/// <summary>
+/// Drives the pure <see cref="RoutingCore"/> from link events and routing control frames, sends what it asks to
+/// send, and after every change publishes a new immutable <see cref="MeshRouteLookup"/> for the data plane
+/// (swapped atomically by the publisher; the forwarding loops never wait for this actor).
+/// </summary>
+public sealed class RouteTableActor : ReceiveActor, IWithTimers
+{
+    public const string Name = "routes";
+
+    /// <summary>Largest routing payload, bytes: fits a 1,280-byte IPv6 path over UDP with headers to spare.</summary>
+    public const int MaxControlPayload = 1200;
+
+    /// <summary>Timer granularity floor: waking sooner than this only burns CPU.</summary>
+    private static readonly TimeSpan MinTickDelay = TimeSpan.FromMilliseconds(10);
+
+    private readonly RoutingCore _core;
+    private readonly OverlayPrefixOwnership _ownership;
+    private readonly IReadOnlyList<RoutePrefix> _localPrefixes;
+    private readonly Action<MeshRouteLookup> _publish;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Dictionary<PublicIdentity, NeighbourId> _idByPeer = [];
+    private readonly Dictionary<NeighbourId, (PublicIdentity Peer, Link Link)> _neighbours = [];
+    private readonly List<RouteUpdate> _updates = [];
+    private readonly List<SeqnoRequest> _requests = [];
+    private int _nextNeighbour;
+    private long _undecodable;
+
+    public RouteTableActor(RoutingCore core, OverlayPrefixOwnership ownership, IReadOnlyList<RoutePrefix> localPrefixes, Action<MeshRouteLookup> publish)
+    {
+        _core = core;
+        _ownership = ownership;
+        _localPrefixes = localPrefixes;
+        _publish = publish;
+        Receive<LinkUp>(OnLinkUp);
+        Receive<LinkDown>(OnLinkDown);
+        Receive<LinkQualityChanged>(OnQuality);
+        Receive<ControlReceived>(OnControl);
+        Receive<Tick>(_ => Apply(_core.Tick(Now)));
+        Receive<GetRoutes>(query => Sender.Tell(new RouteList(query.View, Describe(query.View))));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Undecodable or unknown-kind routing payloads dropped so far.</summary>
+    public long Undecodable => _undecodable;
+
+    public static Props Props(RoutingCore core, OverlayPrefixOwnership ownership, IReadOnlyList<RoutePrefix> localPrefixes, Action<MeshRouteLookup> publish) =>
+        Akka.Actor.Props.Create(() => new RouteTableActor(core, ownership, localPrefixes, publish));
+
+    private TimeSpan Now => _clock.Elapsed;
+
+    protected override void PreStart()
+    {
+        var events = Context.System.EventStream;
+        events.Subscribe(Self, typeof(LinkUp));
+        events.Subscribe(Self, typeof(LinkDown));
+        events.Subscribe(Self, typeof(LinkQualityChanged));
+        events.Subscribe(Self, typeof(ControlReceived));
+        foreach (var prefix in _localPrefixes)
+        {
+            Apply(_core.AddLocalPrefix(prefix, Now));
+        }
+
+        _publish(MeshRouteLookup.Empty);
+    }
+
+    protected override void PostStop()
+    {
+        Context.System.EventStream.Unsubscribe(Self);
+        _publish(MeshRouteLookup.Empty);
+    }
+
+    private void OnLinkUp(LinkUp up)
+    {
+        if (_idByPeer.TryGetValue(up.Peer, out var stale))
+        {
+            Forget(stale);
+        }
+
+        var id = new NeighbourId(++_nextNeighbour);
+        _idByPeer[up.Peer] = id;
+        _neighbours[id] = (up.Peer, up.Link);
+        Apply(_core.NeighbourUp(id, Cost(up.SmoothedRtt, 0), Now));
+        _log.Debug("neighbour {0} up as {1}", up.Peer, id);
+    }
+
+    private void OnLinkDown(LinkDown down)
+    {
+        if (_idByPeer.TryGetValue(down.Peer, out var id) && _neighbours[id].Link == down.Link)
+        {
+            Forget(id);
+        }
+    }
+
+    private void Forget(NeighbourId id)
+    {
+        var (peer, _) = _neighbours[id];
+        _neighbours.Remove(id);
+        _idByPeer.Remove(peer);
+        Apply(_core.NeighbourDown(id, Now), republish: true);
+    }
+
+    private void OnQuality(LinkQualityChanged quality)
+    {
+        if (_idByPeer.TryGetValue(quality.Peer, out var id) && _neighbours[id].Link == quality.Link)
+        {
+            Apply(_core.LinkCostChanged(id, Cost(quality.SmoothedRtt, quality.Loss), Now));
+        }
+    }
+
+    private void OnControl(ControlReceived control)
+    {
+        if (!_idByPeer.TryGetValue(control.Peer, out var id) || _neighbours[id].Link != control.Link || control.Payload.Length == 0)
+        {
+            return;
+        }
+
+        switch (control.Payload[0])
+        {
+            case ControlKinds.RouteUpdates when RouteUpdateCodec.TryDecode(control.Payload, _updates) == RoutingDecodeError.None:
+                Apply(_core.ReceiveUpdates(id, CollectionsMarshal.AsSpan(_updates), Now));
+                break;
+            case ControlKinds.SeqnoRequests when SeqnoRequestCodec.TryDecode(control.Payload, _requests) == RoutingDecodeError.None:
+                Apply(_core.ReceiveSeqnoRequests(id, CollectionsMarshal.AsSpan(_requests), Now));
+                break;
+            case ControlKinds.RouteUpdates or ControlKinds.SeqnoRequests:
+                _undecodable++;
+                _log.Debug("dropped a malformed routing payload from {0}", control.Peer);
+                break;
+        }
+    }
+
+    private void Apply(IReadOnlyList<RoutingAction> actions, bool republish = false)
+    {
+        foreach (var action in actions)
+        {
+            switch (action)
+            {
+                case SendRouteUpdates send:
+                    Send(send.To, RouteUpdateCodec.EncodeFrames(send.Updates is List<RouteUpdate> updates ? CollectionsMarshal.AsSpan(updates) : send.Updates.ToArray(), MaxControlPayload));
+                    break;
+                case SendSeqnoRequests send:
+                    Send(send.To, SeqnoRequestCodec.EncodeFrames(send.Requests is List<SeqnoRequest> requests ? CollectionsMarshal.AsSpan(requests) : send.Requests.ToArray(), MaxControlPayload));
+                    break;
+                case SelectedRouteChanged:
+                    republish = true;
+                    break;
+            }
+        }
+
+        if (republish)
+        {
+            _publish(MeshRouteLookup.Build(
+                _core.BuildForwardingSnapshot(), _neighbours.ToDictionary(pair => pair.Key, pair => pair.Value.Link), _ownership.IdentityOf));
+        }
+
+        var delay = _core.NextWakeup - Now;
+        Timers.StartSingleTimer("tick", Tick.Instance, delay < MinTickDelay ? MinTickDelay : delay);
+    }
+
+    private void Send(NeighbourId? to, List<byte[]> frames)
+    {
+        foreach (var (id, (_, link)) in _neighbours)
+        {
+            if (to is null || to == id)
+            {
+                foreach (var frame in frames)
+                {
+                    link.SendControl(FrameType.Control, frame);
+                }
+            }
+        }
+    }
+
+    private IReadOnlyList<RouteInfo> Describe(RouteView view)
+    {
+        string? Hop(NeighbourId id) => _neighbours.TryGetValue(id, out var n) ? n.Peer.ToString() : null;
+        string Key(RouterId id) => _ownership.IdentityOf(id)?.ToString() ?? id.ToString();
+        return view switch
+        {
+            RouteView.Selected => [.. _core.GetSelectedRoutes().Select(r => new RouteInfo(r.Prefix.ToString(), Hop(r.NextHop), r.Metric, r.Seqno, Key(r.Originator)))],
+            RouteView.Fallback => [.. _core.GetFallbackRoutes().Select(r => new RouteInfo(r.Prefix.ToString(), Hop(r.NextHop), r.Metric, r.Seqno, Key(r.Originator)))],
+            _ => [.. _core.GetQueriedRoutes().Select(q => new RouteInfo(q.Prefix.ToString(), null, RouteMetric.Infinity, q.Seqno, Key(q.Originator)))],
+        };
+    }
+
+    /// <summary>Link cost: RTT-based (<see cref="LinkCost.FromRtt"/>), scaled up by loss (×1/(1−loss), loss capped at 90 %).</summary>
+    private static ushort Cost(TimeSpan rtt, double loss) =>
+        (ushort)Math.Min(RouteMetric.Infinity - 1, LinkCost.FromRtt(rtt) / (1 - Math.Min(loss, 0.9)));
+
+    private sealed record Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+}

@@ -1,0 +1,20 @@
+namespace MeshActors.Node.Routing;
+
+public enum RouteView
+{
+    /// <summary>The route each destination currently uses.</summary>
+    Selected,
+
+    /// <summary>Feasible routes known but not selected (what a reroute would fall back on).</summary>
+    Fallback,
+
+    /// <summary>Destinations whose route this node is asking the originator to refresh (seqno requests).</summary>
+    Queried,
+}
+
+public sealed record GetRoutes(RouteView View);
+
+/// <summary>One route as the API shows it. NextHop is the neighbour's public key; null for a local or queried entry.</summary>
+public sealed record RouteInfo(string Prefix, string? NextHop, int Metric, int Seqno, string Originator);
+
+public sealed record RouteList(RouteView View, IReadOnlyList<RouteInfo> Routes);

@@ -1,0 +1,11 @@
+namespace MeshActors.Protocol.Routing;
+
+/// <summary>
+/// First byte of every Control frame payload: which component it is for. Routing owns 0x01–0x0F; later users
+/// (gossip, names, NAT traversal) take their own ranges. Unknown kinds are dropped and counted by the receiver.
+/// </summary>
+public static class ControlKinds
+{
+    public const byte RouteUpdates = 0x01;
+    public const byte SeqnoRequests = 0x02;
+}
