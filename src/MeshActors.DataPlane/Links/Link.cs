@@ -257,7 +257,13 @@ public sealed class Link
             return;
         }
 
-        if (payload.Length > _env.Pool.BufferSize - BufferLayout.PayloadOffset - FrameLayout.TagSize || !_env.Pool.TryRent(out var buffer))
+        if (payload.Length > _env.Pool.BufferSize - BufferLayout.PayloadOffset - FrameLayout.TagSize)
+        {
+            Stats.Drop(LinkDrop.TooBig);
+            return;
+        }
+
+        if (!_env.Pool.TryRent(out var buffer))
         {
             Stats.Drop(LinkDrop.PoolExhausted);
             return;

@@ -9,6 +9,9 @@ public enum LinkDrop
     /// <summary>Inbound Data: no buffer free in the pool.</summary>
     PoolExhausted,
 
+    /// <summary>Inbound Data: a payload larger than this node's buffers (its pool is sized for a smaller MTU than the peer's).</summary>
+    TooBig,
+
     /// <summary>Inbound: the frame codec refused the frame.</summary>
     Malformed,
 

@@ -71,7 +71,6 @@ public sealed class TcpLinkListener : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         _socket.Dispose();
         await _acceptLoop.ConfigureAwait(false);
-        _stop.Dispose();
     }
 
     private async Task AcceptLoopAsync()

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Hosting;
 using MeshActors.Crypto;
@@ -27,10 +29,12 @@ public sealed class NodeRuntime : IAsyncDisposable
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
 
     private readonly WebApplication _app;
+    private readonly NodeDataPlane _dataPlane;
 
-    private NodeRuntime(WebApplication app, NodeInfo info, IPEndPoint apiEndPoint)
+    private NodeRuntime(WebApplication app, NodeDataPlane dataPlane, NodeInfo info, IPEndPoint apiEndPoint)
     {
         _app = app;
+        _dataPlane = dataPlane;
         Info = info;
         ApiEndPoint = apiEndPoint;
     }
@@ -64,16 +68,37 @@ public sealed class NodeRuntime : IAsyncDisposable
         NodeSettings settings, NodeIdentity identity, Logger logger, LoggingLevelSwitch levelSwitch, CancellationToken cancellationToken = default)
     {
         var info = DescribeIdentity(settings, identity.Public);
+        var dataPlane = NodeDataPlane.Start(settings, identity);
+        try
+        {
+            var app = await StartHostAsync(settings, identity, info, dataPlane, logger, levelSwitch, cancellationToken);
+            var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new NodeRuntime(app, dataPlane, info, new IPEndPoint(settings.ApiAddress.Address, new Uri(bound).Port));
+        }
+        catch
+        {
+            await dataPlane.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<WebApplication> StartHostAsync(
+        NodeSettings settings, NodeIdentity identity, NodeInfo info, NodeDataPlane dataPlane, Logger logger, LoggingLevelSwitch levelSwitch, CancellationToken cancellationToken)
+    {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(settings.ApiAddress));
         builder.Services.AddSerilog(logger, dispose: false);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(levelSwitch);
-        builder.Services.AddMeshNode(settings, info);
+        builder.Services.AddSingleton(dataPlane);
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        builder.Services.AddMeshNode(settings, info, () => NodeChildren.For(settings, identity, dataPlane));
 
         var app = builder.Build();
         app.MapAdminApi();
+        app.MapPeerApi();
+        app.MapRouteApi();
         try
         {
             await app.StartAsync(cancellationToken);
@@ -84,9 +109,7 @@ public sealed class NodeRuntime : IAsyncDisposable
             throw new NodeStartException($"cannot serve the API on api.address {settings.ApiAddress}: {e.Message}", e);
         }
 
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var apiEndPoint = new IPEndPoint(settings.ApiAddress.Address, new Uri(bound).Port);
-        return new NodeRuntime(app, info, apiEndPoint);
+        return app;
     }
 
     /// <summary>Completes when the host stops (signal, or <see cref="StopAsync"/>).</summary>
@@ -94,5 +117,9 @@ public sealed class NodeRuntime : IAsyncDisposable
 
     public Task StopAsync() => _app.StopAsync();
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _dataPlane.DisposeAsync();
+    }
 }

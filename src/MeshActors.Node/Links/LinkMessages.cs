@@ -16,3 +16,9 @@ public sealed record LinkQualityChanged(PublicIdentity Peer, Link Link, TimeSpan
 
 /// <summary>A Control frame from a neighbour (routing updates, gossip …): the payload copied out of the link buffer.</summary>
 public sealed record ControlReceived(PublicIdentity Peer, Link Link, byte[] Payload);
+
+/// <summary>The route table (re)started with no neighbours: every link that is up announces itself again.</summary>
+public sealed record RouteTableStarted
+{
+    public static readonly RouteTableStarted Instance = new();
+}

@@ -57,6 +57,7 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        Context.System.EventStream.Unsubscribe(Self);
         _connecting?.Cancel();
         if (_link is { } link)
         {
@@ -139,17 +140,20 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
         _health.Start(NowMicros);
         _log.Info("peer {0} up over {1} ({2})", link.Peer, link.RemoteEndPoint, link.Cipher);
         Publish(new LinkUp(link.Peer, link, _timers.HelloInterval));
+        Context.System.EventStream.Subscribe(Self, typeof(RouteTableStarted));
         SendHello();
         Timers.StartPeriodicTimer("hello", HelloTick.Instance, _timers.HelloInterval);
         Report();
         Become(() =>
         {
             Receive<HelloTick>(_ => OnHelloTick());
+            Receive<RouteTableStarted>(_ => Publish(new LinkUp(link.Peer, link, _health?.SmoothedRtt ?? _timers.HelloInterval)));
             Receive<ControlFrame>(frame => frame.Link == _link, OnControl);
             Receive<Lost>(lost => lost.Link == _link, lost => LinkGone(lost.Reason, announced: true));
             Receive<DropDuplicate>(drop => drop.Link == _link, _ =>
             {
                 Timers.Cancel("hello");
+                Context.System.EventStream.Unsubscribe(Self, typeof(RouteTableStarted));
                 Publish(new LinkDown(_link!.Peer, _link, "replaced by another link to the same peer"));
                 _health = null;
                 DropAsDuplicate();
@@ -213,6 +217,7 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
         _link = null;
         _health = null;
         Timers.Cancel("hello");
+        Context.System.EventStream.Unsubscribe(Self, typeof(RouteTableStarted));
         if (announced)
         {
             _log.Warning("peer {0} down: {1}", link.Peer, reason);

@@ -39,9 +39,11 @@ public sealed class RouteTableActor : ReceiveActor, IWithTimers
     private int _nextNeighbour;
     private long _undecodable;
 
-    public RouteTableActor(RoutingCore core, OverlayPrefixOwnership ownership, IReadOnlyList<RoutePrefix> localPrefixes, Action<MeshRouteLookup> publish)
+    public RouteTableActor(
+        RouterId self, OverlayPrefixOwnership ownership, RoutingSettings settings, IReadOnlyList<RoutePrefix> localPrefixes, Action<MeshRouteLookup> publish)
     {
-        _core = core;
+        // A restart starts from an empty core; PreStart asks the links that are up to announce themselves again.
+        _core = new RoutingCore(self, ownership, settings, TimeSpan.Zero);
         _ownership = ownership;
         _localPrefixes = localPrefixes;
         _publish = publish;
@@ -58,8 +60,9 @@ public sealed class RouteTableActor : ReceiveActor, IWithTimers
     /// <summary>Undecodable or unknown-kind routing payloads dropped so far.</summary>
     public long Undecodable => _undecodable;
 
-    public static Props Props(RoutingCore core, OverlayPrefixOwnership ownership, IReadOnlyList<RoutePrefix> localPrefixes, Action<MeshRouteLookup> publish) =>
-        Akka.Actor.Props.Create(() => new RouteTableActor(core, ownership, localPrefixes, publish));
+    public static Props Props(
+        RouterId self, OverlayPrefixOwnership ownership, RoutingSettings settings, IReadOnlyList<RoutePrefix> localPrefixes, Action<MeshRouteLookup> publish) =>
+        Akka.Actor.Props.Create(() => new RouteTableActor(self, ownership, settings, localPrefixes, publish));
 
     private TimeSpan Now => _clock.Elapsed;
 
@@ -76,6 +79,7 @@ public sealed class RouteTableActor : ReceiveActor, IWithTimers
         }
 
         _publish(MeshRouteLookup.Empty);
+        events.Publish(RouteTableStarted.Instance);
     }
 
     protected override void PostStop()

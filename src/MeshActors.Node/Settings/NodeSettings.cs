@@ -25,6 +25,8 @@ public sealed record NodeSettings
 
     public required Ipv4Settings Ipv4 { get; init; }
 
+    public required Links.LinkTimers LinkTimers { get; init; }
+
     public required IPEndPoint ApiAddress { get; init; }
 
     public required LogEventLevel LogLevel { get; init; }

@@ -15,6 +15,10 @@ namespace MeshActors.Node.Settings;
 /// </summary>
 public sealed class NodeSettingsReader
 {
+    /// <summary>Shortest and longest link timer accepted: below 10 ms timers only burn CPU; above 10 min nothing is detected.</summary>
+    private static readonly TimeSpan MinTimer = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaxTimer = TimeSpan.FromMinutes(10);
+
     private readonly HoconSource _source;
     private readonly List<ConfigError> _errors = [];
 
@@ -48,6 +52,7 @@ public sealed class NodeSettingsReader
                 ReadTunName("tun.name"),
                 ReadInt("tun.mtu", TunSettings.MinMtu, TunSettings.MaxMtu)),
             Ipv4 = new Ipv4Settings(ReadIpv4Addresses("ipv4.addresses"), ReadIpv4Prefixes("ipv4.prefixes")),
+            LinkTimers = ReadLinkTimers(),
             ApiAddress = ReadEndPoint("api.address"),
             LogLevel = ReadLogLevel("log-level"),
         };
@@ -155,6 +160,49 @@ public sealed class NodeSettingsReader
         }
 
         return items;
+    }
+
+    private Links.LinkTimers ReadLinkTimers()
+    {
+        var timers = new Links.LinkTimers(
+            ReadDuration("links.hello-interval", MinTimer, MaxTimer),
+            ReadDuration("links.dead-after", MinTimer, MaxTimer),
+            ReadDuration("links.reconnect-min", MinTimer, MaxTimer),
+            ReadDuration("links.reconnect-max", MinTimer, TimeSpan.FromHours(1)),
+            ReadDuration("links.connect-timeout", MinTimer, MaxTimer));
+        if (timers.DeadAfter < timers.HelloInterval * 2)
+        {
+            Fail("links.dead-after", $"must be at least twice links.hello-interval ({timers.HelloInterval.TotalMilliseconds:0} ms), or one lost hello kills a link");
+        }
+
+        if (timers.ReconnectMax < timers.ReconnectMin)
+        {
+            Fail("links.reconnect-max", "must not be shorter than links.reconnect-min");
+        }
+
+        return timers;
+    }
+
+    private TimeSpan ReadDuration(string key, TimeSpan min, TimeSpan max)
+    {
+        var text = Scalar(key);
+        if (text is null)
+        {
+            return min;
+        }
+
+        if (!DurationText.TryParse(text, out var value))
+        {
+            Fail(key, $"must be a duration like 500ms, 3s or 2m, got '{text}'");
+            return min;
+        }
+
+        if (value < min || value > max)
+        {
+            Fail(key, $"must be {DurationText.Format(min)}..{DurationText.Format(max)}, got {text}");
+        }
+
+        return value;
     }
 
     private IpPrefix ReadOverlayPrefix(string key)

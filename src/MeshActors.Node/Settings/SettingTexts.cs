@@ -136,3 +136,44 @@ public static class EndPointText
         return true;
     }
 }
+
+/// <summary>Durations as config writes them: a whole number and a unit, ms, s, m or h ("500ms", "3s", "2m").</summary>
+public static class DurationText
+{
+    public static bool TryParse(string text, out TimeSpan value)
+    {
+        value = default;
+        var trimmed = text.Trim();
+        var split = 0;
+        while (split < trimmed.Length && char.IsAsciiDigit(trimmed[split]))
+        {
+            split++;
+        }
+
+        if (split == 0 || !long.TryParse(trimmed.AsSpan(0, split), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            return false;
+        }
+
+        Func<double, TimeSpan>? unit = trimmed[split..].Trim() switch
+        {
+            "ms" => TimeSpan.FromMilliseconds,
+            "s" => TimeSpan.FromSeconds,
+            "m" => TimeSpan.FromMinutes,
+            "h" => TimeSpan.FromHours,
+            _ => null,
+        };
+        if (unit is null || number > 1_000_000_000)
+        {
+            return false;
+        }
+
+        value = unit(number);
+        return true;
+    }
+
+    public static string Format(TimeSpan value) =>
+        value.TotalMilliseconds < 1000 || value.TotalMilliseconds % 1000 != 0 ? $"{value.TotalMilliseconds:0}ms"
+        : value.TotalSeconds < 60 || value.TotalSeconds % 60 != 0 ? $"{value.TotalSeconds:0}s"
+        : $"{value.TotalMinutes:0}m";
+}

@@ -80,10 +80,10 @@ internal sealed class LinkTestNode : IAsyncDisposable
         if (withRoutes)
         {
             var ownership = new OverlayPrefixOwnership(OverlayAddressing.DefaultPrefix);
-            var core = new RoutingCore(RouterId.FromBytes(identity.Public.Bytes), ownership, RoutingSettings.Default, TimeSpan.Zero);
             var local = new[] { RoutePrefix.From(node.Subnet) };
             node.RouteTable = system.ActorOf(
-                RouteTableActor.Props(core, ownership, local, lookup => Volatile.Write(ref node._routes, lookup)), RouteTableActor.Name);
+                RouteTableActor.Props(RouterId.FromBytes(identity.Public.Bytes), ownership, RoutingSettings.Default, local, lookup => Volatile.Write(ref node._routes, lookup)),
+                RouteTableActor.Name);
         }
 
         return node;

@@ -1,0 +1,109 @@
+using MeshActors.Crypto;
+using MeshActors.Crypto.EndToEnd;
+using MeshActors.Crypto.Handshake;
+using MeshActors.DataPlane.Buffers;
+using MeshActors.DataPlane.Forwarding;
+using MeshActors.DataPlane.Links;
+using MeshActors.DataPlane.Tun;
+using MeshActors.Node.Links;
+using MeshActors.Node.Settings;
+using MeshActors.Protocol;
+
+namespace MeshActors.Node.Hosting;
+
+/// <summary>
+/// Everything below the actors for one node, built before the actor system and torn down after it: the packet
+/// buffer pool, the end-to-end session cache, the TUN device (unless disabled), the forwarder and its threads, and
+/// the link listeners. Start-up failures become <see cref="NodeStartException"/> with the remedy in the message.
+/// </summary>
+public sealed class NodeDataPlane : IAsyncDisposable
+{
+    /// <summary>Memory the packet pool may hold, bytes: 64 MiB bounds the node whatever the MTU.</summary>
+    public const long PoolBudgetBytes = 64L << 20;
+
+    /// <summary>Pool size limits, buffers: enough to fill every ring a little, few enough to stay in budget.</summary>
+    private const int MinPoolBuffers = 256;
+    private const int MaxPoolBuffers = 8192;
+
+    private NodeDataPlane(BufferPool pool, Forwarder forwarder, NodeLinks links, IHostTunDevice? tun)
+    {
+        Pool = pool;
+        Forwarder = forwarder;
+        Links = links;
+        Tun = tun;
+    }
+
+    public BufferPool Pool { get; }
+
+    public Forwarder Forwarder { get; }
+
+    public NodeLinks Links { get; }
+
+    /// <summary>The TUN device, or null with <c>tun.enabled = off</c>; owned (and disposed) by the forwarder.</summary>
+    public IHostTunDevice? Tun { get; }
+
+    public static NodeDataPlane Start(NodeSettings settings, NodeIdentity identity)
+    {
+        var bufferSize = BufferLayout.BufferSizeFor(settings.Tun.Mtu);
+        var pool = new BufferPool((int)Math.Clamp(PoolBudgetBytes / bufferSize, MinPoolBuffers, MaxPoolBuffers), bufferSize);
+        var tun = settings.Tun.Enabled ? OpenTun(settings, identity) : null;
+        var sessions = new EndToEndSessionCache(identity, EndToEndLimits.DefaultCapacity, () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var forwarder = new Forwarder(identity, pool, sessions, tun, new ForwarderOptions
+        {
+            OverlayPrefix = settings.OverlayPrefix,
+            LocalIpv4Prefixes = [.. settings.Ipv4.Addresses.Select(a => IpPrefix.Create(a.Address, 32)), .. settings.Ipv4.Prefixes],
+        });
+        NodeLinks links;
+        try
+        {
+            links = NodeLinks.Open(identity, Admission(settings.Admission), pool, settings.Listen, new LinkOptions());
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or DataPlane.Transports.TransportNotSupportedException)
+        {
+            forwarder.Dispose();
+            throw new NodeStartException($"cannot listen on {string.Join(", ", settings.Listen)}: {e.Message} (change 'listen' or --port)", e);
+        }
+
+        links.Environment.DataSink = forwarder;
+        forwarder.Start();
+        return new NodeDataPlane(pool, forwarder, links, tun);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Links.DisposeAsync();
+        Forwarder.Dispose();
+    }
+
+    private static IHostTunDevice OpenTun(NodeSettings settings, NodeIdentity identity)
+    {
+        var address = OverlayAddressing.DeriveAddress(identity.Public, settings.OverlayPrefix);
+        try
+        {
+            // The address carries the overlay prefix length, so the kernel's connected route sends the whole overlay here.
+            return TunDeviceFactory.Open(new TunOptions
+            {
+                Name = settings.Tun.Name,
+                Mtu = settings.Tun.Mtu,
+                Addresses = [new TunAddress(address, settings.OverlayPrefix.Length), .. settings.Ipv4.Addresses],
+            });
+        }
+        catch (TunUnavailableException e)
+        {
+            throw new NodeStartException(e.Message, e);
+        }
+        catch (TunDeviceException e)
+        {
+            throw new NodeStartException($"cannot set up TUN device '{settings.Tun.Name}': {e.Message}", e);
+        }
+    }
+
+    private static AdmissionPolicy Admission(AdmissionSettings admission) => admission.Mode switch
+    {
+        AdmissionMode.AllowList => AdmissionPolicy.AllowList(admission.AllowedKeys),
+        AdmissionMode.NetworkKey => AdmissionPolicy.NetworkKey(admission.NetworkKey),
+        AdmissionMode.AllowListAndNetworkKey => AdmissionPolicy.AllowListAndNetworkKey(admission.AllowedKeys, admission.NetworkKey),
+        AdmissionMode.AllowListOrNetworkKey => AdmissionPolicy.AllowListOrNetworkKey(admission.AllowedKeys, admission.NetworkKey),
+        _ => AdmissionPolicy.Open,
+    };
+}
