@@ -67,6 +67,8 @@ public static class MeshCli
         root.Subcommands.Add(KeygenCommand.Create(console));
         root.Subcommands.Add(RandomAddressCommands.CreateIpv4(console));
         root.Subcommands.Add(RandomAddressCommands.CreateIpv6(console));
+        root.Subcommands.Add(PeersCommand.Create(console));
+        root.Subcommands.Add(RoutesCommand.Create(console));
         return root;
     }
 }

@@ -9,35 +9,43 @@ namespace MeshActors.Crypto.EndToEnd;
 /// <summary>
 /// End-to-end keys between this node and one peer, sealing and opening Data payloads in place:
 /// <c>[data header 68][inner type 1][packet][tag 16]</c>. The header (minus its hop limit) is the associated data.
+/// Cipher: ChaCha20-Poly1305 until a verified payload from the peer says it opens AES-256-GCM; then AES where this
+/// node has AES hardware too. Each header says which cipher sealed it, so both may be in flight at once.
 /// Threads: <see cref="Seal"/> from any sender thread (the TUN reader, the message bus): the counter is taken
-/// atomically and the send key is an immutable object swapped when an epoch is used up. <see cref="Open"/> from
-/// any link reader thread: the receive state (key, epoch, replay window) is guarded by a lock, uncontended unless
-/// one source reaches us over several links at once. No allocation per packet; one key per epoch change.
+/// atomically and the send keys are an immutable object swapped when an epoch is used up. <see cref="Open"/> from
+/// any link reader thread: the receive state (keys, epoch, replay window) is guarded by a lock, uncontended unless
+/// one source reaches us over several links at once. No allocation per packet; one key per epoch and cipher.
 /// </summary>
 public sealed class EndToEndSession
 {
     private readonly byte[] _pairKey;
     private readonly byte[] _localIdentity;
     private readonly EpochSource _epochs;
+    private readonly bool _localAes;
     private readonly Lock _receiveLock = new();
     private SendState _send;
     private ReceiveState? _receive;
+    private bool _peerOpensAes;
 
-    private EndToEndSession(PublicIdentity peer, byte[] localIdentity, byte[] pairKey, EpochSource epochs)
+    private EndToEndSession(PublicIdentity peer, byte[] localIdentity, byte[] pairKey, EpochSource epochs, bool localAes)
     {
         Peer = peer;
         _localIdentity = localIdentity;
         _pairKey = pairKey;
         _epochs = epochs;
+        _localAes = localAes;
         _send = NewSendState();
     }
 
     public PublicIdentity Peer { get; }
 
+    /// <summary>True once payloads to this peer are sealed with AES-256-GCM.</summary>
+    public bool SendsAes => _localAes && Volatile.Read(ref _peerOpensAes);
+
     /// <summary>Set on every use; cleared by the cache's eviction hand (clock algorithm).</summary>
     internal int Referenced;
 
-    internal static EndToEndSession? TryCreate(NodeIdentity local, PublicIdentity peer, EpochSource epochs)
+    internal static EndToEndSession? TryCreate(NodeIdentity local, PublicIdentity peer, EpochSource epochs, bool localAes)
     {
         var pairKey = new byte[EndToEndKeys.KeySize];
         if (!EndToEndKeys.TryDerivePairKey(local, peer, pairKey))
@@ -46,7 +54,7 @@ public sealed class EndToEndSession
             return null;
         }
 
-        return new EndToEndSession(peer, local.Public.Bytes.ToArray(), pairKey, epochs);
+        return new EndToEndSession(peer, local.Public.Bytes.ToArray(), pairKey, epochs, localAes);
     }
 
     /// <summary>
@@ -69,12 +77,14 @@ public sealed class EndToEndSession
             counter = Interlocked.Increment(ref send.NextCounter) - 1;
         }
 
-        DataHeader.Write(payload, hopLimit, destination, _localIdentity, send.Epoch, counter);
+        var aes = SendsAes;
+        var flags = (aes ? DataFlags.SealedWithAes : DataFlags.None) | (_localAes ? DataFlags.OpensAes : DataFlags.None);
+        DataHeader.Write(payload, hopLimit, flags, destination, _localIdentity, send.Epoch, counter);
         Span<byte> nonce = stackalloc byte[12];
         SymmetricState.WriteNonce(nonce, counter);
         var plaintext = payload.Slice(DataHeader.Size, innerLength);
-        EndToEndKeys.Aead.Encrypt(
-            send.Key, nonce, DataHeader.AssociatedData(payload), plaintext, payload.Slice(DataHeader.Size, innerLength + InnerLayout.TagSize));
+        EndToEndKeys.Aead(aes).Encrypt(
+            send.KeyFor(aes), nonce, DataHeader.AssociatedData(payload), plaintext, payload.Slice(DataHeader.Size, innerLength + InnerLayout.TagSize));
         Touch();
         return total;
     }
@@ -93,9 +103,17 @@ public sealed class EndToEndSession
 
         var epoch = DataHeader.Epoch(payload);
         var counter = DataHeader.Counter(payload);
+        var flags = DataHeader.Flags(payload);
+        var aes = (flags & DataFlags.SealedWithAes) != 0;
         if (counter >= EndToEndLimits.MessagesPerEpoch)
         {
             return EndToEndStatus.CounterLimit;
+        }
+
+        if (aes && !_localAes)
+        {
+            // The peer only switches after we said we open AES: this payload is forged or from a confused sender.
+            return EndToEndStatus.DecryptFailed;
         }
 
         lock (_receiveLock)
@@ -116,39 +134,51 @@ public sealed class EndToEndSession
                         return EndToEndStatus.TooOld;
                 }
 
-                if (!Decrypt(receive.Key, payload, innerLength, counter))
+                if (!Decrypt(receive.KeyFor(aes, this), aes, payload, innerLength, counter))
                 {
                     return EndToEndStatus.DecryptFailed;
                 }
 
                 receive.Window.Commit(counter);
-                Touch();
+                Accepted(flags);
                 return EndToEndStatus.Opened;
             }
 
-            // A newer epoch: the peer restarted or used up its previous one. Adopt it only once a packet under it
-            // verifies, so forged epochs cannot push out the live one.
-            var candidate = EndToEndKeys.DeriveDirectionKey(_pairKey, epoch, Peer.Bytes, _localIdentity);
-            if (!Decrypt(candidate, payload, innerLength, counter))
+            // A newer epoch: the peer restarted or used up its previous one. Adopt it only once a payload under it
+            // verifies, so forged epochs cannot push out the live one (a forged one costs an HKDF and a key import).
+            var candidate = new ReceiveState(epoch);
+            if (!Decrypt(candidate.KeyFor(aes, this), aes, payload, innerLength, counter))
             {
                 candidate.Dispose();
                 return EndToEndStatus.DecryptFailed;
             }
 
-            var adopted = new ReceiveState(epoch, candidate);
-            adopted.Window.Commit(counter);
-            _receive = adopted;
-            Touch();
+            candidate.Window.Commit(counter);
+            _receive = candidate;
+            receive?.Dispose();
+            Accepted(flags);
             return EndToEndStatus.Opened;
         }
     }
 
-    private static bool Decrypt(Key key, Span<byte> payload, int innerLength, ulong counter)
+    private static bool Decrypt(Key key, bool aes, Span<byte> payload, int innerLength, ulong counter)
     {
         Span<byte> nonce = stackalloc byte[12];
         SymmetricState.WriteNonce(nonce, counter);
         var sealedPart = payload.Slice(DataHeader.Size, innerLength + InnerLayout.TagSize);
-        return EndToEndKeys.Aead.Decrypt(key, nonce, DataHeader.AssociatedData(payload), sealedPart, sealedPart[..innerLength]);
+        return EndToEndKeys.Aead(aes).Decrypt(key, nonce, DataHeader.AssociatedData(payload), sealedPart, sealedPart[..innerLength]);
+    }
+
+    /// <summary>After a payload verified: remember whether the peer opens AES, and mark the session used.</summary>
+    private void Accepted(DataFlags flags)
+    {
+        var opensAes = (flags & DataFlags.OpensAes) != 0;
+        if (Volatile.Read(ref _peerOpensAes) != opensAes)
+        {
+            Volatile.Write(ref _peerOpensAes, opensAes);
+        }
+
+        Touch();
     }
 
     private void Touch()
@@ -162,10 +192,14 @@ public sealed class EndToEndSession
     private SendState NewSendState()
     {
         var epoch = _epochs.Next();
-        return new SendState(epoch, EndToEndKeys.DeriveDirectionKey(_pairKey, epoch, _localIdentity, Peer.Bytes));
+        var chacha = EndToEndKeys.DeriveDirectionKey(_pairKey, epoch, _localIdentity, Peer.Bytes, aes: false);
+        var aes = _localAes ? EndToEndKeys.DeriveDirectionKey(_pairKey, epoch, _localIdentity, Peer.Bytes, aes: true) : null;
+        return new SendState(epoch, chacha, aes);
     }
 
-    /// <summary>Replaces a used-up send state once, however many threads noticed; the old key is left to its SafeHandle since a sealer may still hold it.</summary>
+    private Key DeriveReceiveKey(ulong epoch, bool aes) => EndToEndKeys.DeriveDirectionKey(_pairKey, epoch, Peer.Bytes, _localIdentity, aes);
+
+    /// <summary>Replaces a used-up send state once, however many threads noticed; the old keys are left to their SafeHandles since a sealer may still hold them.</summary>
     private SendState RotateSendState(SendState exhausted)
     {
         lock (_receiveLock)
@@ -181,23 +215,36 @@ public sealed class EndToEndSession
         }
     }
 
-    private sealed class SendState(ulong epoch, Key key)
+    public override string ToString() => $"EndToEndSession({Peer})";
+
+    private sealed class SendState(ulong epoch, Key chacha, Key? aes)
     {
         public ulong NextCounter;
 
         public ulong Epoch { get; } = epoch;
 
-        public Key Key { get; } = key;
+        /// <summary>The AES key exists exactly when this node has AES hardware, which <see cref="SendsAes"/> requires.</summary>
+        public Key KeyFor(bool useAes) => useAes ? aes! : chacha;
     }
 
-    private sealed class ReceiveState(ulong epoch, Key key)
+    /// <summary>One peer epoch's receive keys, derived on first use per cipher, and its replay window. Used under the session's lock.</summary>
+    private sealed class ReceiveState(ulong epoch) : IDisposable
     {
+        private Key? _chacha;
+        private Key? _aes;
+
         public ulong Epoch { get; } = epoch;
 
-        public Key Key { get; } = key;
-
         public ReplayWindow Window { get; } = new();
-    }
 
-    public override string ToString() => $"EndToEndSession({Peer})";
+        public Key KeyFor(bool aes, EndToEndSession session) => aes
+            ? _aes ??= session.DeriveReceiveKey(Epoch, aes: true)
+            : _chacha ??= session.DeriveReceiveKey(Epoch, aes: false);
+
+        public void Dispose()
+        {
+            _chacha?.Dispose();
+            _aes?.Dispose();
+        }
+    }
 }

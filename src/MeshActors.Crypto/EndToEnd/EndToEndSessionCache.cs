@@ -21,13 +21,16 @@ public sealed class EndToEndSessionCache
     private readonly ConcurrentDictionary<IdentityKey, EndToEndSession> _sessions = new();
     private readonly EndToEndSession?[] _slots;
     private readonly Lock _lock = new();
+    private readonly bool _localAes;
     private int _hand;
 
     /// <param name="wallClockMs">Unix milliseconds, the source of send epochs (must not go back across restarts).</param>
-    public EndToEndSessionCache(NodeIdentity local, int capacity, Func<long> wallClockMs)
+    /// <param name="offerAes">Whether to offer AES-256-GCM (default and cap: this machine has AES hardware, as NSec reports).</param>
+    public EndToEndSessionCache(NodeIdentity local, int capacity, Func<long> wallClockMs, bool offerAes = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _local = local;
+        _localAes = offerAes && NSec.Cryptography.Aes256Gcm.IsSupported;
         _slots = new EndToEndSession?[capacity];
         _epochs = new EpochSource(wallClockMs);
     }
@@ -46,7 +49,7 @@ public sealed class EndToEndSessionCache
             return session;
         }
 
-        var created = EndToEndSession.TryCreate(_local, peer, _epochs);
+        var created = EndToEndSession.TryCreate(_local, peer, _epochs, _localAes);
         return created is null ? null : Insert(created);
     }
 
@@ -90,7 +93,7 @@ public sealed class EndToEndSessionCache
             return EndToEndStatus.BadIdentity;
         }
 
-        var candidate = EndToEndSession.TryCreate(_local, peer, _epochs);
+        var candidate = EndToEndSession.TryCreate(_local, peer, _epochs, _localAes);
         if (candidate is null)
         {
             return EndToEndStatus.BadIdentity;

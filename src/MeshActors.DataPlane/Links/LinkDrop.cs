@@ -42,6 +42,9 @@ public enum LinkDrop
     /// <summary>Inbound: a control or data frame with no handler installed.</summary>
     NoHandler,
 
+    /// <summary>Inbound: the control handler threw; the frame is lost, the link goes on.</summary>
+    HandlerFailed,
+
     /// <summary>Inbound: a handshake frame this link did not expect or that failed (rekey).</summary>
     Handshake,
 }

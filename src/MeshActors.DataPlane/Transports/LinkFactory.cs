@@ -1,13 +1,14 @@
 using System.Net;
 using System.Net.Quic;
 using System.Net.Sockets;
+using MeshActors.Crypto.Handshake;
 using MeshActors.DataPlane.Links;
 
 namespace MeshActors.DataPlane.Transports;
 
 /// <summary>
-/// The actor layer's entry point for dialling: resolves the host (names, IPv4, IPv6), picks the transport from the
-/// scheme, runs the handshake and returns a started <see cref="Link"/>. UDP dials go through the node's shared
+/// The actor layer's entry point for dialling: resolves the host (names, IPv4, IPv6; TCP tries each address, IPv6
+/// first), picks the transport from the scheme, runs the handshake and returns a started <see cref="Link"/>. UDP dials go through the node's shared
 /// <see cref="UdpLinkEndpoint"/>. Failures: <see cref="LinkHandshakeException"/> (refused, timed out, transport
 /// error — back off and retry), <see cref="TransportNotSupportedException"/> (do not retry).
 /// </summary>
@@ -22,21 +23,38 @@ public sealed class LinkFactory(LinkEnvironment env, UdpLinkEndpoint? udp = null
                 : $"{uri}: QUIC is not supported on this platform (System.Net.Quic needs libmsquic); use tcp:// or udp://");
         }
 
-        var endPoint = await ResolveAsync(uri, ct).ConfigureAwait(false);
-        return uri.Scheme switch
+        var endPoints = await ResolveAsync(uri, ct).ConfigureAwait(false);
+        if (uri.Scheme == TransportScheme.Udp)
         {
-            TransportScheme.Tcp => await TcpConnector.ConnectAsync(env, endPoint, uri.Pinned, ct).ConfigureAwait(false),
-            _ => await (udp ?? throw new TransportNotSupportedException($"{uri}: this node has no UDP endpoint bound"))
-                .ConnectAsync(endPoint, uri.Pinned, ct).ConfigureAwait(false),
-        };
+            var endpoint = udp ?? throw new TransportNotSupportedException($"{uri}: this node has no UDP endpoint bound");
+            var reachable = endPoints.FirstOrDefault(endpoint.CanReach)
+                ?? throw new LinkHandshakeException(HandshakeError.None, $"{uri}: no address of {uri.Host} fits the UDP socket's family");
+            return await endpoint.ConnectAsync(reachable, uri.Pinned, ct).ConfigureAwait(false);
+        }
+
+        // TCP: each resolved address in turn (IPv6 first) until one answers; the last failure is reported.
+        LinkHandshakeException? failure = null;
+        foreach (var endPoint in endPoints)
+        {
+            try
+            {
+                return await TcpConnector.ConnectAsync(env, endPoint, uri.Pinned, ct).ConfigureAwait(false);
+            }
+            catch (LinkHandshakeException e) when (e.Error == HandshakeError.None)
+            {
+                failure = e;
+            }
+        }
+
+        throw failure!;
     }
 
-    /// <summary>First address of the host; an IPv6 address is preferred when the resolver returns both.</summary>
-    private static async Task<IPEndPoint> ResolveAsync(PeerUri uri, CancellationToken ct)
+    /// <summary>Every address of the host, IPv6 before IPv4; a literal address is its own only answer.</summary>
+    private static async Task<IPEndPoint[]> ResolveAsync(PeerUri uri, CancellationToken ct)
     {
         if (IPAddress.TryParse(uri.Host, out var literal))
         {
-            return new IPEndPoint(literal, uri.Port);
+            return [new IPEndPoint(literal, uri.Port)];
         }
 
         IPAddress[] addresses;
@@ -46,12 +64,16 @@ public sealed class LinkFactory(LinkEnvironment env, UdpLinkEndpoint? udp = null
         }
         catch (SocketException e)
         {
-            throw new LinkHandshakeException(Crypto.Handshake.HandshakeError.None, $"{uri}: cannot resolve {uri.Host}: {e.Message}", e);
+            throw new LinkHandshakeException(HandshakeError.None, $"{uri}: cannot resolve {uri.Host}: {e.Message}", e);
         }
 
-        var chosen = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetworkV6)
-            ?? addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
-            ?? throw new LinkHandshakeException(Crypto.Handshake.HandshakeError.None, $"{uri}: {uri.Host} has no IP address");
-        return new IPEndPoint(chosen, uri.Port);
+        var usable = addresses
+            .Where(address => address.AddressFamily is AddressFamily.InterNetworkV6 or AddressFamily.InterNetwork)
+            .OrderBy(address => address.AddressFamily == AddressFamily.InterNetworkV6 ? 0 : 1)
+            .Select(address => new IPEndPoint(address, uri.Port))
+            .ToArray();
+        return usable.Length > 0
+            ? usable
+            : throw new LinkHandshakeException(HandshakeError.None, $"{uri}: {uri.Host} has no IP address");
     }
 }

@@ -117,6 +117,14 @@ public sealed class TcpLinkListener : IAsyncDisposable
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
             timeout.CancelAfter(_env.Options.HandshakeTimeoutMs);
             var session = await StreamHandshake.RespondAsync(_env, transport, reader, timeout.Token).ConfigureAwait(false);
+            if (_stop.IsCancellationRequested)
+            {
+                // The listener was disposed while this handshake finished: nobody would own the link.
+                _env.Indexes.Release(session.LocalIndex);
+                session.Dispose();
+                return;
+            }
+
             var link = new Link(_env, transport, session, isOutbound: false);
             link.Start();
             handedOver = true;

@@ -34,8 +34,7 @@ public sealed class UdpLinkEndpoint : IDisposable
     private readonly ConcurrentDictionary<uint, PendingDial> _dials = new();
     private readonly ConcurrentDictionary<PublicIdentity, UdpTransport> _transports = new();
     private readonly ConcurrentDictionary<UdpTransport, Link> _links = new();
-    private readonly Queue<(uint Index, long StartedMs)> _halfOpenOrder = new();
-    private readonly HashSet<uint> _halfOpen = [];
+    private readonly HalfOpenHandshakes _halfOpen;
     private readonly byte[] _receiveBuffer = new byte[FrameLayout.MaxFrameSize + 1];
     private readonly byte[] _replyBuffer = new byte[HandshakeLayout.XxResponseSize];
     private long _unknownIndex;
@@ -48,6 +47,7 @@ public sealed class UdpLinkEndpoint : IDisposable
         _socket = socket;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         MaxFrameSize = env.Options.UdpMaxFrameSize;
+        _halfOpen = new HalfOpenHandshakes(env, Stats);
         _reader = new Thread(ReaderLoop) { Name = "meshactors-udp-rx", IsBackground = true };
         _reader.Start();
     }
@@ -148,6 +148,10 @@ public sealed class UdpLinkEndpoint : IDisposable
         }
     }
 
+    /// <summary>True when this socket can send to <paramref name="remote"/>: same family, or IPv4 through a dual-mode IPv6 socket.</summary>
+    public bool CanReach(IPEndPoint remote) =>
+        remote.AddressFamily == _socket.AddressFamily || (_socket.AddressFamily == AddressFamily.InterNetworkV6 && _socket.DualMode);
+
     internal void SendTo(ReadOnlySpan<byte> datagram, SocketAddress address) => _socket.SendTo(datagram, SocketFlags.None, address);
 
     internal void Register(uint index, Link link) => _byIndex[index] = link;
@@ -195,7 +199,7 @@ public sealed class UdpLinkEndpoint : IDisposable
             if (now - lastSweep >= SweepIntervalMs)
             {
                 lastSweep = now;
-                ExpireHalfOpen(now);
+                _halfOpen.Expire(now);
             }
         }
     }
@@ -248,6 +252,10 @@ public sealed class UdpLinkEndpoint : IDisposable
             {
                 _env.Indexes.Release(index);
             }
+            else
+            {
+                _halfOpen.Finished(index);
+            }
 
             return;
         }
@@ -259,13 +267,13 @@ public sealed class UdpLinkEndpoint : IDisposable
 
         if (result.Session is not { } session)
         {
-            TrackHalfOpen(index);
+            _halfOpen.Track(index);
             return;
         }
 
         if (!isInit)
         {
-            _halfOpen.Remove(index);
+            _halfOpen.Established(index);
         }
 
         if (_transports.TryGetValue(session.Peer, out var existing) && existing.PeerAddress.Equals(from) && _links.TryGetValue(existing, out var known))
@@ -313,40 +321,6 @@ public sealed class UdpLinkEndpoint : IDisposable
         _transports[session.Peer] = transport;
         link.Start();
         return link;
-    }
-
-    /// <summary>Remembers an XX handshake awaiting its finish; beyond the cap the oldest is forgotten.</summary>
-    private void TrackHalfOpen(uint index)
-    {
-        _halfOpen.Add(index);
-        _halfOpenOrder.Enqueue((index, _env.Clock.MonotonicMs));
-        while (_halfOpenOrder.Count > _env.Options.MaxHalfOpen)
-        {
-            ForgetHalfOpen(_halfOpenOrder.Dequeue().Index);
-        }
-    }
-
-    private void ExpireHalfOpen(long now)
-    {
-        while (_halfOpenOrder.TryPeek(out var oldest) && now - oldest.StartedMs >= _env.Options.HandshakeTimeoutMs)
-        {
-            _halfOpenOrder.Dequeue();
-            if (_halfOpen.Contains(oldest.Index))
-            {
-                Stats.CountTimedOut();
-            }
-
-            ForgetHalfOpen(oldest.Index);
-        }
-    }
-
-    private void ForgetHalfOpen(uint index)
-    {
-        if (_halfOpen.Remove(index))
-        {
-            _env.Responder.Forget(index);
-            _env.Indexes.Release(index);
-        }
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace MeshActors.Node.Hosting;
 /// <summary>The one Serilog pipeline of a node: console, level switchable at run time (API and <c>ctl log-level</c>).</summary>
 public static class NodeLogging
 {
-    public const string OutputTemplate = "{Timestamp:HH:mm:ss.fff} [{Level:u3}] {SourceContext}{LogSource} {Message:lj}{NewLine}{Exception}";
+    public const string OutputTemplate = "{Timestamp:HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}";
 
     public static Logger CreateLogger(LoggingLevelSwitch levelSwitch) =>
         new LoggerConfiguration()

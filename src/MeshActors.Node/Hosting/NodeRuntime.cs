@@ -68,6 +68,9 @@ public sealed class NodeRuntime : IAsyncDisposable
         NodeSettings settings, NodeIdentity identity, Logger logger, LoggingLevelSwitch levelSwitch, CancellationToken cancellationToken = default)
     {
         var info = DescribeIdentity(settings, identity.Public);
+
+        // Akka.Logger.Serilog writes through the static logger: one node per process, so this is that node's logger.
+        Log.Logger = logger;
         var dataPlane = NodeDataPlane.Start(settings, identity);
         try
         {

@@ -6,8 +6,8 @@ namespace MeshActors.Protocol.Data;
 /// The cleartext header of a Data frame's payload (PROTOCOL.md "Data frames"): exactly what relays need to
 /// forward (destination, hop limit) and what the receiver needs to find and check the end-to-end session
 /// (source identity, epoch, counter). Everything after it is sealed end to end.
-/// Layout (big-endian): hop limit u8 · family u8 (4 or 6) · reserved u16 (0) · destination 16 · source identity 32 ·
-/// epoch u64 · counter u64.
+/// Layout (big-endian): hop limit u8 · family u8 (4 or 6) · flags u8 (<see cref="DataFlags"/>) · reserved u8 (0) ·
+/// destination 16 · source identity 32 · epoch u64 · counter u64.
 /// </summary>
 public static class DataHeader
 {
@@ -19,7 +19,8 @@ public static class DataHeader
 
     public const int HopLimitOffset = 0;
     public const int FamilyOffset = 1;
-    public const int ReservedOffset = 2;
+    public const int FlagsOffset = 2;
+    public const int ReservedOffset = 3;
     public const int DestinationOffset = 4;
     public const int DestinationSize = 16;
     public const int SourceOffset = 20;
@@ -40,6 +41,7 @@ public static class DataHeader
     public static void Write(
         Span<byte> header,
         byte hopLimit,
+        DataFlags flags,
         ReadOnlySpan<byte> destination,
         ReadOnlySpan<byte> sourceIdentity,
         ulong epoch,
@@ -52,8 +54,8 @@ public static class DataHeader
 
         header[HopLimitOffset] = hopLimit;
         header[FamilyOffset] = destination.Length == 16 ? FamilyIpv6 : FamilyIpv4;
+        header[FlagsOffset] = (byte)flags;
         header[ReservedOffset] = 0;
-        header[ReservedOffset + 1] = 0;
         var destinationField = header.Slice(DestinationOffset, DestinationSize);
         destinationField.Clear();
         destination.CopyTo(destinationField);
@@ -62,7 +64,7 @@ public static class DataHeader
         BinaryPrimitives.WriteUInt64BigEndian(header[CounterOffset..], counter);
     }
 
-    /// <summary>Structural check before anything else reads the header: length, family, reserved bytes, IPv4 padding.</summary>
+    /// <summary>Structural check before anything else reads the header: length, family, flags, reserved byte, IPv4 padding.</summary>
     public static bool IsValid(ReadOnlySpan<byte> payload)
     {
         if (payload.Length < Size)
@@ -71,7 +73,7 @@ public static class DataHeader
         }
 
         var family = payload[FamilyOffset];
-        if (family is not (FamilyIpv4 or FamilyIpv6) || payload[ReservedOffset] != 0 || payload[ReservedOffset + 1] != 0)
+        if (family is not (FamilyIpv4 or FamilyIpv6) || (payload[FlagsOffset] & ~(int)DataFlags.All) != 0 || payload[ReservedOffset] != 0)
         {
             return false;
         }
@@ -82,6 +84,8 @@ public static class DataHeader
     /// <summary>The destination address: 16 bytes for IPv6, 4 for IPv4. The header must be valid.</summary>
     public static ReadOnlySpan<byte> Destination(ReadOnlySpan<byte> header) =>
         header.Slice(DestinationOffset, header[FamilyOffset] == FamilyIpv6 ? 16 : 4);
+
+    public static DataFlags Flags(ReadOnlySpan<byte> header) => (DataFlags)header[FlagsOffset];
 
     public static ReadOnlySpan<byte> SourceIdentity(ReadOnlySpan<byte> header) => header.Slice(SourceOffset, SourceSize);
 

@@ -19,6 +19,8 @@ namespace MeshActors.Benchmarks.DataPlane;
 /// seal → ring → link open → end-to-end open → pool return (buffer cleared): the origin-to-destination CPU cost
 /// of a one-hop path.</item>
 /// </list>
+/// The link layer negotiates its cipher in the handshake (AES-256-GCM where both have it, as here); the end-to-end
+/// cipher is the <see cref="Aes"/> parameter.
 /// Run: dotnet run -c Release --project tests/MeshActors.Benchmarks -- --filter '*ForwardPath*'
 /// </summary>
 [MemoryDiagnoser]
@@ -42,15 +44,20 @@ public class ForwardPathBenchmarks
     [Params(1400, 65000)]
     public int PacketSize { get; set; }
 
+    /// <summary>End-to-end cipher: false = ChaCha20-Poly1305 (a peer without AES), true = AES-256-GCM (both have AES).</summary>
+    [Params(false, true)]
+    public bool Aes { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         _origin = NodeIdentity.Generate();
         _destination = NodeIdentity.Generate();
         var clock = 1_700_000_000_000L;
-        _originCache = new EndToEndSessionCache(_origin, EndToEndLimits.DefaultCapacity, () => clock);
-        _destinationCache = new EndToEndSessionCache(_destination, EndToEndLimits.DefaultCapacity, () => clock);
+        _originCache = new EndToEndSessionCache(_origin, EndToEndLimits.DefaultCapacity, () => clock, offerAes: Aes);
+        _destinationCache = new EndToEndSessionCache(_destination, EndToEndLimits.DefaultCapacity, () => clock, offerAes: Aes);
         _session = _originCache.GetOrCreate(_destination.Public)!;
+        LearnPeerCipher();
         (_linkSender, _linkReceiver) = LinkPair(_origin, _destination);
         _pool = new BufferPool(capacity: 16, BufferLayout.BufferSizeFor(PacketSize));
         _ring = new BoundedRing<PacketBuffer>(1024);
@@ -100,6 +107,19 @@ public class ForwardPathBenchmarks
         _destinationCache.Open(frame.Slice(OpenedFrame.PayloadOffset, opened.PayloadLength), out var innerLength, out _);
         received.Return();
         return innerLength;
+    }
+
+    /// <summary>One payload from the destination tells the origin whether it opens AES, as the first reply does in a real exchange.</summary>
+    private void LearnPeerCipher()
+    {
+        var reply = new byte[DataHeader.Size + 2 + InnerLayout.TagSize];
+        reply[DataHeader.Size] = (byte)InnerType.IpPacket;
+        var length = _destinationCache.Seal(_destinationCache.GetOrCreate(_origin.Public)!, reply, 2, 64, Destination);
+        _originCache.Open(reply.AsSpan(0, length), out _, out _);
+        if (_session.SendsAes != Aes)
+        {
+            throw new InvalidOperationException($"AES-256-GCM requested: {Aes}, in use: {_session.SendsAes} (no AES hardware?)");
+        }
     }
 
     private static (LinkSession Sender, LinkSession Receiver) LinkPair(NodeIdentity initiatorIdentity, NodeIdentity responderIdentity)

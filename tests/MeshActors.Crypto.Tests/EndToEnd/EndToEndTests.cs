@@ -120,6 +120,54 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Fact]
+    public void Both_sides_switch_to_aes_once_each_has_heard_the_other_offer_it()
+    {
+        // Needs AES hardware (PLATFORM.md: present on our machines); elsewhere the ChaCha-only test below covers the path.
+        Assert.True(NSec.Cryptography.Aes256Gcm.IsSupported, "this test needs AES hardware");
+        var (alice, bob) = (Cache(_alice), Cache(_bob));
+
+        var first = Seal(alice, _bob.Public, Inner(40));
+        Assert.Equal(DataFlags.OpensAes, DataHeader.Flags(first));
+        Assert.Equal(EndToEndStatus.Opened, bob.Open(first, out _, out _));
+
+        var reply = Seal(bob, _alice.Public, Inner(40));
+        Assert.Equal(DataFlags.OpensAes | DataFlags.SealedWithAes, DataHeader.Flags(reply));
+        Assert.Equal(EndToEndStatus.Opened, alice.Open(reply, out _, out _));
+
+        var inner = Inner(300, fill: 7);
+        var next = Seal(alice, _bob.Public, inner);
+        Assert.True((DataHeader.Flags(next) & DataFlags.SealedWithAes) != 0);
+        Assert.Equal(EndToEndStatus.Opened, bob.Open(next, out var length, out _));
+        Assert.Equal(inner, next.AsSpan(DataHeader.Size, length).ToArray());
+    }
+
+    [Fact]
+    public void A_peer_that_does_not_offer_aes_keeps_getting_chacha()
+    {
+        var alice = Cache(_alice);
+        var bob = new EndToEndSessionCache(_bob, EndToEndLimits.DefaultCapacity, () => _wallClock, offerAes: false);
+
+        var first = Seal(bob, _alice.Public, Inner(40));
+        Assert.Equal(DataFlags.None, DataHeader.Flags(first));
+        Assert.Equal(EndToEndStatus.Opened, alice.Open(first, out _, out _));
+
+        var reply = Seal(alice, _bob.Public, Inner(40));
+        Assert.True((DataHeader.Flags(reply) & DataFlags.SealedWithAes) == 0);
+        Assert.Equal(EndToEndStatus.Opened, bob.Open(reply, out _, out _));
+    }
+
+    [Fact]
+    public void Cipher_flags_are_authenticated()
+    {
+        var (alice, bob) = (Cache(_alice), Cache(_bob));
+        Assert.Equal(EndToEndStatus.Opened, bob.Open(Seal(alice, _bob.Public, Inner(40)), out _, out _));
+        var reply = Seal(bob, _alice.Public, Inner(40));
+        reply[DataHeader.FlagsOffset] ^= (byte)DataFlags.OpensAes;
+
+        Assert.Equal(EndToEndStatus.DecryptFailed, alice.Open(reply, out _, out _));
+    }
+
+    [Fact]
     public void Cache_stays_within_capacity_and_keeps_sessions_in_use()
     {
         var cache = new EndToEndSessionCache(_alice, capacity: 4, () => _wallClock);
@@ -150,6 +198,10 @@ public sealed class EndToEndTests : IDisposable
         var (sender, receiver) = (Cache(_alice), Cache(_bob));
         var buffer = new byte[DataHeader.Size + 1400 + InnerLayout.TagSize];
         var session = sender.GetOrCreate(_bob.Public)!;
+        RoundTrip();
+        // One reply teaches the sender that the receiver opens AES (where the hardware has it): measure that path.
+        Assert.Equal(EndToEndStatus.Opened, sender.Open(Seal(receiver, _alice.Public, Inner(40)), out _, out _));
+        Assert.Equal(NSec.Cryptography.Aes256Gcm.IsSupported, session.SendsAes);
         for (var i = 0; i < 10; i++)
         {
             RoundTrip();

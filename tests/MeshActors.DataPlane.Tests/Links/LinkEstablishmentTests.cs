@@ -121,6 +121,44 @@ public sealed class LinkEstablishmentTests
     }
 
     [Fact]
+    public async Task A_throwing_control_handler_costs_one_frame_not_the_link()
+    {
+        await using var alice = LoopbackNode.Create();
+        await using var bob = LoopbackNode.Create();
+        var outbound = await alice.ConnectAsync(bob.TcpUri(true));
+        var inbound = await bob.NextInboundAsync();
+        var calls = 0;
+        inbound.ControlHandler = (_, _, _) =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                throw new InvalidOperationException("actor layer bug");
+            }
+        };
+
+        outbound.SendControl(FrameType.KeepAlive, []);
+        outbound.SendControl(FrameType.KeepAlive, []);
+
+        await Eventually.True(() => Volatile.Read(ref calls) == 2);
+        Assert.Equal(1, inbound.Stats.Drops(LinkDrop.HandlerFailed));
+        Assert.False(inbound.IsClosing);
+    }
+
+    [Theory]
+    [InlineData(TransportScheme.Tcp)]
+    [InlineData(TransportScheme.Udp)]
+    public async Task A_host_name_is_resolved_and_the_address_that_answers_is_used(TransportScheme scheme)
+    {
+        await using var alice = LoopbackNode.Create();
+        await using var bob = LoopbackNode.Create(); // IPv4 loopback only: "localhost" may resolve to ::1 first
+        var endPoint = scheme == TransportScheme.Tcp ? bob.Tcp.LocalEndPoint : bob.Udp.LocalEndPoint;
+
+        var link = await alice.ConnectAsync(new PeerUri(scheme, "localhost", endPoint.Port, bob.Identity.Public));
+
+        Assert.Equal(bob.Identity.Public, link.Peer);
+    }
+
+    [Fact]
     public async Task Quic_is_refused_with_a_clear_message()
     {
         await using var alice = LoopbackNode.Create();

@@ -17,10 +17,11 @@ public sealed class DataHeaderTests
         random.NextBytes(source);
         var header = new byte[DataHeader.Size];
 
-        DataHeader.Write(header, hopLimit, destination, source, epoch, counter);
+        DataHeader.Write(header, hopLimit, DataFlags.OpensAes, destination, source, epoch, counter);
 
         return (DataHeader.IsValid(header)
                 && header[DataHeader.HopLimitOffset] == hopLimit
+                && DataHeader.Flags(header) == DataFlags.OpensAes
                 && DataHeader.Destination(header).SequenceEqual(destination)
                 && DataHeader.SourceIdentity(header).SequenceEqual(source)
                 && DataHeader.Epoch(header) == epoch
@@ -35,10 +36,10 @@ public sealed class DataHeaderTests
         var destination = Enumerable.Range(1, 16).Select(i => (byte)i).ToArray();
         var source = Enumerable.Repeat((byte)0xAA, 32).ToArray();
 
-        DataHeader.Write(header, 7, destination, source, epoch: 0x0102030405060708, counter: 0x1112131415161718);
+        DataHeader.Write(header, 7, DataFlags.All, destination, source, epoch: 0x0102030405060708, counter: 0x1112131415161718);
 
         Assert.Equal(
-            "07060000" + Convert.ToHexString(destination) + new string('A', 64) + "0102030405060708" + "1112131415161718",
+            "07060300" + Convert.ToHexString(destination) + new string('A', 64) + "0102030405060708" + "1112131415161718",
             Convert.ToHexString(header));
     }
 
@@ -46,7 +47,7 @@ public sealed class DataHeaderTests
     public void Ipv4_destination_is_zero_padded_and_read_back_as_four_bytes()
     {
         var header = new byte[DataHeader.Size];
-        DataHeader.Write(header, 64, [10, 1, 2, 3], new byte[32], 1, 2);
+        DataHeader.Write(header, 64, DataFlags.None, [10, 1, 2, 3], new byte[32], 1, 2);
 
         Assert.Equal(DataHeader.FamilyIpv4, header[DataHeader.FamilyOffset]);
         Assert.Equal(new byte[] { 10, 1, 2, 3 }, DataHeader.Destination(header).ToArray());
@@ -55,12 +56,12 @@ public sealed class DataHeaderTests
 
     [Theory]
     [InlineData(DataHeader.FamilyOffset, 5)]
+    [InlineData(DataHeader.FlagsOffset, 4)]
     [InlineData(DataHeader.ReservedOffset, 1)]
-    [InlineData(DataHeader.ReservedOffset + 1, 1)]
-    public void Bad_family_or_reserved_bytes_are_invalid(int offset, byte value)
+    public void Bad_family_unknown_flags_or_reserved_byte_are_invalid(int offset, byte value)
     {
         var header = new byte[DataHeader.Size];
-        DataHeader.Write(header, 64, new byte[16], new byte[32], 1, 2);
+        DataHeader.Write(header, 64, DataFlags.None, new byte[16], new byte[32], 1, 2);
         header[offset] = value;
 
         Assert.False(DataHeader.IsValid(header));
@@ -70,7 +71,7 @@ public sealed class DataHeaderTests
     public void Ipv4_padding_must_be_zero_and_short_headers_are_invalid()
     {
         var header = new byte[DataHeader.Size];
-        DataHeader.Write(header, 64, [10, 0, 0, 1], new byte[32], 1, 2);
+        DataHeader.Write(header, 64, DataFlags.None, [10, 0, 0, 1], new byte[32], 1, 2);
         header[DataHeader.DestinationOffset + 10] = 1;
 
         Assert.False(DataHeader.IsValid(header));
@@ -81,7 +82,7 @@ public sealed class DataHeaderTests
     public void Associated_data_covers_everything_but_the_hop_limit()
     {
         var header = new byte[DataHeader.Size];
-        DataHeader.Write(header, 64, new byte[16], new byte[32], 1, 2);
+        DataHeader.Write(header, 64, DataFlags.None, new byte[16], new byte[32], 1, 2);
         var before = DataHeader.AssociatedData(header).ToArray();
 
         header[DataHeader.HopLimitOffset] = 3;

@@ -27,6 +27,7 @@ public sealed class LoopbackNode : IAsyncDisposable
     private readonly Channel<ReceivedControl> _control = Channel.CreateUnbounded<ReceivedControl>();
     private readonly ConcurrentBag<Link> _links = [];
     private readonly bool _ownsIdentity;
+    private int _disposed;
 
     private LoopbackNode(NodeIdentity identity, bool ownsIdentity, AdmissionPolicy admission, LinkOptions options, IDataPlaneClock? clock, IPAddress bind, int poolCapacity, int bufferSize)
     {
@@ -94,14 +95,16 @@ public sealed class LoopbackNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Volatile.Write(ref _disposed, 1);
         await Tcp.DisposeAsync();
-        foreach (var link in _links)
+        Udp.Dispose();
+        var links = _links.ToArray();
+        foreach (var link in links)
         {
             link.Close();
         }
 
-        Udp.Dispose();
-        await Task.WhenAll(_links.Select(link => link.Closed.WaitAsync(CloseWait)));
+        await Task.WhenAll(links.Select(link => link.Closed.WaitAsync(CloseWait)));
         Env.Dispose();
         if (_ownsIdentity)
         {
@@ -111,6 +114,13 @@ public sealed class LoopbackNode : IAsyncDisposable
 
     private void Track(Link link)
     {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            // A handshake that finished while the node was shutting down.
+            link.Close();
+            return;
+        }
+
         _links.Add(link);
         _inbound.Writer.TryWrite(link);
     }

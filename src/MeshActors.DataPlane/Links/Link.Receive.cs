@@ -1,0 +1,149 @@
+using System.Buffers.Binary;
+using MeshActors.Crypto.Session;
+using MeshActors.DataPlane.Buffers;
+using MeshActors.Protocol.Frames;
+
+namespace MeshActors.DataPlane.Links;
+
+/// <summary>
+/// The receive path of a <see cref="Link"/>, run by its reader (the link's own TCP reader thread or the node's
+/// shared UDP reader thread): pick the session by receiver index, open in place, dispatch by frame type.
+/// </summary>
+public sealed partial class Link
+{
+    /// <summary>
+    /// One received frame (already of valid length for the transport), from this link's reader. The span is
+    /// opened in place, so it must be writable memory owned by the reader.
+    /// </summary>
+    internal void ReceiveFrame(Span<byte> frame)
+    {
+        try
+        {
+            ReceiveFrameCore(frame);
+        }
+        catch (ObjectDisposedException)
+        {
+            // A shared UDP reader raced the link's final cleanup: the frame is dropped like any frame after close.
+            Stats.Drop(LinkDrop.Closed);
+        }
+    }
+
+    private void ReceiveFrameCore(Span<byte> frame)
+    {
+        if (frame.Length < FrameLayout.HeaderSize)
+        {
+            Stats.Drop(LinkDrop.Malformed);
+            return;
+        }
+
+        var type = (FrameType)frame[1];
+        if (type.IsHandshake())
+        {
+            ReceiveHandshake(frame);
+            return;
+        }
+
+        var session = SessionFor(BinaryPrimitives.ReadUInt32BigEndian(frame[4..]));
+        if (session is null)
+        {
+            Stats.Drop(LinkDrop.WrongReceiver);
+            return;
+        }
+
+        if (session.IsExpired(_env.Clock.MonotonicMs))
+        {
+            Stats.Drop(LinkDrop.SessionExpired);
+            return;
+        }
+
+        var error = session.TryOpen(frame, out var opened);
+        if (error != OpenError.None)
+        {
+            Stats.Drop(DropFor(error));
+            return;
+        }
+
+        Stats.Received(frame.Length);
+        var payload = frame.Slice(OpenedFrame.PayloadOffset, opened.PayloadLength);
+        switch (opened.Type)
+        {
+            case FrameType.Data:
+                DeliverData(payload);
+                break;
+            case FrameType.Close:
+                Terminate(LinkCloseCause.Remote, "peer closed the link", ClosePayload.Read(payload));
+                break;
+            default:
+                DeliverControl(opened.Type, payload);
+                break;
+        }
+    }
+
+    private void DeliverData(ReadOnlySpan<byte> payload)
+    {
+        var sink = _env.DataSink;
+        if (sink is null)
+        {
+            Stats.Drop(LinkDrop.NoHandler);
+            return;
+        }
+
+        if (payload.Length > _env.Pool.BufferSize - BufferLayout.PayloadOffset - FrameLayout.TagSize)
+        {
+            Stats.Drop(LinkDrop.TooBig);
+            return;
+        }
+
+        if (!_env.Pool.TryRent(out var buffer))
+        {
+            Stats.Drop(LinkDrop.PoolExhausted);
+            return;
+        }
+
+        payload.CopyTo(buffer.Array.AsSpan(BufferLayout.PayloadOffset));
+        buffer.Set(BufferLayout.PayloadOffset, payload.Length);
+        sink.OnData(this, buffer);
+    }
+
+    private void DeliverControl(FrameType type, ReadOnlySpan<byte> payload)
+    {
+        var handler = ControlHandler ?? _env.ControlHandler;
+        if (handler is null)
+        {
+            Stats.Drop(LinkDrop.NoHandler);
+            return;
+        }
+
+        try
+        {
+            handler(this, type, payload);
+        }
+        catch (Exception)
+        {
+            // The actor layer's callback must not take the link's reader thread (and the process) down with it.
+            Stats.Drop(LinkDrop.HandlerFailed);
+        }
+    }
+
+    private LinkSession? SessionFor(uint receiverIndex)
+    {
+        var current = Volatile.Read(ref _current);
+        if (current.LocalIndex == receiverIndex)
+        {
+            return current;
+        }
+
+        var previous = _previous;
+        return previous is not null && previous.LocalIndex == receiverIndex ? previous : null;
+    }
+
+    private static LinkDrop DropFor(OpenError error) => error switch
+    {
+        OpenError.Replay => LinkDrop.Replay,
+        OpenError.TooOld => LinkDrop.TooOld,
+        OpenError.BadTag => LinkDrop.BadTag,
+        OpenError.WrongReceiver => LinkDrop.WrongReceiver,
+        OpenError.CounterLimit => LinkDrop.SessionExpired,
+        _ => LinkDrop.Malformed,
+    };
+}
