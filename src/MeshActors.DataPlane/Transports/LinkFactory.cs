@@ -1,3 +1,4 @@
+using MeshActors.Protocol.Addressing;
 using System.Net;
 using System.Net.Quic;
 using System.Net.Sockets;
@@ -16,7 +17,7 @@ public sealed class LinkFactory(LinkEnvironment env, UdpLinkEndpoint? udp = null
 {
     public async Task<Link> ConnectAsync(PeerUri uri, CancellationToken ct)
     {
-        if (uri.Scheme == TransportScheme.Quic)
+        if (uri.Scheme == TransportKind.Quic)
         {
             throw new TransportNotSupportedException(QuicConnection.IsSupported
                 ? $"{uri}: QUIC links are not implemented; use tcp:// or udp://"
@@ -24,7 +25,7 @@ public sealed class LinkFactory(LinkEnvironment env, UdpLinkEndpoint? udp = null
         }
 
         var endPoints = await ResolveAsync(uri, ct).ConfigureAwait(false);
-        if (uri.Scheme == TransportScheme.Udp)
+        if (uri.Scheme == TransportKind.Udp)
         {
             var endpoint = udp ?? throw new TransportNotSupportedException($"{uri}: this node has no UDP endpoint bound");
             var reachable = endPoints.FirstOrDefault(endpoint.CanReach)

@@ -1,78 +1,43 @@
 using System.Diagnostics.CodeAnalysis;
 using MeshActors.Crypto;
+using MeshActors.Protocol.Addressing;
 
 namespace MeshActors.DataPlane.Transports;
 
-public enum TransportScheme
-{
-    Tcp,
-    Udp,
-    Quic,
-}
-
 /// <summary>
-/// A peer address as written in configuration and on the command line: <c>[pubkey@]scheme://host:port</c> with
-/// scheme tcp, udp or quic, host a name, an IPv4 address or a bracketed IPv6 address, and the optional 64-hex-digit
-/// public identity pinning the peer (IK handshake; without it XX and the admission policy judge the peer).
+/// A link endpoint with its optional identity pin, checked: the syntax of <see cref="TransportUri"/>
+/// (<c>[pubkey@]scheme://host:port</c>) plus a pin that is a valid Ed25519 key. A pinned peer is dialled with the
+/// IK handshake; without a pin, XX and the admission policy judge the peer. Listen endpoints are the same type
+/// without a pin.
 /// </summary>
-public sealed record PeerUri(TransportScheme Scheme, string Host, int Port, PublicIdentity? Pinned)
+public sealed record PeerUri(TransportKind Scheme, string Host, int Port, PublicIdentity? Pinned)
 {
     public static bool TryParse([NotNullWhen(true)] string? text, [NotNullWhen(true)] out PeerUri? uri, out string problem)
     {
         uri = null;
-        problem = "";
-        if (string.IsNullOrWhiteSpace(text))
+        if (!TransportUri.TryParse(text, out var syntax, out problem))
         {
-            problem = "empty peer address";
             return false;
         }
 
         PublicIdentity? pinned = null;
-        var schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
-        var at = text.IndexOf('@');
-        if (at >= 0 && (schemeEnd < 0 || at < schemeEnd))
+        if (syntax.PinnedKeyHex is { } key)
         {
-            if (!PublicIdentity.TryParse(text[..at], out var identity))
+            if (!PublicIdentity.TryParse(key, out var identity))
             {
-                problem = "the part before '@' is not a 64-hex-digit public identity";
+                problem = $"'{text}': the key before '@' is not a valid Ed25519 public key";
                 return false;
             }
 
             pinned = identity;
-            text = text[(at + 1)..];
         }
 
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var parsed) || parsed.Port <= 0 || string.IsNullOrEmpty(parsed.Host)
-            || parsed.AbsolutePath is not ("/" or ""))
-        {
-            problem = $"'{text}' is not scheme://host:port";
-            return false;
-        }
-
-        TransportScheme? scheme = parsed.Scheme switch
-        {
-            "tcp" => TransportScheme.Tcp,
-            "udp" => TransportScheme.Udp,
-            "quic" => TransportScheme.Quic,
-            _ => null,
-        };
-        if (scheme is null)
-        {
-            problem = $"unknown transport '{parsed.Scheme}' (tcp, udp or quic)";
-            return false;
-        }
-
-        uri = new PeerUri(scheme.Value, parsed.IdnHost, parsed.Port, pinned);
+        uri = new PeerUri(syntax.Kind, syntax.Host, syntax.Port, pinned);
         return true;
     }
 
     public static PeerUri Parse(string text) =>
         TryParse(text, out var uri, out var problem) ? uri : throw new FormatException($"peer address: {problem}");
 
-    public override string ToString()
-    {
-        var host = Host.Contains(':') ? $"[{Host}]" : Host;
-        var pin = Pinned is { } identity ? $"{identity}@" : "";
-        return $"{pin}{Scheme.ToString().ToLowerInvariant()}://{host}:{Port}";
-    }
+    public override string ToString() => new TransportUri(Scheme, Host, Port, Pinned?.ToString()).ToString();
 }

@@ -1,9 +1,10 @@
 using MeshActors.Crypto;
-using MeshActors.DataPlane.Transports;
 using MeshActors.Node.Actors;
 using MeshActors.Node.Links;
+using MeshActors.Node.Messaging;
 using MeshActors.Node.Routing;
 using MeshActors.Node.Settings;
+using MeshActors.Node.Tun;
 using MeshActors.Protocol.Routing;
 using MeshActors.Routing;
 
@@ -16,8 +17,10 @@ public static class NodeChildren
     {
         var ownership = new OverlayPrefixOwnership(settings.OverlayPrefix);
         var forwarder = dataPlane.Forwarder;
+        var tun = dataPlane.Tun is { } device ? new[] { new ChildSpec(TunDeviceActor.Name, TunDeviceActor.Props(device)) } : [];
         return
         [
+            .. tun,
             new ChildSpec(RouteTableActor.Name, RouteTableActor.Props(
                 RouterId.FromBytes(identity.Public.Bytes),
                 ownership,
@@ -25,7 +28,10 @@ public static class NodeChildren
                 LocalPrefixes.For(settings, identity.Public),
                 lookup => forwarder.Routes = lookup)),
             new ChildSpec(PeerManager.Name, PeerManager.Props(
-                dataPlane.Links, [.. settings.Peers.Select(peer => PeerUri.Parse(peer.ToString()))], settings.LinkTimers)),
+                dataPlane.Links, settings.Peers, settings.LinkTimers)),
+            new ChildSpec(MessageBusActor.Name, MessageBusActor.Props(
+                settings.Messages, forwarder, RouterId.FromBytes(identity.Public.Bytes), settings.OverlayPrefix)),
+            new ChildSpec(InspectionActor.Name, InspectionActor.Props()),
         ];
     }
 }

@@ -68,6 +68,7 @@ public sealed class NodeRuntime : IAsyncDisposable
         NodeSettings settings, NodeIdentity identity, Logger logger, LoggingLevelSwitch levelSwitch, CancellationToken cancellationToken = default)
     {
         var info = DescribeIdentity(settings, identity.Public);
+        ApiToken.RequireForNonLoopback(settings.ApiAddress, settings.ApiToken);
 
         // Akka.Logger.Serilog writes through the static logger: one node per process, so this is that node's logger.
         Log.Logger = logger;
@@ -99,9 +100,14 @@ public sealed class NodeRuntime : IAsyncDisposable
         builder.Services.AddMeshNode(settings, info, () => NodeChildren.For(settings, identity, dataPlane));
 
         var app = builder.Build();
+        app.UseApiToken(settings.ApiToken);
         app.MapAdminApi();
         app.MapPeerApi();
         app.MapRouteApi();
+        app.MapMessageApi();
+        app.MapMetricsApi();
+        app.MapCtlApi();
+        app.MapOpenApiDocument();
         try
         {
             await app.StartAsync(cancellationToken);

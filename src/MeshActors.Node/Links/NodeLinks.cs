@@ -40,7 +40,7 @@ public sealed class NodeLinks : IAsyncDisposable
 
     /// <summary>Opens every listen endpoint; a UDP socket on an ephemeral port is opened when none is configured,
     /// so udp:// peers can still be dialled.</summary>
-    public static NodeLinks Open(NodeIdentity identity, AdmissionPolicy admission, BufferPool pool, IReadOnlyList<TransportUri> listen, LinkOptions options)
+    public static NodeLinks Open(NodeIdentity identity, AdmissionPolicy admission, BufferPool pool, IReadOnlyList<PeerUri> listen, LinkOptions options)
     {
         var links = new NodeLinks(new LinkEnvironment(new HandshakeSettings(identity, admission), pool, options));
         try
@@ -48,7 +48,7 @@ public sealed class NodeLinks : IAsyncDisposable
             foreach (var uri in listen)
             {
                 var endPoint = new IPEndPoint(IPAddress.Parse(uri.Host), uri.Port);
-                switch (uri.Kind)
+                switch (uri.Scheme)
                 {
                     case TransportKind.Tcp:
                         links._tcp.Add(TcpLinkListener.Start(links.Environment, endPoint, links.RaiseInbound));

@@ -14,6 +14,8 @@ namespace MeshActors.Node.Routing;
 public sealed class OverlayPrefixOwnership(IpPrefix overlayPrefix) : IPrefixOwnership
 {
     private readonly RoutePrefix _overlay = RoutePrefix.From(overlayPrefix);
+
+    public IpPrefix OverlayPrefix => overlayPrefix;
     private readonly Dictionary<RouterId, (PublicIdentity Identity, RoutePrefix Subnet)?> _known = [];
 
     public bool MayOriginate(RouterId originator, RoutePrefix prefix)

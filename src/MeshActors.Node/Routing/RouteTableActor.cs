@@ -36,6 +36,8 @@ public sealed class RouteTableActor : ReceiveActor, IWithTimers
     private readonly Dictionary<NeighbourId, (PublicIdentity Peer, Link Link)> _neighbours = [];
     private readonly List<RouteUpdate> _updates = [];
     private readonly List<SeqnoRequest> _requests = [];
+    private readonly Protocol.IpPrefix _overlay;
+    private HashSet<Protocol.IpPrefix> _routedPrefixes = [];
     private int _nextNeighbour;
     private long _undecodable;
 
@@ -44,6 +46,7 @@ public sealed class RouteTableActor : ReceiveActor, IWithTimers
     {
         // A restart starts from an empty core; PreStart asks the links that are up to announce themselves again.
         _core = new RoutingCore(self, ownership, settings, TimeSpan.Zero);
+        _overlay = ownership.OverlayPrefix;
         _ownership = ownership;
         _localPrefixes = localPrefixes;
         _publish = publish;
@@ -133,6 +136,8 @@ public sealed class RouteTableActor : ReceiveActor, IWithTimers
             return;
         }
 
+        _updates.Clear(); // the decoders append
+        _requests.Clear();
         switch (control.Payload[0])
         {
             case ControlKinds.RouteUpdates when RouteUpdateCodec.TryDecode(control.Payload, _updates) == RoutingDecodeError.None:
@@ -168,12 +173,26 @@ public sealed class RouteTableActor : ReceiveActor, IWithTimers
 
         if (republish)
         {
-            _publish(MeshRouteLookup.Build(
-                _core.BuildForwardingSnapshot(), _neighbours.ToDictionary(pair => pair.Key, pair => pair.Value.Link), _ownership.IdentityOf));
+            var snapshot = _core.BuildForwardingSnapshot();
+            _publish(MeshRouteLookup.Build(snapshot, _neighbours.ToDictionary(pair => pair.Key, pair => pair.Value.Link), _ownership.IdentityOf));
+            PublishRoutedPrefixes(snapshot);
         }
 
         var delay = _core.NextWakeup - Now;
         Timers.StartSingleTimer("tick", Tick.Instance, delay < MinTickDelay ? MinTickDelay : delay);
+    }
+
+    private void PublishRoutedPrefixes(ForwardingSnapshot snapshot)
+    {
+        var routed = snapshot.Entries
+            .Select(entry => entry.Prefix.ToIpPrefix())
+            .Where(prefix => !_overlay.Covers(prefix))
+            .ToHashSet();
+        if (!routed.SetEquals(_routedPrefixes))
+        {
+            _routedPrefixes = routed;
+            Context.System.EventStream.Publish(new RoutedPrefixesChanged(routed));
+        }
     }
 
     private void Send(NeighbourId? to, List<byte[]> frames)

@@ -18,3 +18,9 @@ public sealed record GetRoutes(RouteView View);
 public sealed record RouteInfo(string Prefix, string? NextHop, int Metric, int Seqno, string Originator);
 
 public sealed record RouteList(RouteView View, IReadOnlyList<RouteInfo> Routes);
+
+/// <summary>
+/// Published by the route table when the set of selected prefixes outside the overlay prefix changes (IPv4 and extra
+/// prefixes of other nodes): what the TUN device must route into the mesh.
+/// </summary>
+public sealed record RoutedPrefixesChanged(IReadOnlySet<Protocol.IpPrefix> Prefixes);

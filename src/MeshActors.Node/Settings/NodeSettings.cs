@@ -1,6 +1,7 @@
 using System.Net;
 using MeshActors.DataPlane.Tun;
 using MeshActors.Protocol;
+using MeshActors.DataPlane.Transports;
 using MeshActors.Protocol.Addressing;
 using Serilog.Events;
 
@@ -15,9 +16,9 @@ public sealed record NodeSettings
 
     public required IpPrefix OverlayPrefix { get; init; }
 
-    public required IReadOnlyList<TransportUri> Listen { get; init; }
+    public required IReadOnlyList<PeerUri> Listen { get; init; }
 
-    public required IReadOnlyList<TransportUri> Peers { get; init; }
+    public required IReadOnlyList<PeerUri> Peers { get; init; }
 
     public required AdmissionSettings Admission { get; init; }
 
@@ -30,6 +31,12 @@ public sealed record NodeSettings
     public required IPEndPoint ApiAddress { get; init; }
 
     public required LogEventLevel LogLevel { get; init; }
+
+    /// <summary>Message bus limits and timers (<c>messages { … }</c>).</summary>
+    public MeshActors.Messaging.MessageBusSettings Messages { get; init; } = new();
+
+    /// <summary>Bearer token every API request must carry (<c>api.token</c>); <see cref="Api.ApiToken.None"/> = no check.</summary>
+    public Api.ApiToken ApiToken { get; init; } = Api.ApiToken.None;
 }
 
 public enum AdmissionMode

@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Net;
 using Akka.Configuration.Hocon;
 using MeshActors.Crypto;
+using MeshActors.Messaging;
 using MeshActors.DataPlane.Tun;
 using MeshActors.Protocol;
+using MeshActors.DataPlane.Transports;
 using MeshActors.Protocol.Addressing;
 using Serilog.Events;
 
@@ -55,7 +57,46 @@ public sealed class NodeSettingsReader
             LinkTimers = ReadLinkTimers(),
             ApiAddress = ReadEndPoint("api.address"),
             LogLevel = ReadLogLevel("log-level"),
+            Messages = ReadMessages(),
+            ApiToken = new Api.ApiToken(ReadString("api.token", allowEmpty: true)),
         };
+    }
+
+    /// <summary>Sizes in bytes up to 1 GiB, durations up to a day: beyond them a value is a typo, not a tuning.</summary>
+    private MessageBusSettings ReadMessages()
+    {
+        const int maxBytes = 1 << 30;
+        var day = TimeSpan.FromDays(1);
+        var settings = new MessageBusSettings
+        {
+            MaxMessageSize = ReadInt("messages.max-message-size", 1, maxBytes),
+            MaxFrameSize = ReadInt("messages.max-frame-size", 1, maxBytes),
+            MaxInFlight = ReadInt("messages.max-in-flight", 1, 1_000_000),
+            MaxInboxMessages = ReadInt("messages.max-inbox-messages", 1, 1_000_000),
+            MaxInboxBytes = ReadInt("messages.max-inbox-bytes", 1, maxBytes),
+            MaxReassemblies = ReadInt("messages.max-reassemblies", 1, 1_000_000),
+            MaxReassemblyBytes = ReadInt("messages.max-reassembly-bytes", 1, maxBytes),
+            ReassemblyIdleTimeout = ReadDuration("messages.reassembly-idle-timeout", MinTimer, day),
+            InitialRetransmitInterval = ReadDuration("messages.initial-retransmit-interval", MinTimer, day),
+            MaxRetransmitInterval = ReadDuration("messages.max-retransmit-interval", MinTimer, day),
+            DefaultDeadline = ReadDuration("messages.default-deadline", MinTimer, day),
+            DeliveredIdRetention = ReadDuration("messages.delivered-id-retention", MinTimer, day),
+            MaxDeliveredIds = ReadInt("messages.max-delivered-ids", 1, 100_000_000),
+            StatusRetention = ReadDuration("messages.status-retention", MinTimer, day),
+            MaxStatusEntries = ReadInt("messages.max-status-entries", 1, 100_000_000),
+        };
+        try
+        {
+            settings.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            // The message is "meshactors.messages.KEY problem": report it under that key like every other error.
+            var split = e.Message.IndexOf(' ', StringComparison.Ordinal);
+            Fail(e.Message[(HoconSource.Section.Length + 1)..split], e.Message[(split + 1)..]);
+        }
+
+        return settings;
     }
 
     private void Fail(string key, string problem) =>
@@ -227,12 +268,12 @@ public sealed class NodeSettingsReader
         return prefix;
     }
 
-    private IReadOnlyList<TransportUri> ReadUris(string key)
+    private IReadOnlyList<PeerUri> ReadUris(string key)
     {
-        var uris = new List<TransportUri>();
+        var uris = new List<PeerUri>();
         foreach (var text in ReadStringList(key))
         {
-            if (TransportUriCheck.TryParse(text, out var uri, out var problem))
+            if (PeerUriCheck.TryParse(text, out var uri, out var problem))
             {
                 uris.Add(uri);
             }

@@ -2,31 +2,24 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using MeshActors.Crypto;
 using MeshActors.DataPlane.Tun;
+using MeshActors.DataPlane.Transports;
 using MeshActors.Protocol.Addressing;
 using Serilog.Events;
 
 namespace MeshActors.Node.Settings;
 
-/// <summary>Transport URIs as settings accept them: well-formed, a valid pinned key, and a transport this platform has.</summary>
-public static class TransportUriCheck
+/// <summary>Link URIs as settings accept them: well-formed, a valid pinned key, and a transport this platform has.</summary>
+public static class PeerUriCheck
 {
-    public static bool TryParse(string text, [NotNullWhen(true)] out TransportUri? uri, out string problem)
+    public static bool TryParse(string text, [NotNullWhen(true)] out PeerUri? uri, out string problem)
     {
-        if (!TransportUri.TryParse(text, out uri, out problem))
+        if (!PeerUri.TryParse(text, out uri, out problem))
         {
             return false;
         }
 
-        if (uri.PinnedKeyHex is { } key && !PublicIdentity.TryParse(key, out _))
-        {
-            problem = $"'{text}': the pinned key is not a valid Ed25519 public key";
-            uri = null;
-            return false;
-        }
-
-        if (uri.Kind == TransportKind.Quic && !QuicAvailable)
+        if (uri.Scheme == TransportKind.Quic && !QuicAvailable)
         {
             problem = $"'{text}': QUIC is not available on this platform (no libmsquic); use tcp:// or udp://";
             uri = null;

@@ -1,3 +1,4 @@
+using MeshActors.DataPlane.Transports;
 using MeshActors.Protocol.Addressing;
 
 namespace MeshActors.Node.Settings;
@@ -28,10 +29,10 @@ public sealed record SettingsOverrides
         var result = settings;
         if (Peers is not null)
         {
-            var peers = new List<TransportUri>();
+            var peers = new List<PeerUri>();
             foreach (var text in Peers)
             {
-                if (TransportUriCheck.TryParse(text, out var uri, out var problem))
+                if (PeerUriCheck.TryParse(text, out var uri, out var problem))
                 {
                     peers.Add(uri);
                 }
@@ -54,7 +55,7 @@ public sealed record SettingsOverrides
             {
                 result = result with
                 {
-                    Listen = [new TransportUri(TransportKind.Tcp, "::", port, null), new TransportUri(TransportKind.Udp, "::", port, null)],
+                    Listen = [new PeerUri(TransportKind.Tcp, "::", port, null), new PeerUri(TransportKind.Udp, "::", port, null)],
                 };
             }
         }

@@ -1,3 +1,4 @@
+using MeshActors.Protocol.Addressing;
 using System.Buffers.Binary;
 using System.Net;
 using MeshActors.DataPlane.Buffers;
@@ -14,9 +15,9 @@ public sealed class ForwardingTests
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
 
     [Theory]
-    [InlineData(TransportScheme.Tcp)]
-    [InlineData(TransportScheme.Udp)]
-    public async Task A_packet_from_a_tun_comes_out_of_the_far_tun_intact_and_the_relay_never_decrypts(TransportScheme scheme)
+    [InlineData(TransportKind.Tcp)]
+    [InlineData(TransportKind.Udp)]
+    public async Task A_packet_from_a_tun_comes_out_of_the_far_tun_intact_and_the_relay_never_decrypts(TransportKind scheme)
     {
         await using var line = await ThreeNodeLine.StartAsync(scheme);
         var payload = Enumerable.Range(0, 1000).Select(i => (byte)i).ToArray();
@@ -42,7 +43,7 @@ public sealed class ForwardingTests
     [Fact]
     public async Task A_burst_within_the_buffer_budget_arrives_complete_and_in_order_over_tcp()
     {
-        await using var line = await ThreeNodeLine.StartAsync(TransportScheme.Tcp);
+        await using var line = await ThreeNodeLine.StartAsync(TransportKind.Tcp);
         // Each node's pool holds 256 buffers and its TUN reader keeps 32 armed: a larger burst may exhaust a pool,
         // which drops (and counts) rather than queueing without bound.
         const int count = 150;
@@ -63,7 +64,7 @@ public sealed class ForwardingTests
     [Fact]
     public async Task Hop_limit_expiry_at_the_relay_is_dropped_and_counted()
     {
-        await using var line = await ThreeNodeLine.StartAsync(TransportScheme.Tcp, optionsA: new ForwarderOptions { HopLimit = 1 });
+        await using var line = await ThreeNodeLine.StartAsync(TransportKind.Tcp, optionsA: new ForwarderOptions { HopLimit = 1 });
 
         line.TunA.Inject(Packets.Udp6(line.AddressA, line.AddressC, [1]));
 
@@ -75,7 +76,7 @@ public sealed class ForwardingTests
     [Fact]
     public async Task No_route_answers_with_icmpv6_unreachable_into_the_sending_tun()
     {
-        await using var line = await ThreeNodeLine.StartAsync(TransportScheme.Tcp);
+        await using var line = await ThreeNodeLine.StartAsync(TransportKind.Tcp);
         var nowhere = IPAddress.Parse("fd6d:dead:beef::1");
         var packet = Packets.Udp6(line.AddressA, nowhere, [1, 2, 3, 4]);
 
@@ -95,7 +96,7 @@ public sealed class ForwardingTests
     public async Task A_packet_larger_than_the_link_carries_earns_packet_too_big_with_the_mtu()
     {
         var linkOptions = new LinkOptions { UdpMaxFrameSize = 1452 };
-        await using var line = await ThreeNodeLine.StartAsync(TransportScheme.Udp, linkOptions);
+        await using var line = await ThreeNodeLine.StartAsync(TransportKind.Udp, linkOptions);
         var expectedMtu = 1452 - FrameLayout.TransportOverhead - Protocol.Data.InnerLayout.Overhead;
         var packet = Packets.Udp6(line.AddressA, line.AddressC, new byte[1400 - 48]);
 
@@ -116,7 +117,7 @@ public sealed class ForwardingTests
     [Fact]
     public async Task A_source_address_outside_the_senders_prefixes_is_dropped_at_the_destination()
     {
-        await using var line = await ThreeNodeLine.StartAsync(TransportScheme.Tcp);
+        await using var line = await ThreeNodeLine.StartAsync(TransportKind.Tcp);
         var forged = StaticRoutes.HostIn(line.SubnetB, 9);
 
         line.TunA.Inject(Packets.Udp6(forged, line.AddressC, [6, 6, 6]));
@@ -129,7 +130,7 @@ public sealed class ForwardingTests
     [Fact]
     public async Task Kernel_noise_from_the_tun_is_filtered()
     {
-        await using var line = await ThreeNodeLine.StartAsync(TransportScheme.Tcp);
+        await using var line = await ThreeNodeLine.StartAsync(TransportKind.Tcp);
 
         line.TunA.Inject(Packets.Udp6(IPAddress.Parse("fe80::1"), IPAddress.Parse("ff02::2"), [], nextHeader: 58));
 
@@ -141,7 +142,7 @@ public sealed class ForwardingTests
     [Fact]
     public async Task Message_chunks_travel_the_same_path_and_reach_the_message_handler()
     {
-        await using var line = await ThreeNodeLine.StartAsync(TransportScheme.Tcp);
+        await using var line = await ThreeNodeLine.StartAsync(TransportKind.Tcp);
         var received = new TaskCompletionSource<(Crypto.PublicIdentity, byte[])>(TaskCreationOptions.RunContinuationsAsynchronously);
         line.C.MessageHandler = (source, chunk) => received.TrySetResult((source, chunk.ToArray()));
 
@@ -157,7 +158,7 @@ public sealed class ForwardingTests
     [Fact]
     public async Task Encryption_audit_refuses_data_frames_that_were_not_sealed_end_to_end()
     {
-        await using var line = await ThreeNodeLine.StartAsync(TransportScheme.Tcp, new LinkOptions { AuditEncryption = true });
+        await using var line = await ThreeNodeLine.StartAsync(TransportKind.Tcp, new LinkOptions { AuditEncryption = true });
         Assert.True(line.NodeA.Pool.TryRent(out var plaintext));
         plaintext.Set(BufferLayout.PayloadOffset, 200);
 

@@ -1,3 +1,4 @@
+using MeshActors.Protocol.Addressing;
 using System.Net;
 using MeshActors.Crypto;
 using MeshActors.Crypto.EndToEnd;
@@ -47,7 +48,7 @@ internal sealed class ThreeNodeLine : IAsyncDisposable
     public IpPrefix SubnetB => SubnetOf(NodeB);
 
     public static async Task<ThreeNodeLine> StartAsync(
-        TransportScheme scheme, LinkOptions? linkOptions = null, ForwarderOptions? optionsA = null)
+        TransportKind scheme, LinkOptions? linkOptions = null, ForwarderOptions? optionsA = null)
     {
         var options = linkOptions ?? new LinkOptions();
         var line = new ThreeNodeLine(LoopbackNode.Create(options: options), LoopbackNode.Create(options: options), LoopbackNode.Create(options: options));
@@ -55,7 +56,7 @@ internal sealed class ThreeNodeLine : IAsyncDisposable
         line.B = line.CreateForwarder(line.NodeB, tun: null, options: null);
         line.C = line.CreateForwarder(line.NodeC, line.TunC, options: null);
 
-        PeerUri Uri(LoopbackNode node) => scheme == TransportScheme.Tcp ? node.TcpUri(pinned: true) : node.UdpUri(pinned: true);
+        PeerUri Uri(LoopbackNode node) => scheme == TransportKind.Tcp ? node.TcpUri(pinned: true) : node.UdpUri(pinned: true);
         line.AtoB = await line.NodeA.ConnectAsync(Uri(line.NodeB));
         var bToA = await line.NodeB.NextInboundAsync();
         var cToB = await line.NodeC.ConnectAsync(Uri(line.NodeB));

@@ -1,3 +1,4 @@
+using MeshActors.Protocol.Addressing;
 using MeshActors.Crypto;
 using MeshActors.Crypto.Handshake;
 using MeshActors.DataPlane.Links;
@@ -9,24 +10,24 @@ namespace MeshActors.DataPlane.Tests.Links;
 
 public sealed class LinkEstablishmentTests
 {
-    public static TheoryData<TransportScheme, bool, bool> Combinations => new()
+    public static TheoryData<TransportKind, bool, bool> Combinations => new()
     {
-        { TransportScheme.Tcp, true, false },
-        { TransportScheme.Tcp, false, false },
-        { TransportScheme.Udp, true, false },
-        { TransportScheme.Udp, false, false },
-        { TransportScheme.Tcp, true, true },
-        { TransportScheme.Udp, false, true },
+        { TransportKind.Tcp, true, false },
+        { TransportKind.Tcp, false, false },
+        { TransportKind.Udp, true, false },
+        { TransportKind.Udp, false, false },
+        { TransportKind.Tcp, true, true },
+        { TransportKind.Udp, false, true },
     };
 
     [Theory]
     [MemberData(nameof(Combinations))]
-    public async Task Links_establish_and_carry_control_frames_both_ways(TransportScheme scheme, bool pinned, bool ipv6)
+    public async Task Links_establish_and_carry_control_frames_both_ways(TransportKind scheme, bool pinned, bool ipv6)
     {
         await using var alice = LoopbackNode.Create(ipv6: ipv6);
         await using var bob = LoopbackNode.Create(ipv6: ipv6);
 
-        var outbound = await alice.ConnectAsync(scheme == TransportScheme.Tcp ? bob.TcpUri(pinned) : bob.UdpUri(pinned));
+        var outbound = await alice.ConnectAsync(scheme == TransportKind.Tcp ? bob.TcpUri(pinned) : bob.UdpUri(pinned));
         var inbound = await bob.NextInboundAsync();
 
         Assert.Equal(bob.Identity.Public, outbound.Peer);
@@ -53,13 +54,13 @@ public sealed class LinkEstablishmentTests
     }
 
     [Theory]
-    [InlineData(TransportScheme.Tcp)]
-    [InlineData(TransportScheme.Udp)]
-    public async Task Close_reaches_the_peer_with_its_reason(TransportScheme scheme)
+    [InlineData(TransportKind.Tcp)]
+    [InlineData(TransportKind.Udp)]
+    public async Task Close_reaches_the_peer_with_its_reason(TransportKind scheme)
     {
         await using var alice = LoopbackNode.Create();
         await using var bob = LoopbackNode.Create();
-        var outbound = await alice.ConnectAsync(scheme == TransportScheme.Tcp ? bob.TcpUri(true) : bob.UdpUri(true));
+        var outbound = await alice.ConnectAsync(scheme == TransportKind.Tcp ? bob.TcpUri(true) : bob.UdpUri(true));
         var inbound = await bob.NextInboundAsync();
 
         outbound.Close(CloseReason.Idle);
@@ -74,9 +75,9 @@ public sealed class LinkEstablishmentTests
     }
 
     [Theory]
-    [InlineData(TransportScheme.Tcp)]
-    [InlineData(TransportScheme.Udp)]
-    public async Task A_peer_not_on_the_allow_list_is_refused_and_counted(TransportScheme scheme)
+    [InlineData(TransportKind.Tcp)]
+    [InlineData(TransportKind.Udp)]
+    public async Task A_peer_not_on_the_allow_list_is_refused_and_counted(TransportKind scheme)
     {
         using var stranger = NodeIdentity.Generate();
         var options = new LinkOptions { HandshakeTimeoutMs = 500 };
@@ -84,27 +85,27 @@ public sealed class LinkEstablishmentTests
         await using var bob = LoopbackNode.Create(AdmissionPolicy.AllowList([stranger.Public]), options);
 
         await Assert.ThrowsAsync<LinkHandshakeException>(() =>
-            alice.ConnectAsync(scheme == TransportScheme.Tcp ? bob.TcpUri(true) : bob.UdpUri(true)));
+            alice.ConnectAsync(scheme == TransportKind.Tcp ? bob.TcpUri(true) : bob.UdpUri(true)));
 
-        var stats = scheme == TransportScheme.Tcp ? bob.Tcp.Stats : bob.Udp.Stats;
+        var stats = scheme == TransportKind.Tcp ? bob.Tcp.Stats : bob.Udp.Stats;
         await Eventually.True(() => stats.Refused(HandshakeError.NotAdmitted) == 1);
         Assert.Equal(0, stats.Established);
         Assert.Equal(0, bob.Env.Indexes.Count);
     }
 
     [Theory]
-    [InlineData(TransportScheme.Tcp, true)]
-    [InlineData(TransportScheme.Udp, false)]
-    public async Task A_wrong_network_key_is_refused_without_a_link(TransportScheme scheme, bool pinned)
+    [InlineData(TransportKind.Tcp, true)]
+    [InlineData(TransportKind.Udp, false)]
+    public async Task A_wrong_network_key_is_refused_without_a_link(TransportKind scheme, bool pinned)
     {
         var options = new LinkOptions { HandshakeTimeoutMs = 500 };
         await using var alice = LoopbackNode.Create(AdmissionPolicy.NetworkKey(Key(1)), options);
         await using var bob = LoopbackNode.Create(AdmissionPolicy.NetworkKey(Key(2)), options);
 
         var refusal = await Assert.ThrowsAsync<LinkHandshakeException>(() =>
-            alice.ConnectAsync(scheme == TransportScheme.Tcp ? bob.TcpUri(pinned) : bob.UdpUri(pinned)));
+            alice.ConnectAsync(scheme == TransportKind.Tcp ? bob.TcpUri(pinned) : bob.UdpUri(pinned)));
 
-        var stats = scheme == TransportScheme.Tcp ? bob.Tcp.Stats : bob.Udp.Stats;
+        var stats = scheme == TransportKind.Tcp ? bob.Tcp.Stats : bob.Udp.Stats;
         await Eventually.True(() => stats.Refused(HandshakeError.AuthenticationFailed) == 1);
         Assert.Equal(HandshakeError.None, refusal.Error);
     }
@@ -145,13 +146,13 @@ public sealed class LinkEstablishmentTests
     }
 
     [Theory]
-    [InlineData(TransportScheme.Tcp)]
-    [InlineData(TransportScheme.Udp)]
-    public async Task A_host_name_is_resolved_and_the_address_that_answers_is_used(TransportScheme scheme)
+    [InlineData(TransportKind.Tcp)]
+    [InlineData(TransportKind.Udp)]
+    public async Task A_host_name_is_resolved_and_the_address_that_answers_is_used(TransportKind scheme)
     {
         await using var alice = LoopbackNode.Create();
         await using var bob = LoopbackNode.Create(); // IPv4 loopback only: "localhost" may resolve to ::1 first
-        var endPoint = scheme == TransportScheme.Tcp ? bob.Tcp.LocalEndPoint : bob.Udp.LocalEndPoint;
+        var endPoint = scheme == TransportKind.Tcp ? bob.Tcp.LocalEndPoint : bob.Udp.LocalEndPoint;
 
         var link = await alice.ConnectAsync(new PeerUri(scheme, "localhost", endPoint.Port, bob.Identity.Public));
 

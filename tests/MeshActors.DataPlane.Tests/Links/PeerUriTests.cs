@@ -1,3 +1,4 @@
+using MeshActors.Protocol.Addressing;
 using MeshActors.Crypto;
 using MeshActors.DataPlane.Transports;
 
@@ -6,10 +7,10 @@ namespace MeshActors.DataPlane.Tests.Links;
 public sealed class PeerUriTests
 {
     [Theory]
-    [InlineData("tcp://10.0.0.1:9651", TransportScheme.Tcp, "10.0.0.1", 9651)]
-    [InlineData("udp://[fd6d::1]:9651", TransportScheme.Udp, "fd6d::1", 9651)]
-    [InlineData("quic://node.example:443", TransportScheme.Quic, "node.example", 443)]
-    public void Parses_scheme_host_and_port(string text, TransportScheme scheme, string host, int port)
+    [InlineData("tcp://10.0.0.1:9651", TransportKind.Tcp, "10.0.0.1", 9651)]
+    [InlineData("udp://[fd6d::1]:9651", TransportKind.Udp, "fd6d::1", 9651)]
+    [InlineData("quic://node.example:443", TransportKind.Quic, "node.example", 443)]
+    public void Parses_scheme_host_and_port(string text, TransportKind scheme, string host, int port)
     {
         var uri = PeerUri.Parse(text);
 

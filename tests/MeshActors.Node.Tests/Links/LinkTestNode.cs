@@ -70,8 +70,8 @@ internal sealed class LinkTestNode : IAsyncDisposable
         identity ??= NodeIdentity.Generate();
         var listen = new[]
         {
-            new TransportUri(TransportKind.Tcp, "127.0.0.1", tcpPort, null),
-            new TransportUri(TransportKind.Udp, "127.0.0.1", udpPort, null),
+            new PeerUri(TransportKind.Tcp, "127.0.0.1", tcpPort, null),
+            new PeerUri(TransportKind.Udp, "127.0.0.1", udpPort, null),
         };
         var links = NodeLinks.Open(identity, admission ?? AdmissionPolicy.Open, new BufferPool(256, 4096), listen, new LinkOptions());
         var system = ActorSystem.Create(name, ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING"));

@@ -35,6 +35,23 @@ public class RouteTableTests
     }
 
     [Fact]
+    public async Task A_converged_line_stays_quiet_no_seqno_churn_and_no_open_queries()
+    {
+        await using var b = LinkTestNode.Start("b", withRoutes: true);
+        await using var a = LinkTestNode.Start("a", [b.TcpUri], withRoutes: true);
+        await using var c = LinkTestNode.Start("c", [b.UdpUri], withRoutes: true);
+        var first = await WaitForRoute(c, a.Subnet.ToString(), present: true);
+        await WaitForRoute(a, c.Subnet.ToString(), present: true);
+
+        await Task.Delay(LinkTestNode.FastTimers.HelloInterval * 10);
+
+        var later = (await c.RoutesAsync()).Single(r => r.Prefix == a.Subnet.ToString());
+        Assert.Equal(first!.Seqno, later.Seqno);
+        Assert.Empty(await a.RoutesAsync(RouteView.Queried));
+        Assert.Empty(await c.RoutesAsync(RouteView.Queried));
+    }
+
+    [Fact]
     public async Task A_node_may_originate_only_its_own_overlay_subnet()
     {
         using var victim = NodeIdentity.Generate();

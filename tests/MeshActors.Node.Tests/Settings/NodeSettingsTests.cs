@@ -64,9 +64,9 @@ public class NodeSettingsTests
 
         Assert.Equal("alpha", settings.NodeName);
         Assert.Equal("fd00::/8", settings.OverlayPrefix.ToString());
-        Assert.Equal(TransportKind.Udp, settings.Listen[1].Kind);
+        Assert.Equal(TransportKind.Udp, settings.Listen[1].Scheme);
         Assert.Equal("::1", settings.Listen[1].Host);
-        Assert.Equal("03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8", settings.Peers[0].PinnedKeyHex);
+        Assert.Equal("03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8", settings.Peers[0].Pinned.ToString());
         Assert.Equal("peer.example", settings.Peers[0].Host);
         Assert.Equal(AdmissionMode.AllowListOrNetworkKey, settings.Admission.Mode);
         Assert.Single(settings.Admission.AllowedKeys);

@@ -1,3 +1,4 @@
+using MeshActors.Protocol.Addressing;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Threading.Channels;
@@ -66,9 +67,9 @@ public sealed class LoopbackNode : IAsyncDisposable
         new(identity ?? NodeIdentity.Generate(), identity is null, admission ?? AdmissionPolicy.Open, options ?? new LinkOptions(), clock,
             ipv6 ? IPAddress.IPv6Loopback : IPAddress.Loopback, poolCapacity, bufferSize);
 
-    public PeerUri TcpUri(bool pinned) => Uri(TransportScheme.Tcp, Tcp.LocalEndPoint, pinned);
+    public PeerUri TcpUri(bool pinned) => Uri(TransportKind.Tcp, Tcp.LocalEndPoint, pinned);
 
-    public PeerUri UdpUri(bool pinned) => Uri(TransportScheme.Udp, Udp.LocalEndPoint, pinned);
+    public PeerUri UdpUri(bool pinned) => Uri(TransportKind.Udp, Udp.LocalEndPoint, pinned);
 
     /// <summary>Dials <paramref name="uri"/> and tracks the link for cleanup.</summary>
     public async Task<Link> ConnectAsync(PeerUri uri)
@@ -125,6 +126,6 @@ public sealed class LoopbackNode : IAsyncDisposable
         _inbound.Writer.TryWrite(link);
     }
 
-    private PeerUri Uri(TransportScheme scheme, IPEndPoint endPoint, bool pinned) =>
+    private PeerUri Uri(TransportKind scheme, IPEndPoint endPoint, bool pinned) =>
         new(scheme, endPoint.Address.ToString(), endPoint.Port, pinned ? Identity.Public : null);
 }

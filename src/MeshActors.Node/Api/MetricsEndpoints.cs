@@ -1,0 +1,162 @@
+using Akka.Actor;
+using MeshActors.Crypto.EndToEnd;
+using MeshActors.Crypto.Handshake;
+using MeshActors.DataPlane.Forwarding;
+using MeshActors.Node.Hosting;
+using MeshActors.Node.Links;
+using MeshActors.Node.Messaging;
+using MeshActors.Node.Routing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace MeshActors.Node.Api;
+
+/// <summary>
+/// <c>GET /metrics</c>: links, forwarder, end-to-end layer, routes, handshake refusals and the message bus in
+/// Prometheus text. Data-plane counters are read directly (Interlocked values); actor state is asked for, and a
+/// section whose actor does not answer in time is left out rather than failing the scrape.
+/// </summary>
+public static class MetricsEndpoints
+{
+    public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/metrics", async (ActorSystem system, NodeDataPlane dataPlane, CancellationToken ct) =>
+        {
+            var text = new MetricsText();
+            if (await TryAsk<PeerList>(system, ActorPaths.Peers, GetPeers.Instance, ct) is { } peers)
+            {
+                WriteLinks(text, peers);
+            }
+
+            WriteForwarder(text, dataPlane.Forwarder);
+            WriteEndToEnd(text, dataPlane.Forwarder.EndToEnd);
+            WriteListeners(text, dataPlane.Links);
+            foreach (var view in new[] { RouteView.Selected, RouteView.Fallback })
+            {
+                if (await TryAsk<RouteList>(system, ActorPaths.Routes, new GetRoutes(view), ct) is { } list)
+                {
+                    text.Gauge("meshactors_routes", "Routes known, by view", list.Routes.Count, ("view", view.ToString().ToLowerInvariant()));
+                }
+            }
+
+            if (await TryAsk<BusCounters>(system, MessageEndpoints.BusPath, GetBusCounters.Instance, ct) is { } bus)
+            {
+                WriteBus(text, bus);
+            }
+
+            return Results.Text(text.ToString(), MetricsText.ContentType);
+        });
+        return routes;
+    }
+
+    private static void WriteLinks(MetricsText text, PeerList peers)
+    {
+        foreach (var state in Enum.GetValues<PeerState>())
+        {
+            text.Gauge("meshactors_peers", "Peer actors by state", peers.Peers.Count(p => p.State == state), ("state", state.ToString().ToLowerInvariant()));
+        }
+
+        foreach (var peer in peers.Peers.Where(p => p.Stats is not null))
+        {
+            var stats = peer.Stats!;
+            var id = ("peer", peer.PublicKey ?? peer.Name);
+            text.Counter("meshactors_link_bytes_total", "Link bytes", stats.BytesIn, id, ("direction", "in"))
+                .Counter("meshactors_link_bytes_total", "Link bytes", stats.BytesOut, id, ("direction", "out"))
+                .Counter("meshactors_link_frames_total", "Link frames", stats.FramesIn, id, ("direction", "in"))
+                .Counter("meshactors_link_frames_total", "Link frames", stats.FramesOut, id, ("direction", "out"))
+                .Counter("meshactors_link_rekeys_total", "Link sessions replaced by a rekey", stats.Rekeys, id)
+                .Gauge("meshactors_link_ring_fill", "Frames waiting in the link's send ring", stats.RingFill, id)
+                .Gauge("meshactors_link_ring_capacity", "Capacity of the link's send ring, frames", stats.RingCapacity, id)
+                .Gauge("meshactors_link_loss_ratio", "Hello loss measured on the link, 0..1", peer.Loss, id);
+            if (peer.RttMs is { } rtt)
+            {
+                text.Gauge("meshactors_link_rtt_seconds", "Smoothed round-trip time of the link", rtt / 1000, id);
+            }
+
+            foreach (var (reason, count) in stats.Drops)
+            {
+                text.Counter("meshactors_link_drops_total", "Frames a link dropped, by reason", count, id, ("reason", reason.ToString()));
+            }
+        }
+    }
+
+    private static void WriteForwarder(MetricsText text, Forwarder forwarder)
+    {
+        var counters = forwarder.Counters;
+        foreach (var (kind, value) in new[]
+        {
+            ("originated", counters.Originated), ("relayed", counters.Relayed), ("delivered_tun", counters.DeliveredToTun),
+            ("delivered_messages", counters.DeliveredMessages), ("icmp", counters.IcmpGenerated),
+        })
+        {
+            text.Counter("meshactors_forwarder_packets_total", "Packets the forwarder handled, by path", value, ("kind", kind));
+        }
+
+        foreach (var reason in Enum.GetValues<ForwardDrop>())
+        {
+            text.Counter("meshactors_forwarder_drops_total", "Packets the forwarder dropped, by reason", counters.Drops(reason), ("reason", reason.ToString()));
+        }
+    }
+
+    private static void WriteEndToEnd(MetricsText text, EndToEndCounters counters)
+    {
+        text.Counter("meshactors_e2e_sealed_total", "Payloads sealed end to end", counters.Sealed)
+            .Counter("meshactors_e2e_sessions_created_total", "End-to-end sessions created", counters.SessionsCreated)
+            .Counter("meshactors_e2e_sessions_evicted_total", "End-to-end sessions evicted from the cache", counters.SessionsEvicted);
+        foreach (var status in Enum.GetValues<EndToEndStatus>())
+        {
+            text.Counter("meshactors_e2e_opens_total", "End-to-end open attempts, by outcome", counters.Of(status), ("status", status.ToString()));
+        }
+    }
+
+    private static void WriteListeners(MetricsText text, NodeLinks links)
+    {
+        foreach (var (endpoint, stats) in links.AllStats())
+        {
+            var at = ("listener", endpoint);
+            text.Counter("meshactors_handshakes_accepted_total", "Inbound connections or initiations", stats.Accepted, at)
+                .Counter("meshactors_handshakes_established_total", "Inbound handshakes completed", stats.Established, at)
+                .Counter("meshactors_handshakes_timed_out_total", "Inbound handshakes that timed out", stats.TimedOut, at)
+                .Counter("meshactors_handshakes_over_capacity_total", "Inbound connections closed: too many handshakes running", stats.OverCapacity, at);
+            foreach (var error in Enum.GetValues<HandshakeError>())
+            {
+                text.Counter("meshactors_handshakes_refused_total", "Inbound handshakes refused, by reason", stats.Refused(error), at, ("reason", error.ToString()));
+            }
+        }
+    }
+
+    private static void WriteBus(MetricsText text, BusCounters bus)
+    {
+        text.Counter("meshactors_bus_frames_total", "Bus frames", bus.FramesReceived, ("direction", "in"))
+            .Counter("meshactors_bus_frames_total", "Bus frames", bus.FramesSent, ("direction", "out"))
+            .Counter("meshactors_bus_frame_drops_total", "Bus frames dropped", bus.FramesDroppedAtInlet, ("reason", "inlet_full"))
+            .Counter("meshactors_bus_frame_drops_total", "Bus frames dropped", bus.FramesDroppedBySink, ("reason", "not_forwarded"))
+            .Counter("meshactors_bus_sends_total", "Messages handed to the bus", bus.MessagesAccepted, ("result", "accepted"))
+            .Counter("meshactors_bus_sends_total", "Messages handed to the bus", bus.SendsRefused, ("result", "refused"))
+            .Gauge("meshactors_bus_in_flight", "Outbound messages not yet finished", bus.InFlight)
+            .Gauge("meshactors_bus_inbox_messages", "Messages waiting in the inbox", bus.InboxMessages)
+            .Gauge("meshactors_bus_inbox_bytes", "Payload bytes waiting in the inbox", bus.InboxBytes)
+            .Gauge("meshactors_bus_reassemblies", "Messages being reassembled", bus.Reassemblies)
+            .Gauge("meshactors_bus_reassembly_bytes", "Bytes reserved by reassemblies", bus.ReassemblyBytes)
+            .Gauge("meshactors_bus_parked_receivers", "Long-polls waiting for a message", bus.ParkedReceivers)
+            .Gauge("meshactors_bus_reply_waiters", "Senders waiting for a reply", bus.ReplyWaiters);
+        foreach (var (name, value) in bus.Inbound)
+        {
+            text.Counter("meshactors_bus_inbound_total", "Inbound bus outcomes, by kind", value, ("kind", name));
+        }
+    }
+
+    private static async Task<T?> TryAsk<T>(ActorSystem system, string path, object message, CancellationToken ct)
+        where T : class
+    {
+        try
+        {
+            return await system.ActorSelection(path).Ask<T>(message, AdminEndpoints.AskTimeout, ct);
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
+    }
+}

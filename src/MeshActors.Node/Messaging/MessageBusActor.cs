@@ -1,0 +1,265 @@
+using Akka.Actor;
+using Akka.Event;
+using MeshActors.DataPlane.Forwarding;
+using MeshActors.Messaging;
+using MeshActors.Messaging.Api;
+using MeshActors.Messaging.Receiving;
+using MeshActors.Messaging.Sending;
+using MeshActors.Protocol;
+using MeshActors.Protocol.Routing;
+
+namespace MeshActors.Node.Messaging;
+
+/// <summary>
+/// Thin actor around <see cref="MessageBusCore"/>: turns API asks and received frames into core calls (reading the
+/// clock once per message and passing it in) and wakes itself at <see cref="OutboundMessages.NextWakeup"/>.
+/// Frames arrive from the forwarder's message handler through a bounded <see cref="BusInlet"/>; frames leave through
+/// <see cref="Forwarder.TrySendMessage"/>. Works without a TUN device. Acks are flushed once per mailbox batch: the
+/// first frame of a batch queues a flush behind the frames already waiting.
+/// </summary>
+public sealed class MessageBusActor : ReceiveActor, IWithTimers
+{
+    public const string Name = "messages";
+
+    /// <summary>Longest sleep between housekeeping polls (idle reassemblies, retention pruning), 1 s: coarse enough to
+    /// cost nothing, fine enough for second-granularity API timeouts.</summary>
+    private static readonly TimeSpan HousekeepingInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Forwarder _forwarder;
+    private readonly MessageBusCore _core;
+    private readonly ForwarderBusSink _sink;
+    private readonly BusAddressing _addressing;
+    private readonly RouterId _self;
+    private readonly System.Net.IPAddress _selfAddress;
+    private readonly ParkedReceivers _receivers = new();
+    private readonly Dictionary<ulong, (IActorRef Asker, DateTimeOffset Until)> _replyWaits = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private BusInlet _inlet = null!;
+    private bool _flushQueued;
+    private long _accepted;
+    private long _refused;
+
+    public MessageBusActor(MessageBusSettings settings, Forwarder forwarder, RouterId self, IpPrefix overlayPrefix)
+    {
+        _forwarder = forwarder;
+        _core = new MessageBusCore(settings, new RandomMessageIdSource());
+        _sink = new ForwarderBusSink(forwarder);
+        _addressing = new BusAddressing(forwarder, overlayPrefix);
+        _self = self;
+        _selfAddress = _addressing.AddressOf(self);
+
+        Receive<BusFrame>(OnFrame);
+        Receive<FlushAcks>(_ =>
+        {
+            _flushQueued = false;
+            _core.Inbound.FlushAcks(_sink);
+        });
+        Receive<SendBusMessage>(OnSend);
+        Receive<TakeBusMessage>(take => Sender.Tell(new TakeAnswer(Take(take.TopicPrefix, take.Peek))));
+        Receive<WaitForBusMessage>(OnWait);
+        Receive<GetBusStatus>(get => Sender.Tell(new StatusAnswer(_core.Outbound.GetStatus(get.Id) is { } status
+            ? MessageApiMapping.ToDto(status, _addressing.AddressOf(status.Destination))
+            : null)));
+        Receive<GetBusCounters>(_ => Sender.Tell(Counters()));
+        Receive<Wakeup>(_ => Poll(DateTimeOffset.UtcNow));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(MessageBusSettings settings, Forwarder forwarder, RouterId self, IpPrefix overlayPrefix) =>
+        Akka.Actor.Props.Create(() => new MessageBusActor(settings, forwarder, self, overlayPrefix));
+
+    protected override void PreStart()
+    {
+        _inlet = new BusInlet(Self);
+        _forwarder.MessageHandler = _inlet.Accept;
+        ScheduleWakeup(DateTimeOffset.UtcNow);
+    }
+
+    protected override void PostStop() => _forwarder.MessageHandler = null;
+
+    private void OnFrame(BusFrame frame)
+    {
+        frame.Inlet.Done();
+        var now = DateTimeOffset.UtcNow;
+        var outcome = _core.Receive(frame.Sender, frame.Plaintext, now, _sink);
+        if (outcome is { Kind: ReceiveKind.Chunk, Chunk: ChunkOutcome.Delivered })
+        {
+            _receivers.WakeMatching(prefix => _core.Inbound.Peek(prefix) is not null);
+        }
+        else if (outcome is { Kind: ReceiveKind.Chunk, Chunk: ChunkOutcome.ReplyParked })
+        {
+            AnswerReply(outcome.MessageId);
+        }
+
+        if (!_flushQueued)
+        {
+            _flushQueued = true;
+            Self.Tell(FlushAcks.Instance);
+        }
+
+        if (outcome.Kind == ReceiveKind.StatusChanged)
+        {
+            ScheduleWakeup(now);
+        }
+    }
+
+    private void OnSend(SendBusMessage send)
+    {
+        if (!_addressing.TryResolve(send.Target, out var destination, out var refusal))
+        {
+            _refused++;
+            Sender.Tell(refusal);
+            return;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var result = _core.Outbound.Send(new SendRequest(destination, send.Payload)
+        {
+            Topic = send.Topic,
+            ReplyTo = send.ReplyTo,
+            ReplyTimeout = send.ReplyTimeout,
+        }, now);
+        if (!result.IsSuccess)
+        {
+            _refused++;
+            Sender.Tell(Refusal(result));
+            return;
+        }
+
+        _accepted++;
+        if (send.ReplyTimeout is { } wait)
+        {
+            _replyWaits[result.MessageId] = (Sender, now + wait);
+        }
+        else
+        {
+            Sender.Tell(new SendAccepted(result.MessageId));
+        }
+
+        Poll(now);
+    }
+
+    private void OnWait(WaitForBusMessage wait)
+    {
+        if (_core.Inbound.Peek(wait.TopicPrefix) is not null)
+        {
+            Sender.Tell(new WaitAnswer(WaitResult.Ready));
+            return;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        if (!_receivers.TryPark(Sender, wait.TopicPrefix, now + wait.Timeout))
+        {
+            Sender.Tell(new WaitAnswer(WaitResult.Busy));
+            return;
+        }
+
+        ScheduleWakeup(now);
+    }
+
+    private InboundMessageDto? Take(byte[] prefix, bool peek)
+    {
+        var message = peek ? _core.Inbound.Peek(prefix) : _core.Inbound.Pop(prefix, _sink);
+        return message is null ? null : ToDto(message);
+    }
+
+    private void AnswerReply(ulong id)
+    {
+        if (_replyWaits.Remove(id, out var wait) && _core.Replies.TryTake(id, out var reply))
+        {
+            wait.Asker.Tell(new SendReplied(id, ToDto(reply)));
+        }
+    }
+
+    private void Poll(DateTimeOffset now)
+    {
+        foreach (var (id, wait) in _replyWaits.Where(pair => pair.Value.Until <= now).ToList())
+        {
+            _replyWaits.Remove(id);
+            _core.Replies.StopWaiting(id);
+            wait.Asker.Tell(new SendReplyTimedOut(id));
+        }
+
+        _core.Poll(now, _sink);
+        _receivers.Expire(now);
+        ScheduleWakeup(now);
+    }
+
+    /// <summary>One timer at the earliest of: the core's next burst or deadline, a waiter's timeout, housekeeping.</summary>
+    private void ScheduleWakeup(DateTimeOffset now)
+    {
+        var next = now + HousekeepingInterval;
+        foreach (var candidate in new[] { _core.Outbound.NextWakeup, _receivers.Earliest, _replyWaits.Count == 0 ? null : _replyWaits.Values.Min(w => w.Until) })
+        {
+            if (candidate is { } due && due < next)
+            {
+                next = due;
+            }
+        }
+
+        var delay = next - now;
+        Timers.StartSingleTimer(nameof(Wakeup), Wakeup.Instance, delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
+    }
+
+    private InboundMessageDto ToDto(ReceivedMessage message) =>
+        MessageApiMapping.ToDto(message, _addressing.AddressOf(message.Sender), _self, _selfAddress);
+
+    private SendRefused Refusal(SendResult result)
+    {
+        var status = result.Error is SendError.TooManyInFlight or SendError.TooManyReplyWaiters ? 429
+            : result.Error == SendError.MessageTooLarge ? 413
+            : 400;
+        var field = result.Error switch
+        {
+            SendError.MessageTooLarge => "payload",
+            SendError.TopicTooLong => "topic",
+            _ => "dst",
+        };
+        _log.Debug("send refused: {0}", result.Error);
+        return new SendRefused(status, field, result.Describe(_core.Settings));
+    }
+
+    private BusCounters Counters()
+    {
+        var inbound = _core.Inbound.Counters;
+        return new BusCounters(
+            _inlet.Received,
+            _inlet.Dropped,
+            _sink.Sent,
+            _sink.Dropped,
+            _accepted,
+            _refused,
+            _core.Outbound.InFlightCount,
+            _core.Inbound.InboxCount,
+            _core.Inbound.InboxBytes,
+            _core.Inbound.ReassemblyCount,
+            _core.Inbound.ReassemblyBytes,
+            _receivers.Count,
+            _core.Replies.Count,
+            new Dictionary<string, long>
+            {
+                ["delivered"] = inbound.Delivered,
+                ["duplicate_chunks"] = inbound.DuplicateChunks,
+                ["already_delivered"] = inbound.AlreadyDelivered,
+                ["refused_too_large"] = inbound.RefusedTooLarge,
+                ["refused_inbox_full"] = inbound.RefusedInboxFull,
+                ["reassembly_count_full"] = inbound.ReassemblyCountFull,
+                ["reassembly_bytes_full"] = inbound.ReassemblyBytesFull,
+                ["inconsistent"] = inbound.Inconsistent,
+                ["abandoned"] = inbound.Abandoned,
+                ["orphan_replies_dropped"] = inbound.OrphanRepliesDropped,
+                ["malformed"] = inbound.Malformed,
+            });
+    }
+
+    private sealed record FlushAcks
+    {
+        public static readonly FlushAcks Instance = new();
+    }
+
+    private sealed record Wakeup
+    {
+        public static readonly Wakeup Instance = new();
+    }
+}

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using MeshActors.Crypto;
+using MeshActors.Messaging;
+using MeshActors.Node.Hosting;
+using MeshActors.Node.Settings;
+using MeshActors.Node.Tests.Links;
+using MeshActors.Protocol.Addressing;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace MeshActors.Node.Tests.Messaging;
+
+/// <summary>A whole node (NodeRuntime, --no-tun) on loopback with a TCP link port and an HTTP client for its API.</summary>
+public sealed class BusTestNode : IAsyncDisposable
+{
+    /// <summary>Fast retransmission so drops and cut links heal within a test's patience.</summary>
+    public static readonly MessageBusSettings FastBus = new()
+    {
+        MaxMessageSize = 3 << 19,
+        InitialRetransmitInterval = TimeSpan.FromMilliseconds(100),
+        MaxRetransmitInterval = TimeSpan.FromSeconds(1),
+        DefaultDeadline = TimeSpan.FromSeconds(30),
+    };
+
+    private readonly Logger _logger;
+
+    private BusTestNode(NodeRuntime runtime, NodeIdentity identity, int port, Logger logger, NodeSettings settings)
+    {
+        Runtime = runtime;
+        Identity = identity;
+        Port = port;
+        _logger = logger;
+        Settings = settings;
+        Http = new HttpClient { BaseAddress = new Uri($"http://{runtime.ApiEndPoint}"), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public NodeRuntime Runtime { get; }
+
+    public NodeIdentity Identity { get; }
+
+    public NodeSettings Settings { get; }
+
+    public int Port { get; }
+
+    public HttpClient Http { get; }
+
+    public string Key => Identity.Public.ToString();
+
+    public IPAddress Address => OverlayAddressing.DeriveAddress(Identity.Public, OverlayAddressing.DefaultPrefix);
+
+    public string TcpUri => $"tcp://127.0.0.1:{Port}";
+
+    public static NodeSettings TestSettings() =>
+        NodeSettingsReader.Read(HoconSource.Load(Path.Combine(AppContext.BaseDirectory, "test.conf")));
+
+    public static async Task<BusTestNode> StartAsync(
+        IEnumerable<BusTestNode>? peers = null, MessageBusSettings? bus = null, Func<NodeSettings, NodeSettings>? adjust = null)
+    {
+        var port = FreePort();
+        var identity = NodeIdentity.Generate();
+        var settings = TestSettings() with
+        {
+            Listen = [new TransportUri(TransportKind.Tcp, "127.0.0.1", port, null)],
+            Peers = [.. (peers ?? []).Select(p => new TransportUri(TransportKind.Tcp, "127.0.0.1", p.Port, null))],
+            LinkTimers = LinkTestNode.FastTimers,
+            Messages = bus ?? FastBus,
+        };
+        settings = adjust?.Invoke(settings) ?? settings;
+        var levelSwitch = new LoggingLevelSwitch(LogEventLevel.Warning);
+        var logger = NodeLogging.CreateLogger(levelSwitch);
+        var runtime = await NodeRuntime.StartAsync(settings, identity, logger, levelSwitch);
+        return new BusTestNode(runtime, identity, port, logger, settings);
+    }
+
+    /// <summary>Waits until this node's forwarder has a route to <paramref name="other"/>.</summary>
+    public async Task WaitForRouteAsync(BusTestNode other)
+    {
+        var forwarder = Runtime.Services.GetService(typeof(NodeDataPlane)) is NodeDataPlane plane ? plane.Forwarder : throw new InvalidOperationException("no data plane");
+        var address = other.Address.GetAddressBytes();
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (forwarder.Routes is not { } routes || !routes.TryLookup(address, out _))
+        {
+            Assert.True(DateTime.UtcNow < until, $"no route to {other.Address} within 15 s");
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task<HttpResponseMessage> SendAsync(object dst, byte[] payload, byte[]? topic = null, string query = "") =>
+        await Http.PostAsJsonAsync($"/api/v1/messages{query}", new { dst, topic, payload });
+
+    public async Task<string> SendOkAsync(object dst, byte[] payload, byte[]? topic = null)
+    {
+        using var response = await SendAsync(dst, payload, topic);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+    }
+
+    /// <summary>GET /api/v1/messages; null on 204.</summary>
+    public async Task<JsonObject?> ReceiveAsync(int timeoutSeconds, string extra = "")
+    {
+        using var response = await Http.GetAsync($"/api/v1/messages?timeout={timeoutSeconds}{extra}");
+        if (response.StatusCode == HttpStatusCode.NoContent)
+        {
+            return null;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonObject>();
+    }
+
+    public async Task<JsonObject> StatusAsync(string id) =>
+        (await Http.GetFromJsonAsync<JsonObject>($"/api/v1/messages/status/{id}"))!;
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Runtime.DisposeAsync();
+        await _logger.DisposeAsync();
+        Identity.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
