@@ -4,6 +4,7 @@
 #   lab.sh [--prefix P] up pair|line|ring4      build namespaces P-A.. joined by veth (cleans first)
 #   lab.sh [--prefix P] start [--dll PATH]      write one HOCON per node and start the nodes
 #   lab.sh [--prefix P] stop                    stop the nodes (recorded PIDs only)
+#   lab.sh [--prefix P] kill N                  crash node N (SIGKILL); start brings it back with the same key
 #   lab.sh [--prefix P] down                    stop and delete everything the lab created
 #   lab.sh [--prefix P] cut A B | heal A B      set the veth link between A and B down / up
 #   lab.sh [--prefix P] exec A CMD...           run CMD inside A's namespace
@@ -99,6 +100,19 @@ cmd_stop() {
   kill_pids "${pids[@]}"
   ((${#pids[@]})) && log "stopped ${#pids[@]} node(s)"
   return 0
+}
+
+cmd_kill() {  # SIGKILL one node, as a crash would: no orderly link shutdown
+  local n=${1:?usage: lab.sh kill NODE} f pid
+  f=$STATE/pids/$n.pid
+  [[ -e $f ]] || die "node $n is not running"
+  pid=$(cat "$f")
+  if [[ $pid =~ ^[0-9]+$ ]] && pid_in_our_ns "$pid"; then
+    kill -KILL "$pid"
+    for _ in $(seq "$STOP_WAIT_TENTHS"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  rm -f "$f"
+  log "killed $n (pid $pid)"
 }
 
 cmd_down() {
@@ -198,8 +212,8 @@ cmd_start() {
     if [[ -e $STATE/pids/$n.pid ]] && kill -0 "$(cat "$STATE/pids/$n.pid")" 2>/dev/null; then
       log "$n already running"; continue
     fi
-    # ip netns exec execs the command, so $! is the node's own PID
-    ip netns exec "$(ns "$n")" dotnet "$dll" --config "$file" >"$STATE/logs/$n.log" 2>&1 </dev/null &
+    # ip netns exec execs the command, so $! is the node's own PID; append, so a restart keeps the crashed run's log
+    ip netns exec "$(ns "$n")" dotnet "$dll" --config "$file" >>"$STATE/logs/$n.log" 2>&1 </dev/null &
     echo $! >"$STATE/pids/$n.pid"
     log "started $n in $(ns "$n") pid $! (log $STATE/logs/$n.log)"
   done
@@ -233,10 +247,11 @@ case $cmd in
   up)     cmd_up "$@";;
   start)  cmd_start "$@";;
   stop)   cmd_stop;;
+  kill)   cmd_kill "$@";;
   down)   cmd_down;;
   cut)    cmd_link down "$@";;
   heal)   cmd_link up "$@";;
   exec)   n=${1:?usage: lab.sh exec NODE CMD...}; shift; nsx "$n" "$@";;
   status) cmd_status;;
-  *)      sed -n '2,18p' "$0"; exit 2;;
+  *)      sed -n '2,19p' "$0"; exit 2;;
 esac

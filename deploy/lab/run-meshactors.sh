@@ -6,7 +6,9 @@
 # usage: run-meshactors.sh pair|line [RUN]
 #   MESHACTORS_DLL  node binary (default: src/MeshActors/bin/Release/net10.0/MeshActors.dll of this repo)
 #   BENCH_DIR       directory holding lib.sh (default: ../shared/bench next to the repo, then /work/shared/bench)
-#   MA_MTU          overlay MTU in bytes (default 9000; TCP links carry it over the 1500-byte veth)
+#   MA_MTU          overlay MTU in bytes (default 65000, measured best over TCP links: see deploy/README.md)
+#   MA_GC_PROBE     GcProbe.dll (gc-probe/, built by bench.sh): when set, GC counts of every node over the
+#                   measurement are appended to gc.tsv next to the results
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$HERE/../.." && pwd)"
 if [[ -z ${BENCH_DIR:-} ]]; then
@@ -19,7 +21,8 @@ source "$BENCH_DIR/lib.sh"
 DLL="${MESHACTORS_DLL:-$REPO_DIR/src/MeshActors/bin/Release/net10.0/MeshActors.dll}"
 [[ -e $DLL ]] || die "node binary $DLL not found (dotnet build -c Release src/MeshActors, or set MESHACTORS_DLL)"
 PORT=9651
-MTU="${MA_MTU:-9000}"
+MTU="${MA_MTU:-65000}"
+GC_PROBE="${MA_GC_PROBE:-}"
 
 anchor_init meshactors "${1:-pair}" "${2:-1}"
 D="$ANC_STATE/meshactors"; mkdir -p "$D"
@@ -45,13 +48,30 @@ meshactors {
 }
 HOCON
 done
+# the probe is loaded by the runtime (DOTNET_STARTUP_HOOKS); the node itself is unchanged
+probe_env=()
+if [[ -n $GC_PROBE ]]; then
+  [[ -e $GC_PROBE ]] || die "MA_GC_PROBE=$GC_PROBE not found"
+  probe_env=(DOTNET_STARTUP_HOOKS="$GC_PROBE")
+fi
 # start the listener (B) first
 for n in B $NODES; do
   [[ -e "$ANC_STATE/pids/ma-$n.pid" ]] && continue
-  start_bg "$n" "ma-$n" dotnet "$DLL" --config "$D/$n.hocon"
+  start_bg "$n" "ma-$n" env "${probe_env[@]}" GC_PROBE_FILE="${GC_PROBE:+$D/$n.gc}" dotnet "$DLL" --config "$D/$n.hocon"
   [[ $n == B ]] && sleep 1
 done
 DST=$(topo_dst "$TOPO"); DADDR=${OV[$DST]}
 wait_ping A "$DADDR" || { record_fail $ANCHOR "$TOPO" "$RUN" "overlay did not come up"; tail -n 20 "$ANC_STATE"/logs/ma-*.log >&2; exit 1; }
 TAGS=""; for n in $NODES; do TAGS+="ma-$n "; done
+declare -A gc0
+for n in $NODES; do gc0[$n]=$(cat "$D/$n.gc" 2>/dev/null || true); done
 measure $ANCHOR "$TOPO" "$RUN" A "$DST" "$DADDR" "$TAGS"
+# gc.tsv: anchor topo run mtu node gen0 gen1 gen2 allocated-MB gc-pause-ms, all as differences over the measurement
+if [[ -n $GC_PROBE ]]; then
+  for n in $NODES; do
+    read -r g0 g1 g2 alloc pause <<<"${gc0[$n]:-0 0 0 0 0}"
+    read -r h0 h1 h2 alloc1 pause1 <"$D/$n.gc"
+    printf '%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%.1f\t%d\n' $ANCHOR "$TOPO" "$RUN" "$MTU" "$n" $((h0 - g0)) $((h1 - g1)) $((h2 - g2)) \
+      "$(awk -v a="$alloc" -v b="$alloc1" 'BEGIN{print (b-a)/1e6}')" $((pause1 - pause)) | tee -a "$(dirname "$ANC_RESULTS")/gc.tsv"
+  done
+fi

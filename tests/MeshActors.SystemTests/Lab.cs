@@ -1,3 +1,8 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
 namespace MeshActors.SystemTests;
 
 /// <summary>
@@ -20,10 +25,22 @@ internal sealed class Lab : IDisposable
 
     public static string StateDirectory => $"/tmp/{Prefix}-state";
 
+    private static string LogDirectory => $"{StateDirectory}/logs";
+
+    /// <summary>Builds the topology; if that fails half way, removes what was built before throwing.</summary>
     public static Lab Up(string topology)
     {
         var lab = new Lab(topology);
-        lab.Script("up", topology);
+        try
+        {
+            lab.Script("up", topology);
+        }
+        catch
+        {
+            lab.Down();
+            throw;
+        }
+
         return lab;
     }
 
@@ -35,7 +52,30 @@ internal sealed class Lab : IDisposable
             .Order()
             .ToArray();
 
+    /// <summary>Starts every node that is not running (all of them at first; after <see cref="Kill"/>, that one again).</summary>
     public void Start(string dll) => Script("start", "--dll", dll);
+
+    /// <summary>Crashes one node (SIGKILL); its key and config stay, so <see cref="Start"/> brings back the same node.</summary>
+    public void Kill(string node) => Script("kill", node);
+
+    /// <summary>The node's key-derived overlay IPv6 address, as <c>inspect --json</c> derives it from the node's config and key.</summary>
+    public IPAddress OverlayAddress(string dll, string node)
+    {
+        var result = Shell.Run("dotnet", dll, "inspect", "--json", "--config", $"{StateDirectory}/config/{node}.hocon");
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"inspect of node {node} failed: {result}");
+        }
+
+        using var json = JsonDocument.Parse(result.Output);
+        return IPAddress.Parse(json.RootElement.GetProperty("address").GetString()!);
+    }
+
+    /// <summary>The last lines of every node log, for assertion messages.</summary>
+    public static string LogTails(int lines = 15) =>
+        string.Join('\n', Directory.Exists(LogDirectory)
+            ? Directory.GetFiles(LogDirectory).Order().Select(log => $"--- {log}\n{string.Join('\n', File.ReadLines(log).TakeLast(lines))}")
+            : []);
 
     public void Cut(string a, string b) => Script("cut", a, b);
 
@@ -43,10 +83,23 @@ internal sealed class Lab : IDisposable
 
     public CommandOutput Exec(string node, params string[] command) => Shell.Run(RepoPaths.LabScript, ["--prefix", Prefix, "exec", node, .. command]);
 
-    /// <summary>One ping from <paramref name="node"/>; true if answered within a second.</summary>
-    public bool Pings(string node, string address) => Exec(node, "ping", "-c1", "-W1", address).ExitCode == 0;
+    /// <summary>One ping (-6 for an IPv6 address) from <paramref name="node"/>; true if answered within a second.</summary>
+    public bool Pings(string node, string address) =>
+        Exec(node, "ping", address.Contains(':') ? "-6" : "-4", "-c1", "-W1", address).ExitCode == 0;
 
-    /// <summary>Pings once a second until answered; false if <paramref name="timeout"/> passes first.</summary>
+    /// <summary>
+    /// <paramref name="count"/> pings from <paramref name="node"/>, one per <paramref name="interval"/> (each may take a
+    /// second to answer); blocks until the series ends.
+    /// </summary>
+    public PingSeries PingSeries(string node, IPAddress address, int count, TimeSpan interval)
+    {
+        var output = Exec(node, "ping", address.AddressFamily == AddressFamily.InterNetworkV6 ? "-6" : "-4", "-n", "-W1",
+            "-c", count.ToString(CultureInfo.InvariantCulture),
+            "-i", interval.TotalSeconds.ToString("0.0##", CultureInfo.InvariantCulture), address.ToString()).Output;
+        return SystemTests.PingSeries.Parse(output, count, interval);
+    }
+
+    /// <summary>Pings until answered; false if <paramref name="timeout"/> passes first.</summary>
     public bool PingsWithin(string node, string address, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

@@ -1,39 +1,99 @@
+using System.Net;
+using Xunit.Abstractions;
+
 namespace MeshActors.SystemTests;
 
 /// <summary>
-/// Whole nodes (MeshActors.dll) in namespace labs: the overlay joins nodes the underlay cannot, and reroutes
-/// around a cut link. Node IPv4 addresses come from lab.sh: 10.220.0.1 (A) .. 10.220.0.4 (D).
+/// Whole nodes (MeshActors.dll) in namespace labs: the overlay joins nodes the underlay cannot, carries TCP, reroutes
+/// around a cut link within the documented time, and takes a restarted node back. Node IPv4 addresses come from
+/// lab.sh: 10.220.0.1 (A) .. 10.220.0.4 (D); IPv6 addresses are derived from each node's key.
 /// </summary>
-public sealed class OverlayTests
+public sealed class OverlayTests(ITestOutputHelper output)
 {
-    /// <summary>Time for nodes to start, link up and converge routes, in seconds.</summary>
+    /// <summary>Time for nodes to start, link up and converge routes.</summary>
     private static readonly TimeSpan Convergence = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Documented reroute time with the default link timers (hocon/reference.conf meshactors.links: a link silent for
+    /// dead-after = 3 s is dropped and its routes retracted, well inside 5 s).
+    /// </summary>
+    private static readonly TimeSpan RerouteLimit = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan PingInterval = TimeSpan.FromMilliseconds(200);
+
+    private static string Dll => RepoPaths.NodeDll()!;
+
     [NodeLabFact]
-    public void Line_ends_reach_each_other_only_through_the_overlay()
+    public void Line_ends_reach_each_other_only_through_the_overlay_over_IPv4_and_IPv6()
     {
         using var lab = Lab.Up("line");
         Assert.False(lab.Pings("A", "10.210.2.2"));
 
-        lab.Start(RepoPaths.NodeDll()!);
+        lab.Start(Dll);
 
-        Assert.True(lab.PingsWithin("A", "10.220.0.3", Convergence), "A cannot reach C's overlay address");
-        Assert.True(lab.PingsWithin("C", "10.220.0.1", Convergence), "C cannot reach A's overlay address");
+        Assert.True(lab.PingsWithin("A", "10.220.0.3", Convergence), "A cannot reach C's overlay IPv4 address\n" + Lab.LogTails());
+        Assert.True(lab.PingsWithin("C", "10.220.0.1", Convergence), "C cannot reach A's overlay IPv4 address\n" + Lab.LogTails());
+        var a = lab.OverlayAddress(Dll, "A");
+        var c = lab.OverlayAddress(Dll, "C");
+        Assert.True(lab.PingsWithin("A", c.ToString(), Convergence), $"A cannot reach C's overlay IPv6 address {c}\n" + Lab.LogTails());
+        Assert.True(lab.PingsWithin("C", a.ToString(), Convergence), $"C cannot reach A's overlay IPv6 address {a}\n" + Lab.LogTails());
     }
 
     [NodeLabFact]
-    public void Ring_reroutes_around_a_cut_link_and_recovers_after_heal()
+    public async Task Line_carries_a_TCP_stream_from_A_to_C()
+    {
+        using var lab = Lab.Up("line");
+        lab.Start(Dll);
+        var c = lab.OverlayAddress(Dll, "C");
+        Assert.True(lab.PingsWithin("A", c.ToString(), Convergence), $"A cannot reach C at {c}\n" + Lab.LogTails());
+
+        var result = await TcpTransfer.RunAsync($"{Lab.Prefix}-A", $"{Lab.Prefix}-C", c, TimeSpan.FromSeconds(3));
+
+        output.WriteLine($"A -> C over TCP: {result.Received} bytes in {result.Elapsed.TotalSeconds:0.0} s, {result.Mbits:0} Mbit/s");
+        Assert.True(result.Received > 0, "nothing arrived\n" + Lab.LogTails());
+        Assert.Equal(result.Sent, result.Received);
+    }
+
+    [NodeLabFact]
+    public void Ring_reroutes_a_running_flow_around_a_cut_link_within_the_documented_time_and_recovers_after_heal()
     {
         using var lab = Lab.Up("ring4");
-        lab.Start(RepoPaths.NodeDll()!);
-        Assert.True(lab.PingsWithin("A", "10.220.0.2", Convergence), "A cannot reach B before the cut");
+        lab.Start(Dll);
+        var b = lab.OverlayAddress(Dll, "B");
+        Assert.True(lab.PingsWithin("A", b.ToString(), Convergence), $"A cannot reach B at {b} before the cut\n" + Lab.LogTails());
 
+        // 15 s of pings; the cut comes 3 s in, so about 12 s remain to notice the dead link, reroute A-D-C-B and resume
+        var flow = Task.Run(() => lab.PingSeries("A", b, count: 75, PingInterval));
+        Thread.Sleep(TimeSpan.FromSeconds(3));
         lab.Cut("A", "B");
+        var series = flow.GetAwaiter().GetResult();
 
-        Assert.True(lab.PingsWithin("A", "10.220.0.2", Convergence), "A cannot reach B the long way round (A-D-C-B)");
+        output.WriteLine($"A -> B while A-B was cut: {series}");
+        Assert.True(series.LastAnswered > series.Count - 5, $"the flow did not resume: {series}\n" + Lab.LogTails());
+        Assert.True(series.LongestGap <= RerouteLimit, $"reroute took longer than {RerouteLimit.TotalSeconds} s: {series}\n" + Lab.LogTails());
 
+        // after the heal, A-B carries traffic again: with A-D cut too, D is only reachable over A-B-C-D
         lab.Heal("A", "B");
         lab.Cut("A", "D");
-        Assert.True(lab.PingsWithin("A", "10.220.0.4", Convergence), "A cannot reach D after healing A-B and cutting A-D");
+        Assert.True(lab.PingsWithin("A", "10.220.0.4", Convergence), "A cannot reach D after healing A-B and cutting A-D\n" + Lab.LogTails());
+    }
+
+    [NodeLabFact]
+    public void Line_relay_that_crashes_and_restarts_with_the_same_key_rejoins()
+    {
+        using var lab = Lab.Up("line");
+        lab.Start(Dll);
+        var b = lab.OverlayAddress(Dll, "B");
+        var c = lab.OverlayAddress(Dll, "C");
+        Assert.True(lab.PingsWithin("A", c.ToString(), Convergence), $"A cannot reach C at {c} before the crash\n" + Lab.LogTails());
+
+        lab.Kill("B");
+        Assert.False(lab.PingsWithin("A", c.ToString(), TimeSpan.FromSeconds(2)), "A still reaches C with the only relay dead");
+
+        lab.Start(Dll);
+        Assert.Equal(b, lab.OverlayAddress(Dll, "B"));
+        Assert.True(lab.PingsWithin("A", c.ToString(), Convergence), $"A cannot reach C after B restarted\n" + Lab.LogTails());
+        Assert.True(lab.PingsWithin("A", b.ToString(), Convergence), $"A cannot reach the restarted B at {b}\n" + Lab.LogTails());
+        Assert.True(lab.PingsWithin("C", "10.220.0.1", Convergence), "C cannot reach A after B restarted\n" + Lab.LogTails());
     }
 }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using MeshActors.Crypto.EndToEnd;
 using MeshActors.Crypto.Handshake;
 using MeshActors.DataPlane.Forwarding;
+using MeshActors.DataPlane.Links;
 using MeshActors.Node.Hosting;
 using MeshActors.Node.Links;
 using MeshActors.Node.Messaging;
@@ -74,9 +75,9 @@ public static class MetricsEndpoints
                 text.Gauge("meshactors_link_rtt_seconds", "Smoothed round-trip time of the link", rtt / 1000, id);
             }
 
-            foreach (var (reason, count) in stats.Drops)
+            foreach (var reason in Enum.GetValues<LinkDrop>())
             {
-                text.Counter("meshactors_link_drops_total", "Frames a link dropped, by reason", count, id, ("reason", reason.ToString()));
+                text.Counter("meshactors_link_drops_total", "Frames a link dropped, by reason", stats.Drops.GetValueOrDefault(reason), id, ("reason", reason.ToString()));
             }
         }
     }

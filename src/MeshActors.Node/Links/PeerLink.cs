@@ -106,7 +106,7 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
             Receive<LinkAccepted>(accepted => accepted.Link == _link, _ => BecomeUp());
             Receive<DropDuplicate>(drop => drop.Link == _link, _ => DropAsDuplicate());
             Receive<Lost>(lost => lost.Link == _link, lost => LinkGone(lost.Reason, announced: false));
-            Receive<ControlFrame>(_ => { });
+            Receive<ControlFrameReceived>(_ => { });
         });
     }
 
@@ -148,7 +148,7 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
         {
             Receive<HelloTick>(_ => OnHelloTick());
             Receive<RouteTableStarted>(_ => Publish(new LinkUp(link.Peer, link, _health?.SmoothedRtt ?? _timers.HelloInterval)));
-            Receive<ControlFrame>(frame => frame.Link == _link, OnControl);
+            Receive<ControlFrameReceived>(frame => frame.Link == _link, OnControl);
             Receive<Lost>(lost => lost.Link == _link, lost => LinkGone(lost.Reason, announced: true));
             Receive<DropDuplicate>(drop => drop.Link == _link, _ =>
             {
@@ -187,7 +187,7 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
         _link!.SendControl(FrameType.Hello, payload);
     }
 
-    private void OnControl(ControlFrame frame)
+    private void OnControl(ControlFrameReceived frame)
     {
         var link = _link!;
         var now = NowMicros;
@@ -257,15 +257,13 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
 
     /// <summary>Runs on the link's reader thread: copy the payload, hand it to the actor.</summary>
     private static ControlFrameHandler OnControlFrame(IActorRef self) =>
-        (link, type, payload) => self.Tell(new ControlFrame(link, type, payload.ToArray()));
+        (link, type, payload) => self.Tell(new ControlFrameReceived(link, type, payload.ToArray()));
 
     private sealed record Connected(Link Link);
 
     private sealed record ConnectFailed(Exception Error);
 
     private sealed record Lost(Link Link, string Reason);
-
-    private sealed record ControlFrame(Link Link, FrameType Type, byte[] Payload);
 
     private sealed record HelloTick
     {

@@ -1,5 +1,6 @@
 using MeshActors.Crypto;
 using MeshActors.DataPlane.Links;
+using MeshActors.Protocol.Frames;
 
 namespace MeshActors.Node.Links;
 
@@ -18,3 +19,6 @@ internal sealed record LinkEnded(PublicIdentity Peer, Link Link);
 
 /// <summary>Child → manager: fresh status for the peer table.</summary>
 internal sealed record PeerStatusReport(PeerStatus Status);
+
+/// <summary>A Hello, Ihu, Control or KeepAlive payload copied off a link's reader thread.</summary>
+internal sealed record ControlFrameReceived(Link Link, FrameType Type, byte[] Payload);

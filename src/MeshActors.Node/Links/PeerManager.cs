@@ -16,8 +16,17 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
 {
     public const string Name = "peers";
 
-    /// <summary>Refused handshakes are logged as a sum at most this often, so a flood cannot flood the log.</summary>
-    private static readonly TimeSpan RefusalReportInterval = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Control frames kept for a link no PeerLink has claimed yet (it is still being adopted), per link and links:
+    /// the peer's first hello and full route dump arrive that early; beyond these bounds they are dropped.
+    /// </summary>
+    private const int MaxEarlyFramesPerLink = 64;
+
+    private const int MaxEarlyLinks = 256;
+
+    /// <summary>Refused handshakes are logged as a sum at most this often (so a flood cannot flood the log), and
+    /// unclaimed early frames of closed links are dropped.</summary>
+    private static readonly TimeSpan HousekeepingInterval = TimeSpan.FromSeconds(5);
 
     private readonly NodeLinks _links;
     private readonly LinkTimers _timers;
@@ -26,6 +35,8 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
     private readonly Dictionary<PublicIdentity, HashSet<IActorRef>> _standby = [];
     private readonly Dictionary<IActorRef, PeerStatus> _status = [];
     private readonly Dictionary<IActorRef, PeerUri> _configured = [];
+    private readonly Dictionary<Link, IActorRef> _owners = [];
+    private readonly Dictionary<Link, Queue<ControlFrameReceived>> _early = [];
     private readonly Action<Link> _onInbound;
     private int _nextChild;
     private long _refusedLogged;
@@ -42,14 +53,34 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         }
 
         Receive<InboundLink>(inbound => Context.Watch(Context.ActorOf(PeerLink.Inbound(inbound.Link, _timers), $"in-{++_nextChild}")));
-        Receive<LinkEstablished>(OnEstablished);
+        Receive<ControlFrameReceived>(OnEarlyControl);
+        Receive<LinkEstablished>(established =>
+        {
+            _owners[established.Link] = Sender;
+            if (_early.Remove(established.Link, out var frames))
+            {
+                foreach (var frame in frames)
+                {
+                    Sender.Tell(frame);
+                }
+            }
+
+            OnEstablished(established);
+        });
         Receive<LinkEnded>(OnEnded);
         Receive<PeerStatusReport>(report => _status[Sender] = report.Status);
         Receive<Terminated>(terminated => Forget(terminated.ActorRef));
         Receive<GetPeers>(_ => Sender.Tell(new PeerList([.. _status.Values.OrderBy(s => s.Name, StringComparer.Ordinal)])));
         Receive<AddPeer>(OnAdd);
         Receive<RemovePeer>(OnRemove);
-        Receive<RefusalReportTick>(_ => LogRefusals());
+        Receive<HousekeepingTick>(_ =>
+        {
+            LogRefusals();
+            foreach (var closed in _early.Keys.Where(link => link.IsClosing || link.Closed.IsCompleted).ToList())
+            {
+                _early.Remove(closed);
+            }
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -59,11 +90,42 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        var self = Self;
+        _links.Environment.ControlHandler = (link, type, payload) => self.Tell(new ControlFrameReceived(link, type, payload.ToArray()));
         _links.InboundLink += _onInbound;
-        Timers.StartPeriodicTimer("refusals", RefusalReportTick.Instance, RefusalReportInterval);
+        Timers.StartPeriodicTimer("housekeeping", HousekeepingTick.Instance, HousekeepingInterval);
     }
 
-    protected override void PostStop() => _links.InboundLink -= _onInbound;
+    protected override void PostStop()
+    {
+        _links.InboundLink -= _onInbound;
+        _links.Environment.ControlHandler = null;
+    }
+
+    /// <summary>A frame that reached the link before its PeerLink set its own handler: pass it on, or hold it briefly.</summary>
+    private void OnEarlyControl(ControlFrameReceived frame)
+    {
+        if (_owners.TryGetValue(frame.Link, out var owner))
+        {
+            owner.Forward(frame);
+            return;
+        }
+
+        if (!_early.TryGetValue(frame.Link, out var queue))
+        {
+            if (_early.Count >= MaxEarlyLinks || frame.Link.IsClosing)
+            {
+                return;
+            }
+
+            _early[frame.Link] = queue = new Queue<ControlFrameReceived>();
+        }
+
+        if (queue.Count < MaxEarlyFramesPerLink)
+        {
+            queue.Enqueue(frame);
+        }
+    }
 
     private IActorRef StartOutbound(PeerUri peer)
     {
@@ -79,6 +141,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         if (peer == _links.Identity)
         {
             _log.Warning("link to {0} leads back to this node; dropping it", link.RemoteEndPoint);
+            _owners.Remove(link);
             Sender.Tell(new DropDuplicate(link));
             return;
         }
@@ -89,11 +152,13 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
             var keepNew = Initiator(link) == Initiator(current.Link) || Prefer(link, current.Link);
             if (!keepNew)
             {
+                _owners.Remove(link);
                 Sender.Tell(new DropDuplicate(link));
                 ParkIfConfigured(peer, Sender);
                 return;
             }
 
+            _owners.Remove(current.Link);
             current.Owner.Tell(new DropDuplicate(current.Link));
             ParkIfConfigured(peer, current.Owner);
         }
@@ -104,6 +169,8 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
 
     private void OnEnded(LinkEnded ended)
     {
+        _owners.Remove(ended.Link);
+        _early.Remove(ended.Link);
         if (_active.TryGetValue(ended.Peer, out var current) && current.Link == ended.Link)
         {
             _active.Remove(ended.Peer);
@@ -164,6 +231,11 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
             set.Remove(child);
         }
 
+        foreach (var link in _owners.Where(pair => pair.Value.Equals(child)).Select(pair => pair.Key).ToList())
+        {
+            _owners.Remove(link);
+        }
+
         foreach (var peer in _active.Where(pair => pair.Value.Owner.Equals(child)).Select(pair => pair.Key).ToList())
         {
             _active.Remove(peer);
@@ -189,9 +261,9 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
 
     private sealed record InboundLink(Link Link);
 
-    private sealed record RefusalReportTick
+    private sealed record HousekeepingTick
     {
-        public static readonly RefusalReportTick Instance = new();
+        public static readonly HousekeepingTick Instance = new();
     }
 }
 

@@ -20,7 +20,9 @@ internal sealed class ApiClient
 
     public static Option<bool> JsonOption() => new("--json") { Description = "Print the API's JSON instead of a table" };
 
-    public static HttpClient For(ParseResult parsed, Option<string?> node, Option<FileInfo?> config)
+    public static Option<string?> TokenOption() => new("--token") { Description = "Bearer token of the node's API (api.token)" };
+
+    public static HttpClient For(ParseResult parsed, Option<string?> node, Option<FileInfo?> config, Option<string?>? token = null)
     {
         var url = parsed.GetValue(node);
         if (url is null)
@@ -34,7 +36,13 @@ internal sealed class ApiClient
             throw new CliFailure($"--node: '{url}' is not an http:// URL", ExitCodes.UsageOrConfig);
         }
 
-        return new HttpClient { BaseAddress = baseAddress, Timeout = RequestTimeout };
+        var http = new HttpClient { BaseAddress = baseAddress, Timeout = RequestTimeout };
+        if (token is not null && parsed.GetValue(token) is { Length: > 0 } bearer)
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return http;
     }
 
     /// <summary>Sends the request; a refused connection or a problem answer becomes a one-line <see cref="CliFailure"/>.</summary>

@@ -28,6 +28,8 @@ public class PeerLinkTests
         Assert.False(fromB.Configured);
         Assert.InRange(fromA.RttMs!.Value, 0.001, 1000);
         Assert.True(fromA.Stats!.FramesIn > 0 && fromA.Stats.FramesOut > 0);
+        Assert.Equal(0, fromA.Stats.Drops.GetValueOrDefault(DataPlane.Links.LinkDrop.NoHandler));
+        Assert.Equal(0, fromB.Stats!.Drops.GetValueOrDefault(DataPlane.Links.LinkDrop.NoHandler));
     }
 
     [Fact]

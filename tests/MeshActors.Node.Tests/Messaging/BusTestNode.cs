@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using MeshActors.Crypto;
+using MeshActors.DataPlane.Transports;
 using MeshActors.Messaging;
 using MeshActors.Node.Hosting;
 using MeshActors.Node.Settings;
@@ -63,8 +64,8 @@ public sealed class BusTestNode : IAsyncDisposable
         var identity = NodeIdentity.Generate();
         var settings = TestSettings() with
         {
-            Listen = [new TransportUri(TransportKind.Tcp, "127.0.0.1", port, null)],
-            Peers = [.. (peers ?? []).Select(p => new TransportUri(TransportKind.Tcp, "127.0.0.1", p.Port, null))],
+            Listen = [PeerUri.Parse($"tcp://127.0.0.1:{port}")],
+            Peers = [.. (peers ?? []).Select(p => PeerUri.Parse(p.TcpUri))],
             LinkTimers = LinkTestNode.FastTimers,
             Messages = bus ?? FastBus,
         };

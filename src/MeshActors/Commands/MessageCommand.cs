@@ -1,0 +1,126 @@
+using System.CommandLine;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace MeshActors.Cli.Commands;
+
+/// <summary><c>message send|receive|reply|status</c> over a running node's message API.</summary>
+internal static class MessageCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command("message", "Send and receive message-bus messages through a running node");
+        command.Subcommands.Add(Send(console));
+        command.Subcommands.Add(Receive(console));
+        command.Subcommands.Add(Reply(console));
+        command.Subcommands.Add(Status(console));
+        return command;
+    }
+
+    private static (Option<string?> Node, Option<FileInfo?> Config, Option<string?> Token, Option<bool> Json) Common(Command command)
+    {
+        var options = (ApiClient.NodeOption(), ApiClient.ConfigOption(), ApiClient.TokenOption(), ApiClient.JsonOption());
+        command.Options.Add(options.Item1);
+        command.Options.Add(options.Item2);
+        command.Options.Add(options.Item3);
+        command.Options.Add(options.Item4);
+        return options;
+    }
+
+    private static Command Send(CliConsole console)
+    {
+        var destination = new Argument<string>("DEST") { Description = "Overlay IPv6 address or public key (64 hex) of the receiver" };
+        var text = new Argument<string?>("TEXT") { Description = "Message text (or use --file)", Arity = ArgumentArity.ZeroOrOne };
+        var topic = new Option<string?>("--topic") { Description = "Topic (UTF-8)" };
+        var wait = new Option<bool>("--wait") { Description = "Wait for the reply and print it" };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the reply", DefaultValueFactory = _ => 60 };
+        var file = new Option<FileInfo?>("--file") { Description = "Send this file's bytes" };
+        var command = new Command("send", "Send a message") { destination, text, topic, wait, timeout, file };
+        var (node, config, token, json) = Common(command);
+        command.SetAction(async (parsed, ct) =>
+        {
+            var payload = parsed.GetValue(file) is { } path ? await File.ReadAllBytesAsync(path.FullName, ct)
+                : parsed.GetValue(text) is { } message ? Encoding.UTF8.GetBytes(message)
+                : throw new CliFailure("give TEXT or --file", ExitCodes.UsageOrConfig);
+            var dest = parsed.GetValue(destination)!;
+            object dst = IPAddress.TryParse(dest, out _) ? new { ip = dest } : new { pk = dest };
+            var query = parsed.GetValue(wait) ? $"?reply_timeout={parsed.GetValue(timeout)}" : "";
+            using var http = ApiClient.For(parsed, node, config, token);
+            if (parsed.GetValue(wait))
+            {
+                http.Timeout = ApiClient.RequestTimeout + TimeSpan.FromSeconds(parsed.GetValue(timeout));
+            }
+
+            var answer = await ApiClient.SendAsync(http, HttpMethod.Post, $"/api/v1/messages{query}", new { dst, topic = Topic(parsed.GetValue(topic)), payload }, ct);
+            console.Out.WriteLine(parsed.GetValue(json) || answer?["payload"] is null ? ApiClient.Pretty(answer) : Describe(answer));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Receive(CliConsole console)
+    {
+        var topic = new Option<string?>("--topic") { Description = "Only messages whose topic starts with this (UTF-8)" };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for a message", DefaultValueFactory = _ => 0 };
+        var command = new Command("receive", "Take the oldest message from the node's inbox") { topic, timeout };
+        var (node, config, token, json) = Common(command);
+        command.SetAction(async (parsed, ct) =>
+        {
+            using var http = ApiClient.For(parsed, node, config, token);
+            http.Timeout = ApiClient.RequestTimeout + TimeSpan.FromSeconds(parsed.GetValue(timeout));
+            var query = $"?timeout={parsed.GetValue(timeout)}" + (Topic(parsed.GetValue(topic)) is { } t ? "&topic=" + Uri.EscapeDataString(Convert.ToBase64String(t)) : "");
+            var message = await ApiClient.SendAsync(http, HttpMethod.Get, $"/api/v1/messages{query}", null, ct);
+            if (message is null)
+            {
+                console.Error.WriteLine("no message");
+                return ExitCodes.RuntimeFailure;
+            }
+
+            console.Out.WriteLine(parsed.GetValue(json) ? ApiClient.Pretty(message) : Describe(message));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Reply(CliConsole console)
+    {
+        var id = new Argument<string>("ID") { Description = "Id of the received message" };
+        var destination = new Argument<string>("DEST") { Description = "Public key (64 hex) of the original sender" };
+        var text = new Argument<string>("TEXT") { Description = "Reply text" };
+        var command = new Command("reply", "Reply to a received message") { id, destination, text };
+        var (node, config, token, _) = Common(command);
+        command.SetAction(async (parsed, ct) =>
+        {
+            using var http = ApiClient.For(parsed, node, config, token);
+            await ApiClient.SendAsync(http, HttpMethod.Post, $"/api/v1/messages/reply/{Uri.EscapeDataString(parsed.GetValue(id)!)}",
+                new { dst = new { pk = parsed.GetValue(destination) }, payload = Encoding.UTF8.GetBytes(parsed.GetValue(text)!) }, ct);
+            console.Out.WriteLine("reply sent");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Status(CliConsole console)
+    {
+        var id = new Argument<string>("ID") { Description = "Id printed by 'message send'" };
+        var command = new Command("status", "Delivery state of a sent message") { id };
+        var (node, config, token, _) = Common(command);
+        command.SetAction(async (parsed, ct) =>
+        {
+            using var http = ApiClient.For(parsed, node, config, token);
+            console.Out.WriteLine(ApiClient.Pretty(await ApiClient.SendAsync(http, HttpMethod.Get, $"/api/v1/messages/status/{Uri.EscapeDataString(parsed.GetValue(id)!)}", null, ct)));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static byte[]? Topic(string? topic) => topic is null ? null : Encoding.UTF8.GetBytes(topic);
+
+    private static string Describe(JsonNode message)
+    {
+        var topic = message["topic"]?.GetValue<string>() is { } t ? Encoding.UTF8.GetString(Convert.FromBase64String(t)) : "";
+        var payload = Encoding.UTF8.GetString(Convert.FromBase64String(message["payload"]!.GetValue<string>()));
+        return $"id {message["id"]} from {message["srcIp"]} ({message["srcPk"]}) topic '{topic}'{Environment.NewLine}{payload}";
+    }
+}

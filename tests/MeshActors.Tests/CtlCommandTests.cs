@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+using MeshActors.Cli;
+using MeshActors.Crypto;
+using MeshActors.Node.Hosting;
+using MeshActors.Node.Settings;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace MeshActors.Tests;
+
+public sealed class CtlCommandTests
+{
+    [Fact]
+    public async Task Ctl_actors_lists_the_live_tree_and_log_level_changes_the_node()
+    {
+        var settings = SettingsLoader.Load(null, new SettingsOverrides { NoTun = true, ApiAddress = "127.0.0.1:0" }) with { Listen = [] };
+        using var identity = NodeIdentity.Generate();
+        var levelSwitch = new LoggingLevelSwitch(LogEventLevel.Warning);
+        await using var logger = NodeLogging.CreateLogger(levelSwitch);
+        await using var node = await NodeRuntime.StartAsync(settings, identity, logger, levelSwitch);
+        var url = $"http://{node.ApiEndPoint}";
+
+        var actors = await Run("ctl", "actors", "--json", "--node", url);
+        var level = await Run("ctl", "log-level", "error", "--node", url);
+        var stats = await Run("ctl", "stats", "--node", url);
+
+        Assert.Equal(ExitCodes.Success, actors.Code);
+        var paths = JsonNode.Parse(actors.Out)!.AsArray().Select(a => a!["path"]!.GetValue<string>()).ToList();
+        Assert.Contains("/user/node/peers/peers", paths);
+        Assert.Contains("/user/node/routes/routes", paths);
+        Assert.Contains("/user/node/messages/messages", paths);
+        Assert.Equal(ExitCodes.Success, level.Code);
+        Assert.Equal(LogEventLevel.Error, levelSwitch.MinimumLevel);
+        Assert.Equal(ExitCodes.Success, stats.Code);
+        Assert.StartsWith("COUNTER", stats.Out);
+    }
+
+    private static async Task<(int Code, string Out, string Error)> Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await MeshCli.RunAsync(args, output, error, CancellationToken.None);
+        return (code, output.ToString(), error.ToString());
+    }
+}
