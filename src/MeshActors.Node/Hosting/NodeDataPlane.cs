@@ -56,7 +56,7 @@ public sealed class NodeDataPlane : IAsyncDisposable
         NodeLinks links;
         try
         {
-            links = NodeLinks.Open(identity, Admission(settings.Admission), pool, settings.Listen, new LinkOptions());
+            links = NodeLinks.Open(identity, Admission(settings.Admission), pool, settings.Listen, new LinkOptions { AuditEncryption = settings.AuditEncryption });
         }
         catch (Exception e) when (e is System.Net.Sockets.SocketException or DataPlane.Transports.TransportNotSupportedException)
         {

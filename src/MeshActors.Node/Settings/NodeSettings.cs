@@ -28,6 +28,9 @@ public sealed record NodeSettings
 
     public required Links.LinkTimers LinkTimers { get; init; }
 
+    /// <summary><c>dataplane.audit-encryption</c> / <c>--audit-encryption</c>: refuse and count unsealed data frames.</summary>
+    public required bool AuditEncryption { get; init; }
+
     public required IPEndPoint ApiAddress { get; init; }
 
     public required LogEventLevel LogLevel { get; init; }

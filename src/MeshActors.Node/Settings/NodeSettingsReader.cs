@@ -55,6 +55,7 @@ public sealed class NodeSettingsReader
                 ReadInt("tun.mtu", TunSettings.MinMtu, TunSettings.MaxMtu)),
             Ipv4 = new Ipv4Settings(ReadIpv4Addresses("ipv4.addresses"), ReadIpv4Prefixes("ipv4.prefixes")),
             LinkTimers = ReadLinkTimers(),
+            AuditEncryption = ReadBool("dataplane.audit-encryption"),
             ApiAddress = ReadEndPoint("api.address"),
             LogLevel = ReadLogLevel("log-level"),
             Messages = ReadMessages(),

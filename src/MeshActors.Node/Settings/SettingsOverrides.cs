@@ -14,6 +14,8 @@ public sealed record SettingsOverrides
 
     public bool NoTun { get; init; }
 
+    public bool AuditEncryption { get; init; }
+
     public string? TunName { get; init; }
 
     public string? KeyFile { get; init; }
@@ -63,6 +65,11 @@ public sealed record SettingsOverrides
         if (NoTun)
         {
             result = result with { Tun = result.Tun with { Enabled = false } };
+        }
+
+        if (AuditEncryption)
+        {
+            result = result with { AuditEncryption = true };
         }
 
         if (TunName is not null)

@@ -18,6 +18,8 @@ internal sealed class NodeOptions
 
     public Option<bool> NoTun { get; } = new("--no-tun") { Description = "Do not create a TUN device: route for others and serve the message bus only" };
 
+    public Option<bool> AuditEncryption { get; } = new("--audit-encryption") { Description = "Refuse (and count) any data frame not sealed end to end" };
+
     public Option<string?> TunName { get; } = new("--tun-name") { Description = "TUN interface name" };
 
     public Option<string?> KeyFile { get; } = new("--key-file", "-k") { Description = "Secret key file (created with mode 0600 when missing)" };
@@ -36,6 +38,7 @@ internal sealed class NodeOptions
         command.Options.Add(Peers);
         command.Options.Add(Port);
         command.Options.Add(NoTun);
+        command.Options.Add(AuditEncryption);
         command.Options.Add(TunName);
         command.Options.Add(ApiAddress);
     }
@@ -53,6 +56,7 @@ internal sealed class NodeOptions
             Peers = parsed.GetResult(Peers) is null ? null : parsed.GetValue(Peers),
             Port = parsed.GetValue(Port),
             NoTun = parsed.GetValue(NoTun),
+            AuditEncryption = parsed.GetValue(AuditEncryption),
             TunName = parsed.GetValue(TunName),
             KeyFile = parsed.GetValue(KeyFile),
             ApiAddress = parsed.GetValue(ApiAddress),

@@ -58,6 +58,7 @@ public class NodeSettingsTests
               tun { enabled = off, name = "ma0", mtu = 1400 }
               ipv4 { addresses = ["10.220.0.1/24"], prefixes = ["192.168.5.0/24"] }
               api.address = "[::1]:9000"
+              dataplane.audit-encryption = on
               log-level = debug
             }
             """);
@@ -76,6 +77,7 @@ public class NodeSettingsTests
         Assert.Equal("192.168.5.0/24", Assert.Single(settings.Ipv4.Prefixes).ToString());
         Assert.Equal("[::1]:9000", settings.ApiAddress.ToString());
         Assert.Equal(LogEventLevel.Debug, settings.LogLevel);
+        Assert.True(settings.AuditEncryption);
     }
 
     [Theory]
@@ -160,6 +162,7 @@ public class NodeSettingsTests
             TunName = "mx0",
             KeyFile = "other.bin",
             ApiAddress = "127.0.0.1:0",
+            AuditEncryption = true,
         }.ApplyTo(fromFile);
 
         Assert.Equal("udp://b:2", Assert.Single(overridden.Peers).ToString());
@@ -168,6 +171,8 @@ public class NodeSettingsTests
         Assert.Equal("mx0", overridden.Tun.Name);
         Assert.Equal("other.bin", overridden.KeyFile);
         Assert.Equal(0, overridden.ApiAddress.Port);
+        Assert.True(overridden.AuditEncryption);
+        Assert.False(fromFile.AuditEncryption);
 
         var error = Assert.Throws<ConfigException>(() => new SettingsOverrides { Port = 0, ApiAddress = "nowhere" }.ApplyTo(fromFile));
         Assert.Equal(["--port", "--api-addr"], error.Errors.Select(e => e.Key));
