@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using MeshActors.Crypto;
+using MeshActors.DataPlane.Transports;
+using MeshActors.Node.Api;
+using MeshActors.Node.Hosting;
+using MeshActors.Node.Settings;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace MeshActors.Benchmarks.Messaging;
+
+/// <summary>One whole node in process for the bus run: default settings, no TUN, a loopback TCP link port, its MessageBus actor.</summary>
+internal sealed class BusThroughputNode : IAsyncDisposable
+{
+    private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly NodeIdentity _identity;
+    private readonly Logger _logger;
+
+    private BusThroughputNode(NodeRuntime runtime, NodeIdentity identity, Logger logger, int port, IActorRef bus)
+    {
+        Runtime = runtime;
+        _identity = identity;
+        _logger = logger;
+        Port = port;
+        Bus = bus;
+    }
+
+    public NodeRuntime Runtime { get; }
+
+    public int Port { get; }
+
+    /// <summary>The node's MessageBus actor, the one the HTTP API asks.</summary>
+    public IActorRef Bus { get; }
+
+    public IPAddress Address => IPAddress.Parse(Runtime.Info.Address);
+
+    public static async Task<BusThroughputNode> StartAsync(BusThroughputNode? peer = null)
+    {
+        var port = FreePort();
+        var settings = SettingsLoader.Load(null, new SettingsOverrides { NoTun = true, ApiAddress = "127.0.0.1:0" }) with
+        {
+            Listen = [PeerUri.Parse($"tcp://127.0.0.1:{port}")],
+            Peers = peer is null ? [] : [PeerUri.Parse($"tcp://127.0.0.1:{peer.Port}")],
+        };
+        var identity = NodeIdentity.Generate();
+        var levelSwitch = new LoggingLevelSwitch(LogEventLevel.Error);
+        var logger = NodeLogging.CreateLogger(levelSwitch);
+        var runtime = await NodeRuntime.StartAsync(settings, identity, logger, levelSwitch);
+        var bus = await runtime.ActorSystem.ActorSelection(MessageEndpoints.BusPath).ResolveOne(ResolveTimeout);
+        return new BusThroughputNode(runtime, identity, logger, port, bus);
+    }
+
+    /// <summary>Waits until the selected routes include <paramref name="other"/>'s subnet.</summary>
+    public async Task WaitForRouteAsync(BusThroughputNode other, TimeSpan limit)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{Runtime.ApiEndPoint}") };
+        var until = DateTime.UtcNow + limit;
+        while (!(await http.GetStringAsync("/api/v1/admin/routes/selected")).Contains(other.Runtime.Info.Subnet, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"no route to {other.Runtime.Info.Subnet} within {limit.TotalSeconds:0} s");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Runtime.DisposeAsync();
+        await _logger.DisposeAsync();
+        _identity.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
