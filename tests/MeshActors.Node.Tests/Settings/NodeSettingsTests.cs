@@ -31,10 +31,14 @@ public class NodeSettingsTests
     }
 
     [Fact]
-    public void Shipped_example_configs_are_valid()
+    public void Shipped_example_and_lab_configs_are_valid()
     {
-        var hocon = Path.Combine(RepoRoot(), "hocon");
-        foreach (var file in Directory.EnumerateFiles(hocon, "*.*", SearchOption.AllDirectories))
+        var files = Directory.EnumerateFiles(Path.Combine(RepoRoot(), "hocon"), "*.*", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(Path.Combine(RepoRoot(), "deploy"), "*.hocon", SearchOption.AllDirectories))
+            .ToList();
+
+        Assert.True(files.Count >= 8, $"found only {files.Count} config files");
+        foreach (var file in files)
         {
             NodeSettingsReader.Read(HoconSource.Load(file));
         }
