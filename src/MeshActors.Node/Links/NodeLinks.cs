@@ -24,6 +24,11 @@ public sealed class NodeLinks : IAsyncDisposable
         Factory = new LinkFactory(environment);
     }
 
+    /// <summary>
+    /// Raised for every link a listener accepted. The listeners open before the actor system starts, so a peer that
+    /// redials a restarting node can finish its handshake before anyone subscribes; such a link is closed at once
+    /// (see <see cref="RaiseInbound"/>).
+    /// </summary>
     public event Action<Link>? InboundLink;
 
     public LinkEnvironment Environment { get; }
@@ -99,5 +104,21 @@ public sealed class NodeLinks : IAsyncDisposable
         Environment.Dispose();
     }
 
-    private void RaiseInbound(Link link) => InboundLink?.Invoke(link);
+    /// <summary>
+    /// Hands an accepted link to the subscriber, or closes it when there is none yet. Nobody owns such a link and its
+    /// first frames (the dialler's hello and route dump) have nowhere to go; left open, the dialler would keep a link
+    /// it believes is up, wait out dead-after for hellos that never come, and the route dump would only be repeated
+    /// with the next periodic update. Closed, the dialler redials within reconnect-min and gets a link that is owned.
+    /// </summary>
+    private void RaiseInbound(Link link)
+    {
+        var subscribers = InboundLink;
+        if (subscribers is null)
+        {
+            link.Close();
+            return;
+        }
+
+        subscribers(link);
+    }
 }

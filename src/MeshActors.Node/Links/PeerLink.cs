@@ -18,12 +18,16 @@ namespace MeshActors.Node.Links;
 /// </summary>
 public sealed class PeerLink : ReceiveActor, IWithTimers
 {
+    /// <summary>Most frames kept while the manager decides about a link (a hello and a route dump or two).</summary>
+    private const int MaxHeldFrames = 64;
+
     private readonly PeerUri? _dial;
     private readonly LinkFactory? _factory;
     private readonly LinkTimers _timers;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Random _random = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<ControlFrameReceived> _held = [];
     private Link? _link;
     private LinkHealth? _health;
     private CancellationTokenSource? _connecting;
@@ -106,6 +110,9 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
             Receive<LinkAccepted>(accepted => accepted.Link == _link, _ => BecomeUp());
             Receive<DropDuplicate>(drop => drop.Link == _link, _ => DropAsDuplicate());
             Receive<Lost>(lost => lost.Link == _link, lost => LinkGone(lost.Reason, announced: false));
+            // A peer whose side is already up sends its hello and route dump at once (the manager forwards those that
+            // came before this actor existed): keep them for BecomeUp, or the routes wait for the next periodic dump.
+            Receive<ControlFrameReceived>(frame => frame.Link == _link && _held.Count < MaxHeldFrames, _held.Add);
             Receive<ControlFrameReceived>(_ => { });
         });
     }
@@ -114,6 +121,7 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
     {
         var link = _link!;
         _link = null;
+        _held.Clear();
         link.Close(CloseReason.Duplicate);
         _log.Info("peer {0}: already linked over another connection; closing this one", link.Peer);
         if (_dial is null)
@@ -159,6 +167,12 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
                 DropAsDuplicate();
             });
         });
+        foreach (var frame in _held)
+        {
+            OnControl(frame);
+        }
+
+        _held.Clear();
     }
 
     private void OnHelloTick()
@@ -215,6 +229,7 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
     {
         var link = _link!;
         _link = null;
+        _held.Clear();
         _health = null;
         Timers.Cancel("hello");
         Context.System.EventStream.Unsubscribe(Self, typeof(RouteTableStarted));
