@@ -156,7 +156,7 @@ public sealed class MessageCommandTests(LinkedNodes nodes)
         var ask = Cli.Run("message", "send", nodes.B.Key, "ping?", "--topic", "cli-ask", "--wait", "--timeout", "15", "--node", nodes.A.Url);
         var question = await ReceiveOnB("cli-ask");
 
-        var reply = await Cli.Run("message", "reply", question["id"]!.GetValue<string>(), nodes.A.Key, "pong!", "--node", nodes.B.Url);
+        var reply = await Cli.Run("message", "reply", question["id"]!.GetValue<string>(), "pong!", "--node", nodes.B.Url);
         var answer = await ask;
 
         Assert.Equal(ExitCodes.Success, reply.Code);
@@ -164,6 +164,16 @@ public sealed class MessageCommandTests(LinkedNodes nodes)
         Assert.Equal(ExitCodes.Success, answer.Code);
         Assert.Contains($"({nodes.B.Key})", answer.Out);
         Assert.EndsWith("pong!", answer.Out.TrimEnd());
+    }
+
+    [Fact]
+    public async Task A_reply_to_a_message_this_node_never_received_needs_an_explicit_destination()
+    {
+        var reply = await Cli.Run("message", "reply", "00000000000000aa", "pong!", "--node", nodes.B.Url);
+
+        Assert.Equal(ExitCodes.RuntimeFailure, reply.Code);
+        Assert.Contains("was not received here", reply.Error);
+        Assert.Contains("give dst", reply.Error);
     }
 
     private async Task<JsonNode> ReceiveOnB(string topic)

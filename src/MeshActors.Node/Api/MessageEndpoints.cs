@@ -72,6 +72,23 @@ public static class MessageEndpoints
             return Problem(new ApiError("body", $"{e.Message} (the limit follows {MeshActors.Messaging.MessageBusSettings.Keys.MaxMessageSize})"), e.StatusCode);
         }
 
+        if (replyTo is { } original && body is { Dst: null })
+        {
+            // A reply may leave out dst: it goes to whoever sent the original message to this node.
+            var (sender, lookupFailure) = await Ask<SenderOfAnswer>(system, new GetSenderOf(original), AdminEndpoints.AskTimeout, http.RequestAborted);
+            if (lookupFailure is not null)
+            {
+                return lookupFailure;
+            }
+
+            if (sender?.PublicKey is not { } key)
+            {
+                return Problem(new ApiError("dst", $"message {MessageApiValidation.FormatId(original)} was not received here (or is too old to remember its sender); give dst"), StatusCodes.Status404NotFound);
+            }
+
+            body = body with { Dst = new MessageDestinationDto(null, key) };
+        }
+
         if (MessageApiValidation.ValidatePush(body, settings.Messages, out var push) is { } invalid)
         {
             return Problem(invalid, invalid.Field == "payload" && push is null && body?.Payload is not null

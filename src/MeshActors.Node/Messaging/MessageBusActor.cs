@@ -25,6 +25,9 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
     /// cost nothing, fine enough for second-granularity API timeouts.</summary>
     private static readonly TimeSpan HousekeepingInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>Received messages whose sender is remembered for replies without <c>dst</c>: the last 4,096 handed out.</summary>
+    private const int RememberedSenders = 4096;
+
     private readonly Forwarder _forwarder;
     private readonly MessageBusCore _core;
     private readonly ForwarderBusSink _sink;
@@ -32,6 +35,7 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
     private readonly RouterId _self;
     private readonly System.Net.IPAddress _selfAddress;
     private readonly ParkedReceivers _receivers = new();
+    private readonly RecentSenders _recentSenders = new(RememberedSenders);
     private readonly Dictionary<ulong, (IActorRef Asker, DateTimeOffset Until)> _replyWaits = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private BusInlet _inlet = null!;
@@ -56,6 +60,8 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
         });
         Receive<SendBusMessage>(OnSend);
         Receive<TakeBusMessage>(take => Sender.Tell(new TakeAnswer(Take(take.TopicPrefix, take.Peek))));
+        Receive<GetSenderOf>(get => Sender.Tell(new SenderOfAnswer(
+            _recentSenders.SenderOf(get.Id) is { } sender ? MessageApiValidation.FormatKey(sender) : null)));
         Receive<WaitForBusMessage>(OnWait);
         Receive<GetBusStatus>(get => Sender.Tell(new StatusAnswer(_core.Outbound.GetStatus(get.Id) is { } status
             ? MessageApiMapping.ToDto(status, _addressing.AddressOf(status.Destination))
@@ -161,7 +167,13 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
     private InboundMessageDto? Take(byte[] prefix, bool peek)
     {
         var message = peek ? _core.Inbound.Peek(prefix) : _core.Inbound.Pop(prefix, _sink);
-        return message is null ? null : ToDto(message);
+        if (message is null)
+        {
+            return null;
+        }
+
+        _recentSenders.Remember(message.Id, message.Sender);
+        return ToDto(message);
     }
 
     private void AnswerReply(ulong id)

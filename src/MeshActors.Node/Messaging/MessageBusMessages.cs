@@ -68,3 +68,9 @@ public sealed record BusCounters(
     int ParkedReceivers,
     int ReplyWaiters,
     IReadOnlyDictionary<string, long> Inbound);
+
+/// <summary>Who sent received message <paramref name="Id"/> (it must have been handed out by receive); for replies without <c>dst</c>.</summary>
+public sealed record GetSenderOf(ulong Id);
+
+/// <summary>The sender's public key as 64 hex characters, or null when this node does not know the message.</summary>
+public sealed record SenderOfAnswer(string? PublicKey);

@@ -86,15 +86,15 @@ internal static class MessageCommand
     private static Command Reply(CliConsole console)
     {
         var id = new Argument<string>("ID") { Description = "Id of the received message" };
-        var destination = new Argument<string>("DEST") { Description = "Public key (64 hex) of the original sender" };
         var text = new Argument<string>("TEXT") { Description = "Reply text" };
-        var command = new Command("reply", "Reply to a received message") { id, destination, text };
+        var destination = new Option<string?>("--dest") { Description = "Public key (64 hex) of the original sender; default: the sender this node remembers for ID" };
+        var command = new Command("reply", "Reply to a received message") { id, text, destination };
         var (node, config, token, _) = Common(command);
         command.SetAction(async (parsed, ct) =>
         {
             using var http = ApiClient.For(parsed, node, config, token);
             await ApiClient.SendAsync(http, HttpMethod.Post, $"/api/v1/messages/reply/{Uri.EscapeDataString(parsed.GetValue(id)!)}",
-                new { dst = new { pk = parsed.GetValue(destination) }, payload = Encoding.UTF8.GetBytes(parsed.GetValue(text)!) }, ct);
+                new ReplyBody(parsed.GetValue(destination) is { } key ? new ReplyDestination(key) : null, Encoding.UTF8.GetBytes(parsed.GetValue(text)!)), ct);
             console.Out.WriteLine("reply sent");
             return ExitCodes.Success;
         });
@@ -123,4 +123,11 @@ internal static class MessageCommand
         var payload = Encoding.UTF8.GetString(Convert.FromBase64String(message["payload"]!.GetValue<string>()));
         return $"id {message["id"]} from {message["srcIp"]} ({message["srcPk"]}) topic '{topic}'{Environment.NewLine}{payload}";
     }
+
+    private sealed record ReplyDestination(string Pk);
+
+    /// <summary>Reply body; <c>dst</c> is left out (null is not sent) when the node should use the remembered sender.</summary>
+    private sealed record ReplyBody(
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] ReplyDestination? Dst,
+        byte[] Payload);
 }
