@@ -59,7 +59,10 @@ Task("Test").IsDependentOn("Build").Does(() =>
         failed = failedProjects.Count; // a test host that crashed before writing results still counts as a failure
     }
 
-    Information($"{passed} passed, {failed} failed, {skipped} skipped");
+    // Plain text (no console colours), also kept in a file so .ci/run can end its output with it.
+    var totals = $"{passed} passed, {failed} failed, {skipped} skipped";
+    Console.WriteLine(totals);
+    System.IO.File.WriteAllText(MakeAbsolute(File($"{results}/totals.txt")).FullPath, totals + "\n");
     if (failed > 0 || passed == 0)
     {
         throw new Exception($"tests failed in: {string.Join(", ", failedProjects)}");
