@@ -14,20 +14,13 @@ internal sealed class ApiClient
 {
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
-    public static Option<string?> NodeOption() => new("--node") { Description = "API of the node to talk to, e.g. http://127.0.0.1:8989 (default: api.address of the config)" };
-
-    public static Option<FileInfo?> ConfigOption() => new("--config", "-c") { Description = "Config file whose api.address names the node" };
-
-    public static Option<bool> JsonOption() => new("--json") { Description = "Print the API's JSON instead of a table" };
-
-    public static Option<string?> TokenOption() => new("--token") { Description = "Bearer token of the node's API (api.token)" };
-
-    public static HttpClient For(ParseResult parsed, Option<string?> node, Option<FileInfo?> config, Option<string?>? token = null)
+    /// <summary>Connects to the node the options name: <c>--node</c>, else the <c>api.address</c> of <c>--config</c>.</summary>
+    public static HttpClient For(ParseResult parsed, ApiOptions options)
     {
-        var url = parsed.GetValue(node);
+        var url = parsed.GetValue(options.Node);
         if (url is null)
         {
-            var settings = SettingsLoader.Load(parsed.GetValue(config)?.FullName, new SettingsOverrides());
+            var settings = SettingsLoader.Load(parsed.GetValue(options.Config)?.FullName, new SettingsOverrides());
             url = $"http://{settings.ApiAddress}";
         }
 
@@ -37,7 +30,7 @@ internal sealed class ApiClient
         }
 
         var http = new HttpClient { BaseAddress = baseAddress, Timeout = RequestTimeout };
-        if (token is not null && parsed.GetValue(token) is { Length: > 0 } bearer)
+        if (parsed.GetValue(options.Token) is { Length: > 0 } bearer)
         {
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
         }

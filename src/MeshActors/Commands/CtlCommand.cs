@@ -22,25 +22,15 @@ internal static class CtlCommand
         return command;
     }
 
-    private static (Option<string?>, Option<FileInfo?>, Option<string?>, Option<bool>) Common(Command command)
-    {
-        var options = (ApiClient.NodeOption(), ApiClient.ConfigOption(), ApiClient.TokenOption(), ApiClient.JsonOption());
-        command.Options.Add(options.Item1);
-        command.Options.Add(options.Item2);
-        command.Options.Add(options.Item3);
-        command.Options.Add(options.Item4);
-        return options;
-    }
-
     private static Command Simple(CliConsole console, string name, string description, string path, Func<JsonArray, string> render)
     {
         var command = new Command(name, description);
-        var (node, config, token, json) = Common(command);
+        var api = ApiOptions.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
-            using var http = ApiClient.For(parsed, node, config, token);
+            using var http = ApiClient.For(parsed, api);
             var answer = await ApiClient.SendAsync(http, HttpMethod.Get, path, null, ct);
-            console.Out.WriteLine(parsed.GetValue(json) ? ApiClient.Pretty(answer) : render(answer?.AsArray() ?? []));
+            console.Out.WriteLine(parsed.GetValue(api.Json) ? ApiClient.Pretty(answer) : render(answer?.AsArray() ?? []));
             return ExitCodes.Success;
         });
         return command;
@@ -49,16 +39,16 @@ internal static class CtlCommand
     private static Command Stats(CliConsole console)
     {
         var command = new Command("stats", "Non-zero counters from /metrics");
-        var (node, config, token, json) = Common(command);
+        var api = ApiOptions.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
-            using var http = ApiClient.For(parsed, node, config, token);
+            using var http = ApiClient.For(parsed, api);
             var samples = (await http.GetStringAsync("/metrics", ct)).Split('\n')
                 .Where(line => line.Length > 0 && line[0] != '#')
                 .Select(line => (Name: line[..line.LastIndexOf(' ')], Value: line[(line.LastIndexOf(' ') + 1)..]))
                 .Where(sample => sample.Value != "0")
                 .ToList();
-            console.Out.WriteLine(parsed.GetValue(json)
+            console.Out.WriteLine(parsed.GetValue(api.Json)
                 ? ApiClient.Pretty(new JsonObject(samples.Select(s => KeyValuePair.Create(s.Name, (JsonNode?)double.Parse(s.Value, CultureInfo.InvariantCulture)))))
                 : Table.Render(["COUNTER", "VALUE"], samples.Select(s => (IReadOnlyList<string>)[s.Name, s.Value])));
             return ExitCodes.Success;
@@ -70,10 +60,10 @@ internal static class CtlCommand
     {
         var level = new Argument<string>("LEVEL") { Description = "verbose, debug, info, warning, error or fatal" };
         var command = new Command("log-level", "Set the node's log level") { level };
-        var (node, config, token, _) = Common(command);
+        var api = ApiOptions.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
-            using var http = ApiClient.For(parsed, node, config, token);
+            using var http = ApiClient.For(parsed, api);
             var answer = await ApiClient.SendAsync(http, HttpMethod.Post, "/api/v1/ctl/log-level", new { level = parsed.GetValue(level) }, ct);
             console.Out.WriteLine($"log level {answer?["level"]}");
             return ExitCodes.Success;
@@ -85,10 +75,10 @@ internal static class CtlCommand
     {
         var count = new Option<int>("--count") { Description = "Stop after this many refreshes (default: until Ctrl+C)" };
         var command = new Command("watch", "Links and throughput, refreshed every second") { count };
-        var (node, config, token, _) = Common(command);
+        var api = ApiOptions.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
-            using var http = ApiClient.For(parsed, node, config, token);
+            using var http = ApiClient.For(parsed, api);
             var previous = new Dictionary<string, (long In, long Out)>();
             for (var round = 0; parsed.GetValue(count) is var limit && (limit <= 0 || round < limit); round++)
             {

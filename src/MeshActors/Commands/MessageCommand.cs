@@ -18,16 +18,6 @@ internal static class MessageCommand
         return command;
     }
 
-    private static (Option<string?> Node, Option<FileInfo?> Config, Option<string?> Token, Option<bool> Json) Common(Command command)
-    {
-        var options = (ApiClient.NodeOption(), ApiClient.ConfigOption(), ApiClient.TokenOption(), ApiClient.JsonOption());
-        command.Options.Add(options.Item1);
-        command.Options.Add(options.Item2);
-        command.Options.Add(options.Item3);
-        command.Options.Add(options.Item4);
-        return options;
-    }
-
     private static Command Send(CliConsole console)
     {
         var destination = new Argument<string>("DEST") { Description = "Overlay IPv6 address or public key (64 hex) of the receiver" };
@@ -37,7 +27,7 @@ internal static class MessageCommand
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the reply", DefaultValueFactory = _ => 60 };
         var file = new Option<FileInfo?>("--file") { Description = "Send this file's bytes" };
         var command = new Command("send", "Send a message") { destination, text, topic, wait, timeout, file };
-        var (node, config, token, json) = Common(command);
+        var api = ApiOptions.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
             var payload = parsed.GetValue(file) is { } path ? await File.ReadAllBytesAsync(path.FullName, ct)
@@ -46,14 +36,14 @@ internal static class MessageCommand
             var dest = parsed.GetValue(destination)!;
             object dst = IPAddress.TryParse(dest, out _) ? new { ip = dest } : new { pk = dest };
             var query = parsed.GetValue(wait) ? $"?reply_timeout={parsed.GetValue(timeout)}" : "";
-            using var http = ApiClient.For(parsed, node, config, token);
+            using var http = ApiClient.For(parsed, api);
             if (parsed.GetValue(wait))
             {
                 http.Timeout = ApiClient.RequestTimeout + TimeSpan.FromSeconds(parsed.GetValue(timeout));
             }
 
             var answer = await ApiClient.SendAsync(http, HttpMethod.Post, $"/api/v1/messages{query}", new { dst, topic = Topic(parsed.GetValue(topic)), payload }, ct);
-            console.Out.WriteLine(parsed.GetValue(json) || answer?["payload"] is null ? ApiClient.Pretty(answer) : Describe(answer));
+            console.Out.WriteLine(parsed.GetValue(api.Json) || answer?["payload"] is null ? ApiClient.Pretty(answer) : Describe(answer));
             return ExitCodes.Success;
         });
         return command;
@@ -64,10 +54,10 @@ internal static class MessageCommand
         var topic = new Option<string?>("--topic") { Description = "Only messages whose topic starts with this (UTF-8)" };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for a message", DefaultValueFactory = _ => 0 };
         var command = new Command("receive", "Take the oldest message from the node's inbox") { topic, timeout };
-        var (node, config, token, json) = Common(command);
+        var api = ApiOptions.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
-            using var http = ApiClient.For(parsed, node, config, token);
+            using var http = ApiClient.For(parsed, api);
             http.Timeout = ApiClient.RequestTimeout + TimeSpan.FromSeconds(parsed.GetValue(timeout));
             var query = $"?timeout={parsed.GetValue(timeout)}" + (Topic(parsed.GetValue(topic)) is { } t ? "&topic=" + Uri.EscapeDataString(Convert.ToBase64String(t)) : "");
             var message = await ApiClient.SendAsync(http, HttpMethod.Get, $"/api/v1/messages{query}", null, ct);
@@ -77,7 +67,7 @@ internal static class MessageCommand
                 return ExitCodes.RuntimeFailure;
             }
 
-            console.Out.WriteLine(parsed.GetValue(json) ? ApiClient.Pretty(message) : Describe(message));
+            console.Out.WriteLine(parsed.GetValue(api.Json) ? ApiClient.Pretty(message) : Describe(message));
             return ExitCodes.Success;
         });
         return command;
@@ -89,10 +79,10 @@ internal static class MessageCommand
         var text = new Argument<string>("TEXT") { Description = "Reply text" };
         var destination = new Option<string?>("--dest") { Description = "Public key (64 hex) of the original sender; default: the sender this node remembers for ID" };
         var command = new Command("reply", "Reply to a received message") { id, text, destination };
-        var (node, config, token, _) = Common(command);
+        var api = ApiOptions.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
-            using var http = ApiClient.For(parsed, node, config, token);
+            using var http = ApiClient.For(parsed, api);
             await ApiClient.SendAsync(http, HttpMethod.Post, $"/api/v1/messages/reply/{Uri.EscapeDataString(parsed.GetValue(id)!)}",
                 new ReplyBody(parsed.GetValue(destination) is { } key ? new ReplyDestination(key) : null, Encoding.UTF8.GetBytes(parsed.GetValue(text)!)), ct);
             console.Out.WriteLine("reply sent");
@@ -105,10 +95,10 @@ internal static class MessageCommand
     {
         var id = new Argument<string>("ID") { Description = "Id printed by 'message send'" };
         var command = new Command("status", "Delivery state of a sent message") { id };
-        var (node, config, token, _) = Common(command);
+        var api = ApiOptions.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
-            using var http = ApiClient.For(parsed, node, config, token);
+            using var http = ApiClient.For(parsed, api);
             console.Out.WriteLine(ApiClient.Pretty(await ApiClient.SendAsync(http, HttpMethod.Get, $"/api/v1/messages/status/{Uri.EscapeDataString(parsed.GetValue(id)!)}", null, ct)));
             return ExitCodes.Success;
         });

@@ -17,13 +17,13 @@ internal static class PeersCommand
 
     private static Command List(CliConsole console)
     {
-        var (node, config, json) = (ApiClient.NodeOption(), ApiClient.ConfigOption(), ApiClient.JsonOption());
-        var command = new Command("list", "Show every peer: state, endpoint, key, RTT, loss, traffic") { node, config, json };
+        var command = new Command("list", "Show every peer: state, endpoint, key, RTT, loss, traffic");
+        var api = ApiOptions.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
-            using var http = ApiClient.For(parsed, node, config);
+            using var http = ApiClient.For(parsed, api);
             var peers = await ApiClient.SendAsync(http, HttpMethod.Get, "/api/v1/admin/peers", null, ct);
-            console.Out.WriteLine(parsed.GetValue(json) ? ApiClient.Pretty(peers) : Render(peers?.AsArray() ?? []));
+            console.Out.WriteLine(parsed.GetValue(api.Json) ? ApiClient.Pretty(peers) : Render(peers?.AsArray() ?? []));
             return ExitCodes.Success;
         });
         return command;
@@ -31,12 +31,12 @@ internal static class PeersCommand
 
     private static Command Add(CliConsole console)
     {
-        var (node, config) = (ApiClient.NodeOption(), ApiClient.ConfigOption());
         var uri = new Argument<string>("URI") { Description = "[PUBKEY@]tcp://HOST:PORT, udp://… or quic://…" };
-        var command = new Command("add", "Add a peer to dial") { uri, node, config };
+        var command = new Command("add", "Add a peer to dial") { uri };
+        var api = ApiOptions.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
-            using var http = ApiClient.For(parsed, node, config);
+            using var http = ApiClient.For(parsed, api);
             await ApiClient.SendAsync(http, HttpMethod.Post, "/api/v1/admin/peers", new { endpoint = parsed.GetValue(uri) }, ct);
             console.Out.WriteLine($"added {parsed.GetValue(uri)}");
             return ExitCodes.Success;
@@ -46,12 +46,12 @@ internal static class PeersCommand
 
     private static Command Remove(CliConsole console)
     {
-        var (node, config) = (ApiClient.NodeOption(), ApiClient.ConfigOption());
         var target = new Argument<string>("KEY|URI") { Description = "The peer's public key or its URI as listed" };
-        var command = new Command("remove", "Remove a peer (closes its link)") { target, node, config };
+        var command = new Command("remove", "Remove a peer (closes its link)") { target };
+        var api = ApiOptions.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
-            using var http = ApiClient.For(parsed, node, config);
+            using var http = ApiClient.For(parsed, api);
             await ApiClient.SendAsync(http, HttpMethod.Delete, $"/api/v1/admin/peers/{Uri.EscapeDataString(parsed.GetValue(target)!)}", null, ct);
             console.Out.WriteLine($"removed {parsed.GetValue(target)}");
             return ExitCodes.Success;

@@ -24,13 +24,13 @@ internal static class RoutesCommand
 
     private static Command View(CliConsole console, string view, string description)
     {
-        var (node, config, json) = (ApiClient.NodeOption(), ApiClient.ConfigOption(), ApiClient.JsonOption());
-        var command = new Command(view, description) { node, config, json };
+        var command = new Command(view, description);
+        var api = ApiOptions.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
-            using var http = ApiClient.For(parsed, node, config);
+            using var http = ApiClient.For(parsed, api);
             var routes = await ApiClient.SendAsync(http, HttpMethod.Get, $"/api/v1/admin/routes/{view}", null, ct);
-            console.Out.WriteLine(parsed.GetValue(json) ? ApiClient.Pretty(routes) : Render(routes?.AsArray() ?? []));
+            console.Out.WriteLine(parsed.GetValue(api.Json) ? ApiClient.Pretty(routes) : Render(routes?.AsArray() ?? []));
             return ExitCodes.Success;
         });
         return command;
