@@ -250,6 +250,18 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>
+    /// News about a link this actor no longer holds (its loss, its late frames, the manager's verdict on it) is an
+    /// expected race after a redial or a drop, not a fault: ignore it instead of logging it as unhandled.
+    /// </summary>
+    protected override void Unhandled(object message)
+    {
+        if (message is not (Lost or ControlFrameReceived or LinkAccepted or DropDuplicate or HelloTick))
+        {
+            base.Unhandled(message);
+        }
+    }
+
     private void Publish(object message) => Context.System.EventStream.Publish(message);
 
     private void Report() => Context.Parent.Tell(new PeerStatusReport(new PeerStatus(
