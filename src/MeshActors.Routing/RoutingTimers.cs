@@ -1,16 +1,18 @@
 namespace MeshActors.Routing;
 
 /// <summary>
-/// Timer defaults of the routing core. Values follow RFC 8966 Appendix B scaled to a 1 s hello; the node reads
-/// overrides from HOCON once. All comparisons use the virtual or monotonic time passed into the core.
+/// Timer defaults of the routing core. Values follow RFC 8966 Appendix B scaled to a 1 s hello; the node runs with
+/// these defaults (link liveness itself is configured in <c>meshactors.links</c>). All comparisons use the virtual or
+/// monotonic time passed into the core.
 /// </summary>
 public sealed record RoutingTimers
 {
     /// <summary>Hello interval of the link layer (1 s). Not used by the core; kept here so bounds can be derived.</summary>
     public TimeSpan HelloInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Missed hellos after which the link layer declares a neighbour dead (4, i.e. 4 s of silence).</summary>
-    public int MissedHellosBeforeDead { get; init; } = 4;
+    /// <summary>Missed hellos after which the link layer declares a neighbour dead (3, i.e. 3 s of silence: the node's
+    /// <c>links.dead-after</c> default).</summary>
+    public int MissedHellosBeforeDead { get; init; } = 3;
 
     /// <summary>Time from a silent link to <c>NeighbourDown</c>: hello interval × missed hellos.</summary>
     public TimeSpan LinkDeadAfter => HelloInterval * MissedHellosBeforeDead;

@@ -9,7 +9,7 @@ namespace MeshActors.Testing.Simulation;
 /// reproduces a run exactly. Node i announces <see cref="SimulatedIdentity.SubnetOf"/>(i).
 ///
 /// Link failure model: a cut stops frames at once; the cores hear <c>NeighbourDown</c> after the link layer's
-/// detection delay (<see cref="RoutingTimers.LinkDeadAfter"/>, 4 missed 1 s hellos) and <c>NeighbourUp</c> one
+/// detection delay (<see cref="RoutingTimers.LinkDeadAfter"/>, 3 missed 1 s hellos) and <c>NeighbourUp</c> one
 /// hello interval after a heal.
 /// </summary>
 public sealed class NetworkSimulator
