@@ -22,10 +22,33 @@ public static class KeyFile
     {
         if (!File.Exists(path))
         {
-            return (Create(path), true);
+            try
+            {
+                return (Create(path), true);
+            }
+            catch (KeyFileException) when (File.Exists(path))
+            {
+                // Another process (a node and an `inspect` started together) created it first: use that key,
+                // allowing the winner the moment it needs to write its 32 bytes.
+                return (LoadWhenComplete(path), false);
+            }
         }
 
         return (Load(path), false);
+    }
+
+    /// <summary>Longest wait for a concurrently created key file to reach its full size, ms.</summary>
+    private const int ConcurrentCreateWaitMs = 1000;
+
+    private static NodeIdentity LoadWhenComplete(string path)
+    {
+        var deadline = Environment.TickCount64 + ConcurrentCreateWaitMs;
+        while (new FileInfo(path).Length < NodeIdentity.SeedSize && Environment.TickCount64 < deadline)
+        {
+            Thread.Sleep(10);
+        }
+
+        return Load(path);
     }
 
     public static NodeIdentity Load(string path)

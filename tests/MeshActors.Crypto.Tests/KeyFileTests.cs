@@ -52,4 +52,42 @@ public sealed class KeyFileTests : IDisposable
 
         Assert.Throws<KeyFileException>(() => KeyFile.Create(path));
     }
+
+    [Fact]
+    public void Creators_racing_for_the_same_key_file_all_end_with_the_one_key_written()
+    {
+        const int Racers = 8;
+        for (var round = 0; round < 40; round++)
+        {
+            var path = Path.Combine(_directory, $"raced-{round}.bin");
+            using var barrier = new Barrier(Racers);
+            var results = new (string Key, bool Created)[Racers];
+            var failures = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+            var threads = Enumerable.Range(0, Racers).Select(i => new Thread(() =>
+            {
+                barrier.SignalAndWait();
+                try
+                {
+                    var (identity, created) = KeyFile.LoadOrCreate(path);
+                    using (identity)
+                    {
+                        results[i] = (identity.Public.ToString(), created);
+                    }
+                }
+                catch (Exception e)
+                {
+                    failures.Add(e);
+                }
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+
+            Assert.Empty(failures);
+            Assert.Single(results.Select(r => r.Key).Distinct());
+            Assert.Single(results, r => r.Created);
+            Assert.Equal(32, new FileInfo(path).Length);
+        }
+
+        Assert.Equal(40, Directory.GetFiles(_directory).Length);
+    }
 }
