@@ -31,8 +31,7 @@ public sealed unsafe class LinuxTunDevice : IHostTunDevice
     private readonly FileDescriptorHandle _tun;
     private readonly FileDescriptorHandle _wake;
     private readonly IpCommand _ip;
-    private readonly HashSet<IpPrefix> _routes = [];
-    private readonly Lock _routesLock = new();
+    private readonly TunRouteSet _routes;
     private int _disposed;
 
     private LinuxTunDevice(FileDescriptorHandle tun, FileDescriptorHandle wake, string name, int mtu, IpCommand ip)
@@ -42,22 +41,14 @@ public sealed unsafe class LinuxTunDevice : IHostTunDevice
         Name = name;
         Mtu = mtu;
         _ip = ip;
+        _routes = new TunRouteSet(prefix => _ip.ReplaceRoute(Name, prefix), prefix => _ip.DeleteRoute(Name, prefix));
     }
 
     public string Name { get; }
 
     public int Mtu { get; }
 
-    public IReadOnlyCollection<IpPrefix> Routes
-    {
-        get
-        {
-            lock (_routesLock)
-            {
-                return [.. _routes];
-            }
-        }
-    }
+    public IReadOnlyCollection<IpPrefix> Routes => _routes.Snapshot();
 
     /// <summary>
     /// Creates the interface, sets MTU, brings it up, assigns the addresses and installs the routes.
@@ -225,36 +216,11 @@ public sealed unsafe class LinuxTunDevice : IHostTunDevice
         }
     }
 
-    public void AddRoute(IpPrefix prefix)
-    {
-        lock (_routesLock)
-        {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            if (_routes.Contains(prefix))
-            {
-                return;
-            }
+    public void AddRoute(IpPrefix prefix) => _routes.Add(prefix, IsDisposed, this);
 
-            _ip.ReplaceRoute(Name, prefix);
-            _routes.Add(prefix);
-        }
-    }
+    public bool RemoveRoute(IpPrefix prefix) => _routes.Remove(prefix, IsDisposed, this);
 
-    public bool RemoveRoute(IpPrefix prefix)
-    {
-        lock (_routesLock)
-        {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            if (!_routes.Contains(prefix))
-            {
-                return false;
-            }
-
-            _ip.DeleteRoute(Name, prefix);
-            _routes.Remove(prefix);
-            return true;
-        }
-    }
+    private bool IsDisposed() => Volatile.Read(ref _disposed) != 0;
 
     /// <summary>
     /// Wakes a parked reader or writer, waits for both to leave the descriptor, then closes it, which makes the
@@ -278,10 +244,7 @@ public sealed unsafe class LinuxTunDevice : IHostTunDevice
             _wake.Dispose();
         }
 
-        lock (_routesLock)
-        {
-            _routes.Clear();
-        }
+        _routes.Clear();
     }
 
     private static FileDescriptorHandle OpenClone()

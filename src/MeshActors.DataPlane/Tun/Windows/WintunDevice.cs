@@ -30,8 +30,7 @@ public sealed unsafe class WintunDevice : IHostTunDevice
     private readonly EventWaitHandle _shutdown;
     private readonly WaitHandle[] _readWait;
     private readonly NetshCommand _netsh;
-    private readonly HashSet<IpPrefix> _routes = [];
-    private readonly Lock _routesLock = new();
+    private readonly TunRouteSet _routes;
     private long _oversizedPackets;
     private int _disposed;
 
@@ -43,6 +42,7 @@ public sealed unsafe class WintunDevice : IHostTunDevice
         _netsh = netsh;
         Name = name;
         Mtu = mtu;
+        _routes = new TunRouteSet(prefix => _netsh.AddRoute(Name, prefix), prefix => _netsh.DeleteRoute(Name, prefix));
     }
 
     public string Name { get; }
@@ -52,16 +52,7 @@ public sealed unsafe class WintunDevice : IHostTunDevice
     /// <summary>Packets Windows queued that were larger than the MTU-sized read buffer, dropped on read.</summary>
     public long OversizedPackets => Interlocked.Read(ref _oversizedPackets);
 
-    public IReadOnlyCollection<IpPrefix> Routes
-    {
-        get
-        {
-            lock (_routesLock)
-            {
-                return [.. _routes];
-            }
-        }
-    }
+    public IReadOnlyCollection<IpPrefix> Routes => _routes.Snapshot();
 
     /// <summary>
     /// Creates the adapter, starts a session, sets MTU, assigns the addresses and installs the routes.
@@ -229,41 +220,11 @@ public sealed unsafe class WintunDevice : IHostTunDevice
         }
     }
 
-    public void AddRoute(IpPrefix prefix)
-    {
-        lock (_routesLock)
-        {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            if (_routes.Add(prefix))
-            {
-                try
-                {
-                    _netsh.AddRoute(Name, prefix);
-                }
-                catch
-                {
-                    _routes.Remove(prefix);
-                    throw;
-                }
-            }
-        }
-    }
+    public void AddRoute(IpPrefix prefix) => _routes.Add(prefix, IsDisposed, this);
 
-    public bool RemoveRoute(IpPrefix prefix)
-    {
-        lock (_routesLock)
-        {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            if (!_routes.Contains(prefix))
-            {
-                return false;
-            }
+    public bool RemoveRoute(IpPrefix prefix) => _routes.Remove(prefix, IsDisposed, this);
 
-            _netsh.DeleteRoute(Name, prefix);
-            _routes.Remove(prefix);
-            return true;
-        }
-    }
+    private bool IsDisposed() => Volatile.Read(ref _disposed) != 0;
 
     /// <summary>
     /// Wakes a parked reader; the session ends and the adapter (with its addresses and routes) is removed as soon
@@ -278,10 +239,7 @@ public sealed unsafe class WintunDevice : IHostTunDevice
 
         _shutdown.Set();
         _session.Dispose();
-        lock (_routesLock)
-        {
-            _routes.Clear();
-        }
+        _routes.Clear();
     }
 
     private static WintunAdapterHandle CreateAdapter(string name)
