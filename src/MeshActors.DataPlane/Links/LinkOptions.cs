@@ -27,6 +27,11 @@ public sealed record LinkOptions
     /// <summary>When true, Data frames whose payload was not sealed end to end are refused and counted (--audit-encryption).</summary>
     public bool AuditEncryption { get; init; }
 
+    /// <summary>When true, Data frames are sealed whole at the link layer (type 7): every hop re-encrypts the end-to-end
+    /// ciphertext, so the bytes of one packet differ on every link. When false (the default), the link seals only the
+    /// data header and binds the end-to-end tag (type 10): relays do no per-byte cryptography. PROTOCOL.md §5.</summary>
+    public bool SealWholeDataFrames { get; init; }
+
     /// <summary>Cap on XX handshakes awaiting their finish (the responder's half-open table).</summary>
     public int MaxHalfOpen { get; init; } = HandshakeResponder.DefaultMaxHalfOpen;
 
