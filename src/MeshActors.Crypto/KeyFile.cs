@@ -34,7 +34,8 @@ public static class KeyFile
             }
         }
 
-        return (Load(path), false);
+        // It may exist only since a moment ago, created by a racing process that has not written its bytes yet.
+        return (LoadWhenComplete(path), false);
     }
 
     /// <summary>Longest wait for a concurrently created key file to reach its full size, ms.</summary>
