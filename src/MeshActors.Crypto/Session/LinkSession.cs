@@ -14,6 +14,9 @@ namespace MeshActors.Crypto.Session;
 /// </summary>
 public sealed class LinkSession : IDisposable
 {
+    /// <summary>Associated data of an <see cref="FrameType.EndToEndData"/> seal: frame header and end-to-end tag.</summary>
+    private const int PrefixAssociatedSize = FrameLayout.HeaderSize + FrameLayout.TagSize;
+
     private readonly AeadAlgorithm _aead;
     private readonly Key _sendKey;
     private readonly Key _receiveKey;
@@ -95,8 +98,16 @@ public sealed class LinkSession : IDisposable
         Span<byte> nonce = stackalloc byte[12];
         SymmetricState.WriteNonce(nonce, counter);
         var header = buffer[..FrameLayout.HeaderSize];
-        var plaintext = buffer.Slice(FrameLayout.HeaderSize, payloadLength);
-        _aead.Encrypt(_sendKey, nonce, header, plaintext, buffer.Slice(FrameLayout.HeaderSize, payloadLength + FrameLayout.TagSize));
+        if (type == FrameType.EndToEndData)
+        {
+            SealPrefix(nonce, buffer[..length]);
+        }
+        else
+        {
+            var plaintext = buffer.Slice(FrameLayout.HeaderSize, payloadLength);
+            _aead.Encrypt(_sendKey, nonce, header, plaintext, buffer.Slice(FrameLayout.HeaderSize, payloadLength + FrameLayout.TagSize));
+        }
+
         frameLength = length;
         return counter + 1 >= SessionLimits.RekeyAfterMessages ? SealStatus.SealedRekeyDue : SealStatus.Sealed;
     }
@@ -140,8 +151,10 @@ public sealed class LinkSession : IDisposable
         Span<byte> nonce = stackalloc byte[12];
         SymmetricState.WriteNonce(nonce, header.Counter);
         var payloadLength = parsed.BodyLength;
-        var sealedPart = frame.Slice(FrameLayout.HeaderSize, payloadLength + FrameLayout.TagSize);
-        if (!_aead.Decrypt(_receiveKey, nonce, frame[..FrameLayout.HeaderSize], sealedPart, sealedPart[..payloadLength]))
+        var opens = header.Type == FrameType.EndToEndData
+            ? OpenPrefix(nonce, frame[..parsed.FrameLength])
+            : OpenWhole(nonce, frame, payloadLength);
+        if (!opens)
         {
             return OpenError.BadTag;
         }
@@ -149,6 +162,45 @@ public sealed class LinkSession : IDisposable
         _window.Commit(header.Counter);
         opened = new OpenedFrame(header.Type, header.Counter, payloadLength);
         return OpenError.None;
+    }
+
+    private bool OpenWhole(ReadOnlySpan<byte> nonce, Span<byte> frame, int payloadLength)
+    {
+        var sealedPart = frame.Slice(FrameLayout.HeaderSize, payloadLength + FrameLayout.TagSize);
+        return _aead.Decrypt(_receiveKey, nonce, frame[..FrameLayout.HeaderSize], sealedPart, sealedPart[..payloadLength]);
+    }
+
+    // EndToEndData: only the payload's prefix (the data header) is encrypted; its tag sits where a whole-payload tag
+    // would, at the end of the frame. The associated data is the frame header and the payload's last 16 bytes (the
+    // end-to-end tag), so neither the header, the length nor the end-to-end tag can change without failing here; a
+    // change inside the end-to-end body fails the destination's end-to-end open instead.
+    private void SealPrefix(ReadOnlySpan<byte> nonce, Span<byte> frame)
+    {
+        Span<byte> associated = stackalloc byte[PrefixAssociatedSize];
+        WritePrefixAssociatedData(frame, associated);
+        var prefix = frame.Slice(FrameLayout.HeaderSize, FrameLayout.EndToEndDataSealedPrefix);
+        Span<byte> sealedPrefix = stackalloc byte[FrameLayout.EndToEndDataSealedPrefix + FrameLayout.TagSize];
+        _aead.Encrypt(_sendKey, nonce, associated, prefix, sealedPrefix);
+        sealedPrefix[..FrameLayout.EndToEndDataSealedPrefix].CopyTo(prefix);
+        sealedPrefix[FrameLayout.EndToEndDataSealedPrefix..].CopyTo(frame[^FrameLayout.TagSize..]);
+    }
+
+    private bool OpenPrefix(ReadOnlySpan<byte> nonce, Span<byte> frame)
+    {
+        Span<byte> associated = stackalloc byte[PrefixAssociatedSize];
+        WritePrefixAssociatedData(frame, associated);
+        var prefix = frame.Slice(FrameLayout.HeaderSize, FrameLayout.EndToEndDataSealedPrefix);
+        Span<byte> sealedPrefix = stackalloc byte[FrameLayout.EndToEndDataSealedPrefix + FrameLayout.TagSize];
+        prefix.CopyTo(sealedPrefix);
+        frame[^FrameLayout.TagSize..].CopyTo(sealedPrefix[FrameLayout.EndToEndDataSealedPrefix..]);
+        return _aead.Decrypt(_receiveKey, nonce, associated, sealedPrefix, prefix);
+    }
+
+    /// <summary>Frame header ‖ end-to-end tag (the payload's last 16 bytes, just before the link tag).</summary>
+    private static void WritePrefixAssociatedData(ReadOnlySpan<byte> frame, Span<byte> associated)
+    {
+        frame[..FrameLayout.HeaderSize].CopyTo(associated);
+        frame[^(2 * FrameLayout.TagSize)..^FrameLayout.TagSize].CopyTo(associated[FrameLayout.HeaderSize..]);
     }
 
     public void Dispose()

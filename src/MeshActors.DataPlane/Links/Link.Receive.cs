@@ -67,7 +67,7 @@ public sealed partial class Link
         var payload = frame.Slice(OpenedFrame.PayloadOffset, opened.PayloadLength);
         switch (opened.Type)
         {
-            case FrameType.Data:
+            case FrameType.Data or FrameType.EndToEndData:
                 DeliverData(payload);
                 break;
             case FrameType.Close:

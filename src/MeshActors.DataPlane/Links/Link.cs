@@ -106,7 +106,8 @@ public sealed partial class Link
             return Refuse(payload, LinkDrop.Invalid);
         }
 
-        payload.FrameType = FrameType.Data;
+        // Header-only link sealing is safe only for a body already sealed end to end; anything else is sealed whole.
+        payload.FrameType = payload.EndToEndSealed && !_env.Options.SealWholeDataFrames ? FrameType.EndToEndData : FrameType.Data;
         return Enqueue(payload);
     }
 

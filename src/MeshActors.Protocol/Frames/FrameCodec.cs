@@ -34,7 +34,8 @@ public static class FrameCodec
         var error = header.Type switch
         {
             FrameType.HandshakeInit or FrameType.HandshakeResponse or FrameType.HandshakeFinish => CheckHandshake(header, frame.Length),
-            FrameType.Hello or FrameType.Ihu or FrameType.Control or FrameType.Data or FrameType.KeepAlive or FrameType.Close =>
+            FrameType.Hello or FrameType.Ihu or FrameType.Control or FrameType.Data or FrameType.KeepAlive or FrameType.Close
+                or FrameType.EndToEndData =>
                 CheckTransport(header, frame.Length),
             _ => FrameParseError.UnknownType,
         };
@@ -61,6 +62,11 @@ public static class FrameCodec
     /// <summary>True when a transport frame of <paramref name="type"/> may carry <paramref name="payloadLength"/> bytes.</summary>
     public static bool IsValidPayloadLength(FrameType type, int payloadLength)
     {
+        if (type == FrameType.EndToEndData)
+        {
+            return payloadLength is >= FrameLayout.MinEndToEndDataPayload and <= FrameLayout.MaxPayloadSize;
+        }
+
         var fixedLength = FixedPayloadLength(type);
         return fixedLength >= 0 ? payloadLength == fixedLength : payloadLength is >= 1 and <= FrameLayout.MaxPayloadSize;
     }

@@ -24,6 +24,12 @@ public static class FrameLayout
     /// <summary>Largest transport payload (bytes): <see cref="MaxFrameSize"/> minus header and tag.</summary>
     public const int MaxPayloadSize = MaxFrameSize - TransportOverhead;
 
+    /// <summary>Bytes of an <see cref="FrameType.EndToEndData"/> payload the link encrypts: the data header.</summary>
+    public const int EndToEndDataSealedPrefix = Data.DataHeader.Size;
+
+    /// <summary>Smallest <see cref="FrameType.EndToEndData"/> payload: data header, inner type byte, end-to-end tag.</summary>
+    public const int MinEndToEndDataPayload = Data.InnerLayout.Overhead;
+
     internal const int VersionOffset = 0;
     internal const int TypeOffset = 1;
     internal const int FlagsOffset = 2;

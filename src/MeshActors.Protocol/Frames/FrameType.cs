@@ -16,14 +16,25 @@ public enum FrameType : byte
 
     /// <summary>Opaque control payload (routing updates, gossip) interpreted above the link layer.</summary>
     Control = 6,
+
+    /// <summary>Data payload sealed whole at the link layer, although its body is already sealed end to end.</summary>
     Data = 7,
     KeepAlive = 8,
     Close = 9,
+
+    /// <summary>
+    /// Data payload whose link seal covers only the 68-byte data header (and binds the end-to-end tag): the body is
+    /// sealed end to end already, so a hop spends no per-byte cryptography on it. PROTOCOL.md §5.
+    /// </summary>
+    EndToEndData = 10,
 }
 
 public static class FrameTypes
 {
     public static bool IsHandshake(this FrameType type) => type is >= FrameType.HandshakeInit and <= FrameType.HandshakeFinish;
 
-    public static bool IsTransport(this FrameType type) => type is >= FrameType.Hello and <= FrameType.Close;
+    public static bool IsTransport(this FrameType type) => type is >= FrameType.Hello and <= FrameType.EndToEndData;
+
+    /// <summary>True for both Data frame types: the payload is a Data payload for the forwarder.</summary>
+    public static bool IsData(this FrameType type) => type is FrameType.Data or FrameType.EndToEndData;
 }

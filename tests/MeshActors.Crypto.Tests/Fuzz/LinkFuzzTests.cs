@@ -60,7 +60,7 @@ public class LinkFuzzTests
 
             var input = damage switch
             {
-                Damage.BitFlip => FlipBit(frame, random),
+                Damage.BitFlip => FlipLinkAuthenticatedBit(frame, random),
                 Damage.Truncate => frame[..random.Next(frame.Length)],
                 Damage.Extend => [.. frame, .. RandomBytes(random, 1 + random.Next(40))],
                 Damage.ForgedTag => FlipBit(frame, random, from: frame.Length - FrameLayout.TagSize),
@@ -229,8 +229,10 @@ public class LinkFuzzTests
 
     private static byte[] Seal(LinkSession session, Random random)
     {
-        var type = (FrameType)random.Next((int)FrameType.Hello, (int)FrameType.Close + 1);
-        var length = FrameCodec.FixedPayloadLength(type) is var fixedLength and >= 0 ? fixedLength : random.Next(1, 1500);
+        var type = (FrameType)random.Next((int)FrameType.Hello, (int)FrameType.EndToEndData + 1);
+        var length = FrameCodec.FixedPayloadLength(type) is var fixedLength and >= 0 ? fixedLength
+            : type == FrameType.EndToEndData ? random.Next(FrameLayout.MinEndToEndDataPayload, 1500)
+            : random.Next(1, 1500);
         var frame = new byte[length + FrameLayout.TransportOverhead];
         random.NextBytes(frame.AsSpan(FrameLayout.HeaderSize, length));
         Assert.Equal(SealStatus.Sealed, session.Seal(frame, type, length, out _));
@@ -266,6 +268,27 @@ public class LinkFuzzTests
         var bytes = RandomBytes(random, valid.Length);
         valid.AsSpan(0, FrameLayout.HeaderSize).CopyTo(bytes);
         return bytes;
+    }
+
+    /// <summary>
+    /// A bit flip the link layer must catch. In an EndToEndData frame the end-to-end body (between the sealed data
+    /// header and the end-to-end tag) is the destination's to authenticate, so flips land outside it.
+    /// </summary>
+    private static byte[] FlipLinkAuthenticatedBit(byte[] frame, Random random)
+    {
+        if ((FrameType)frame[1] != FrameType.EndToEndData)
+        {
+            return FlipBit(frame, random);
+        }
+
+        var bodyStart = FrameLayout.HeaderSize + FrameLayout.EndToEndDataSealedPrefix;
+        var bodyEnd = frame.Length - 2 * FrameLayout.TagSize;
+        var copy = (byte[])frame.Clone();
+        var outsideBody = bodyStart + (frame.Length - bodyEnd);
+        var index = random.Next(outsideBody);
+        index = index < bodyStart ? index : bodyEnd + (index - bodyStart);
+        copy[index] ^= (byte)(1 << random.Next(8));
+        return copy;
     }
 
     private static byte[] FlipBit(byte[] frame, Random random, int from = 0)

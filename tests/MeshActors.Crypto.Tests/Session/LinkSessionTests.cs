@@ -161,6 +161,96 @@ public sealed class LinkSessionTests : IDisposable
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
     }
 
+    [Fact]
+    public void EndToEndData_encrypts_only_the_data_header_and_opens_to_the_same_payload()
+    {
+        var payload = RandomPayload(300);
+        var frame = Sealed(FrameType.EndToEndData, payload);
+        var prefix = FrameLayout.EndToEndDataSealedPrefix;
+        Assert.NotEqual(payload[..prefix], frame[16..(16 + prefix)]);
+        Assert.Equal(payload[prefix..], frame[(16 + prefix)..^16]);
+
+        Assert.Equal(OpenError.None, _b.TryOpen(frame, out var opened));
+        Assert.Equal(FrameType.EndToEndData, opened.Type);
+        Assert.Equal(payload.Length, opened.PayloadLength);
+        Assert.Equal(payload, frame[16..^16]);
+    }
+
+    [Theory]
+    [InlineData(15)] // counter
+    [InlineData(16)] // first byte of the sealed data header
+    [InlineData(16 + 67)] // last byte of the sealed data header
+    [InlineData(-32)] // first byte of the end-to-end tag
+    [InlineData(-17)] // last byte of the end-to-end tag
+    [InlineData(-1)] // link tag
+    public void EndToEndData_refuses_a_change_to_anything_the_link_authenticates(int offset)
+    {
+        var frame = Sealed(FrameType.EndToEndData, RandomPayload(200));
+        frame[offset >= 0 ? offset : frame.Length + offset] ^= 0x01;
+        Assert.Equal(OpenError.BadTag, _b.TryOpen(frame, out _));
+    }
+
+    [Fact]
+    public void EndToEndData_leaves_the_end_to_end_body_to_the_destination()
+    {
+        // The body is end-to-end ciphertext: the destination's end-to-end tag catches a change inside it
+        // (EndToEndSession tests); the link layer passes it on unchanged.
+        var payload = RandomPayload(200);
+        var frame = Sealed(FrameType.EndToEndData, payload);
+        frame[16 + 100] ^= 0x80;
+        Assert.Equal(OpenError.None, _b.TryOpen(frame, out _));
+        Assert.Equal(payload[..100], frame[16..116]);
+        Assert.NotEqual(payload[100], frame[116]);
+    }
+
+    [Fact]
+    public void EndToEndData_refuses_truncation_replay_and_a_type_swap()
+    {
+        var frame = Sealed(FrameType.EndToEndData, RandomPayload(200));
+        var truncated = frame[..^1];
+        Assert.Equal(OpenError.BadTag, _b.TryOpen(truncated, out _));
+
+        var swapped = (byte[])frame.Clone();
+        swapped[1] = (byte)FrameType.Data;
+        Assert.Equal(OpenError.BadTag, _b.TryOpen(swapped, out _));
+
+        var copy = (byte[])frame.Clone();
+        Assert.Equal(OpenError.None, _b.TryOpen(frame, out _));
+        Assert.Equal(OpenError.Replay, _b.TryOpen(copy, out _));
+    }
+
+    [Fact]
+    public void EndToEndData_needs_room_for_a_data_header_and_an_end_to_end_tag()
+    {
+        var buffer = new byte[FrameLayout.MinEndToEndDataPayload + FrameLayout.TransportOverhead];
+        Assert.Equal(SealStatus.InvalidFrame, _a.Seal(buffer, FrameType.EndToEndData, FrameLayout.MinEndToEndDataPayload - 1, out _));
+        Assert.Equal(SealStatus.Sealed, _a.Seal(buffer, FrameType.EndToEndData, FrameLayout.MinEndToEndDataPayload, out _));
+        Assert.Equal(OpenError.None, _b.TryOpen(buffer, out _));
+    }
+
+    [Fact]
+    public void EndToEndData_seal_and_open_do_not_allocate()
+    {
+        var buffer = new byte[1400 + FrameLayout.TransportOverhead];
+        _a.Seal(buffer, FrameType.EndToEndData, 1400, out var length);
+        _b.TryOpen(buffer.AsSpan(0, length), out _);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            _a.Seal(buffer, FrameType.EndToEndData, 1400, out length);
+            _b.TryOpen(buffer.AsSpan(0, length), out _);
+        }
+
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
+
+    private static byte[] RandomPayload(int length)
+    {
+        var payload = new byte[length];
+        new Random(length).NextBytes(payload);
+        return payload;
+    }
+
     private static void SetSendCounter(LinkSession session, ulong value) =>
         typeof(LinkSession).GetField("_nextSendCounter", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
             .SetValue(session, value);

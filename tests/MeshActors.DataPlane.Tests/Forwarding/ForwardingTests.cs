@@ -171,6 +171,36 @@ public sealed class ForwardingTests
         Assert.Equal(packet, delivered);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Both_link_sealing_modes_carry_packets_intact(bool sealWholeDataFrames)
+    {
+        await using var line = await ThreeNodeLine.StartAsync(TransportKind.Tcp, new LinkOptions { SealWholeDataFrames = sealWholeDataFrames });
+        var packet = Packets.Udp6(line.AddressA, line.AddressC, Enumerable.Range(0, 1200).Select(i => (byte)i).ToArray());
+
+        Assert.True(line.TunA.Inject(packet));
+
+        Assert.True(line.TunC.TryTakeWritten(Wait, out var delivered));
+        Assert.Equal(packet, delivered);
+        Assert.Equal(1, line.B.Counters.Relayed);
+    }
+
+    [Fact]
+    public async Task A_changed_end_to_end_body_is_dropped_at_the_destination_and_never_reaches_its_tun()
+    {
+        await using var line = await ThreeNodeLine.StartAsync(TransportKind.Tcp);
+        line.TamperAtRelay(payload => payload.Span[payload.Length / 2] ^= 0x40);
+        var packet = Packets.Udp6(line.AddressA, line.AddressC, new byte[600]);
+
+        Assert.True(line.TunA.Inject(packet));
+
+        await Eventually.True(() => line.C.Counters.Drops(ForwardDrop.DecryptFailed) == 1);
+        Assert.Equal(1, line.B.Counters.Relayed);
+        Assert.Equal(0, line.C.EndToEnd.Opened);
+        Assert.Equal(0, line.TunC.WrittenCount);
+    }
+
     private static string Dump(Forwarder f) => string.Join(",", f.Counters.DropSnapshot().Select(kv => $"{kv.Key}={kv.Value}"));
 
     private static string Dump(LoopbackNode n) => $"pool exhausted={n.Pool.Exhausted}";

@@ -2,6 +2,7 @@ using MeshActors.Protocol.Addressing;
 using System.Net;
 using MeshActors.Crypto;
 using MeshActors.Crypto.EndToEnd;
+using MeshActors.DataPlane.Buffers;
 using MeshActors.DataPlane.Forwarding;
 using MeshActors.DataPlane.Links;
 using MeshActors.DataPlane.Transports;
@@ -82,6 +83,10 @@ internal sealed class ThreeNodeLine : IAsyncDisposable
         await NodeC.DisposeAsync();
     }
 
+    /// <summary>Lets <paramref name="tamper"/> change every opened Data payload B receives before B forwards it: what
+    /// an attacker on the underlay can do to the end-to-end body of a header-only sealed frame.</summary>
+    public void TamperAtRelay(Action<PacketBuffer> tamper) => NodeB.Env.DataSink = new TamperingSink(B, tamper);
+
     private static IpPrefix SubnetOf(LoopbackNode node) => OverlayAddressing.DeriveSubnet(node.Identity.Public, OverlayAddressing.DefaultPrefix);
 
     private Forwarder CreateForwarder(LoopbackNode node, InMemoryTun? tun, ForwarderOptions? options)
@@ -90,5 +95,14 @@ internal sealed class ThreeNodeLine : IAsyncDisposable
         var forwarder = new Forwarder(node.Identity, node.Pool, sessions, tun, options);
         node.Env.DataSink = forwarder;
         return forwarder;
+    }
+
+    private sealed class TamperingSink(ILinkDataSink next, Action<PacketBuffer> tamper) : ILinkDataSink
+    {
+        public void OnData(Link link, PacketBuffer payload)
+        {
+            tamper(payload);
+            next.OnData(link, payload);
+        }
     }
 }

@@ -27,6 +27,8 @@ public class FrameCodecTests
     [InlineData(FrameType.Control, 1)]
     [InlineData(FrameType.Data, 1400)]
     [InlineData(FrameType.Data, FrameLayout.MaxPayloadSize)]
+    [InlineData(FrameType.EndToEndData, FrameLayout.MinEndToEndDataPayload)]
+    [InlineData(FrameType.EndToEndData, FrameLayout.MaxPayloadSize)]
     public void Valid_transport_frames_parse(FrameType type, int payloadLength)
     {
         var frame = Transport(type, payloadLength);
@@ -45,6 +47,7 @@ public class FrameCodecTests
     [InlineData(FrameType.Close, 0)]
     [InlineData(FrameType.Data, 0)]
     [InlineData(FrameType.Control, 0)]
+    [InlineData(FrameType.EndToEndData, FrameLayout.MinEndToEndDataPayload - 1)]
     public void Wrong_payload_length_for_the_type_is_bad_length(FrameType type, int payloadLength) =>
         Assert.Equal(FrameParseError.BadLength, FrameCodec.TryParse(Transport(type, payloadLength), out _));
 
@@ -61,7 +64,7 @@ public class FrameCodecTests
         frame = Transport(FrameType.Data, 10);
         frame[1] = 0;
         Assert.Equal(FrameParseError.UnknownType, FrameCodec.TryParse(frame, out _));
-        frame[1] = 10;
+        frame[1] = 11;
         Assert.Equal(FrameParseError.UnknownType, FrameCodec.TryParse(frame, out _));
 
         frame = Transport(FrameType.Data, 10);
