@@ -59,6 +59,9 @@ public sealed class RoutingCore
 
     public RouterId Self { get; }
 
+    /// <summary>The timers and policies this core runs with.</summary>
+    public RoutingSettings Settings => _settings;
+
     public RoutingCounters Counters { get; } = new();
 
     /// <summary>This node's sequence number for the prefixes it originates.</summary>

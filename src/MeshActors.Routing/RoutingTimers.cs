@@ -1,9 +1,9 @@
 namespace MeshActors.Routing;
 
 /// <summary>
-/// Timer defaults of the routing core. Values follow RFC 8966 Appendix B scaled to a 1 s hello; the node runs with
-/// these defaults (link liveness itself is configured in <c>meshactors.links</c>). All comparisons use the virtual or
-/// monotonic time passed into the core.
+/// Timer defaults of the routing core. Values follow RFC 8966 Appendix B scaled to a 1 s hello; the node reads the
+/// ones an operator tunes from <c>meshactors.routing</c> (reference.conf repeats these defaults) and link liveness from
+/// <c>meshactors.links</c>. All comparisons use the virtual or monotonic time passed into the core.
 /// </summary>
 public sealed record RoutingTimers
 {

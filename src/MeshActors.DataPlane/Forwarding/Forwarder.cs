@@ -61,6 +61,9 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
 
     public ForwarderCounters Counters { get; } = new();
 
+    /// <summary>What this forwarder was built with (TUN batch and ring sizes, local prefixes).</summary>
+    public ForwarderOptions Options => _options;
+
     /// <summary>The end-to-end layer's counters (a relay's stay at zero opens).</summary>
     public EndToEndCounters EndToEnd => _sessions.Counters;
 

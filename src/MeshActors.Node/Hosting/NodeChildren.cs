@@ -15,18 +15,12 @@ public static class NodeChildren
 {
     public static IReadOnlyList<ChildSpec> For(NodeSettings settings, NodeIdentity identity, NodeDataPlane dataPlane)
     {
-        var ownership = new OverlayPrefixOwnership(settings.OverlayPrefix);
         var forwarder = dataPlane.Forwarder;
         var tun = dataPlane.Tun is { } device ? new[] { new ChildSpec(TunDeviceActor.Name, TunDeviceActor.Props(device)) } : [];
         return
         [
             .. tun,
-            new ChildSpec(RouteTableActor.Name, RouteTableActor.Props(
-                RouterId.FromBytes(identity.Public.Bytes),
-                ownership,
-                RoutingSettings.Default,
-                LocalPrefixes.For(settings, identity.Public),
-                lookup => forwarder.Routes = lookup)),
+            RouteTable(settings, identity.Public, lookup => forwarder.Routes = lookup),
             new ChildSpec(PeerManager.Name, PeerManager.Props(
                 dataPlane.Links, settings.Peers, settings.LinkTimers)),
             new ChildSpec(MessageBusActor.Name, MessageBusActor.Props(
@@ -34,4 +28,14 @@ public static class NodeChildren
             new ChildSpec(InspectionActor.Name, InspectionActor.Props()),
         ];
     }
+
+    /// <summary>The route table: originates this node's prefixes, runs with the <c>routing</c> timers and hands every
+    /// new lookup to <paramref name="publish"/>.</summary>
+    public static ChildSpec RouteTable(NodeSettings settings, PublicIdentity identity, Action<MeshRouteLookup> publish) =>
+        new(RouteTableActor.Name, RouteTableActor.Props(
+            RouterId.FromBytes(identity.Bytes),
+            new OverlayPrefixOwnership(settings.OverlayPrefix),
+            settings.Routing,
+            LocalPrefixes.For(settings, identity),
+            publish));
 }

@@ -18,13 +18,6 @@ namespace MeshActors.Node.Hosting;
 /// </summary>
 public sealed class NodeDataPlane : IAsyncDisposable
 {
-    /// <summary>Memory the packet pool may hold, bytes: 64 MiB bounds the node whatever the MTU.</summary>
-    public const long PoolBudgetBytes = 64L << 20;
-
-    /// <summary>Pool size limits, buffers: enough to fill every ring a little, few enough to stay in budget.</summary>
-    private const int MinPoolBuffers = 256;
-    private const int MaxPoolBuffers = 8192;
-
     private NodeDataPlane(BufferPool pool, Forwarder forwarder, NodeLinks links, IHostTunDevice? tun)
     {
         Pool = pool;
@@ -45,18 +38,20 @@ public sealed class NodeDataPlane : IAsyncDisposable
     public static NodeDataPlane Start(NodeSettings settings, NodeIdentity identity)
     {
         var bufferSize = BufferLayout.BufferSizeFor(settings.Tun.Mtu);
-        var pool = new BufferPool((int)Math.Clamp(PoolBudgetBytes / bufferSize, MinPoolBuffers, MaxPoolBuffers), bufferSize);
+        var pool = new BufferPool(settings.DataPlane.PoolBuffers(bufferSize), bufferSize);
         var tun = settings.Tun.Enabled ? OpenTun(settings, identity) : null;
         var sessions = new EndToEndSessionCache(identity, EndToEndLimits.DefaultCapacity, () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         var forwarder = new Forwarder(identity, pool, sessions, tun, new ForwarderOptions
         {
             OverlayPrefix = settings.OverlayPrefix,
             LocalIpv4Prefixes = [.. settings.Ipv4.Addresses.Select(a => IpPrefix.Create(a.Address, 32)), .. settings.Ipv4.Prefixes],
+            TunBatchSize = settings.DataPlane.TunBatchSize,
+            TunWriteRingCapacity = settings.DataPlane.TunWriteRingCapacity,
         });
         NodeLinks links;
         try
         {
-            links = NodeLinks.Open(identity, Admission(settings.Admission), pool, settings.Listen, new LinkOptions { AuditEncryption = settings.AuditEncryption });
+            links = NodeLinks.Open(identity, Admission(settings.Admission), pool, settings.Listen, settings.LinkOptions);
         }
         catch (Exception e) when (e is System.Net.Sockets.SocketException or DataPlane.Transports.TransportNotSupportedException)
         {

@@ -63,6 +63,9 @@ public sealed class RouteTableActor : ReceiveActor, IWithTimers
     /// <summary>Undecodable or unknown-kind routing payloads dropped so far.</summary>
     public long Undecodable => _undecodable;
 
+    /// <summary>The routing timers and policies the core runs with (<c>meshactors.routing</c>).</summary>
+    public RoutingSettings Settings => _core.Settings;
+
     public static Props Props(
         RouterId self, OverlayPrefixOwnership ownership, RoutingSettings settings, IReadOnlyList<RoutePrefix> localPrefixes, Action<MeshRouteLookup> publish) =>
         Akka.Actor.Props.Create(() => new RouteTableActor(self, ownership, settings, localPrefixes, publish));

@@ -1,8 +1,10 @@
 using System.Net;
+using MeshActors.DataPlane.Links;
 using MeshActors.DataPlane.Tun;
 using MeshActors.Protocol;
 using MeshActors.DataPlane.Transports;
 using MeshActors.Protocol.Addressing;
+using MeshActors.Routing;
 using Serilog.Events;
 
 namespace MeshActors.Node.Settings;
@@ -28,8 +30,18 @@ public sealed record NodeSettings
 
     public required Links.LinkTimers LinkTimers { get; init; }
 
-    /// <summary><c>dataplane.audit-encryption</c> / <c>--audit-encryption</c>: refuse and count unsealed data frames.</summary>
-    public required bool AuditEncryption { get; init; }
+    /// <summary>
+    /// The link layer's limits (<c>links.handshake-timeout</c>, <c>max-pending-handshakes</c>, <c>max-half-open</c>,
+    /// <c>send-ring-capacity</c>, <c>udp-max-frame-size</c>) and data-frame policy (<c>dataplane.data-frame-sealing</c>,
+    /// <c>dataplane.audit-encryption</c> / <c>--audit-encryption</c>); handed as is to every link of the node.
+    /// </summary>
+    public required LinkOptions LinkOptions { get; init; }
+
+    /// <summary>Packet memory and TUN batching (<c>dataplane { … }</c>).</summary>
+    public required DataPlaneSettings DataPlane { get; init; }
+
+    /// <summary>Routing timers (<c>routing { … }</c>); the rest of the routing core keeps its code defaults.</summary>
+    public required RoutingSettings Routing { get; init; }
 
     public required IPEndPoint ApiAddress { get; init; }
 
@@ -79,3 +91,23 @@ public sealed record TunSettings(bool Enabled, string Name, int Mtu)
 
 /// <summary>IPv4 addresses owned by this node (host bits kept, for the TUN device) and extra IPv4 prefixes it routes to.</summary>
 public sealed record Ipv4Settings(IReadOnlyList<TunAddress> Addresses, IReadOnlyList<IpPrefix> Prefixes);
+
+/// <summary>Packet memory and TUN batching (config section <c>meshactors.dataplane</c>; defaults and reasons in reference.conf).</summary>
+/// <param name="BufferPoolBytes">Memory the packet buffer pool may hold, bytes.</param>
+/// <param name="TunBatchSize">Packets the TUN reader and writer threads handle per wake-up.</param>
+/// <param name="TunWriteRingCapacity">Packets queued for the TUN writer thread.</param>
+public sealed record DataPlaneSettings(long BufferPoolBytes, int TunBatchSize, int TunWriteRingCapacity)
+{
+    /// <summary>Fewest buffers the pool may have: enough to arm a full TUN batch and fill every ring a little.</summary>
+    public const int MinPoolBuffers = 256;
+
+    /// <summary>Most buffers the pool may have, whatever the budget (the bound the node used before the budget was a key).</summary>
+    public const int MaxPoolBuffers = 8192;
+
+    /// <summary>Largest <see cref="TunBatchSize"/>: a batch never needs more buffers than the smallest pool has.</summary>
+    public const int MaxTunBatchSize = MinPoolBuffers;
+
+    /// <summary>Buffers of <paramref name="bufferSize"/> bytes the pool holds: as many as the budget buys, within
+    /// <see cref="MinPoolBuffers"/>..<see cref="MaxPoolBuffers"/>.</summary>
+    public int PoolBuffers(int bufferSize) => (int)Math.Clamp(BufferPoolBytes / bufferSize, MinPoolBuffers, MaxPoolBuffers);
+}

@@ -1,12 +1,18 @@
 using System.Globalization;
 using System.Net;
+using System.Numerics;
 using Akka.Configuration.Hocon;
 using MeshActors.Crypto;
+using MeshActors.DataPlane.Buffers;
+using MeshActors.DataPlane.Links;
 using MeshActors.Messaging;
 using MeshActors.DataPlane.Tun;
 using MeshActors.Protocol;
 using MeshActors.DataPlane.Transports;
 using MeshActors.Protocol.Addressing;
+using MeshActors.Protocol.Data;
+using MeshActors.Protocol.Frames;
+using MeshActors.Routing;
 using Serilog.Events;
 
 namespace MeshActors.Node.Settings;
@@ -20,6 +26,12 @@ public sealed class NodeSettingsReader
     /// <summary>Shortest and longest link timer accepted: below 10 ms timers only burn CPU; above 10 min nothing is detected.</summary>
     private static readonly TimeSpan MinTimer = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaxTimer = TimeSpan.FromMinutes(10);
+
+    /// <summary>Largest queue, ring or table a key may ask for (entries): far beyond any need, short of a memory accident.</summary>
+    private const int MaxQueue = 65536;
+
+    /// <summary>Smallest UDP frame, bytes: it must still carry a 1,280-byte IPv6 packet (the minimum link MTU).</summary>
+    private const int MinUdpFrameSize = TunSettings.MinMtu + FrameLayout.TransportOverhead + InnerLayout.Overhead;
 
     private readonly HoconSource _source;
     private readonly List<ConfigError> _errors = [];
@@ -41,7 +53,7 @@ public sealed class NodeSettingsReader
     private NodeSettings ReadAll()
     {
         var overlayPrefix = ReadOverlayPrefix("overlay-prefix");
-        return new NodeSettings
+        var settings = new NodeSettings
         {
             NodeName = ReadString("node-name", allowEmpty: true),
             KeyFile = ReadString("key-file", allowEmpty: false),
@@ -55,12 +67,16 @@ public sealed class NodeSettingsReader
                 ReadInt("tun.mtu", TunSettings.MinMtu, TunSettings.MaxMtu)),
             Ipv4 = new Ipv4Settings(ReadIpv4Addresses("ipv4.addresses"), ReadIpv4Prefixes("ipv4.prefixes")),
             LinkTimers = ReadLinkTimers(),
-            AuditEncryption = ReadBool("dataplane.audit-encryption"),
+            LinkOptions = ReadLinkOptions(),
+            DataPlane = ReadDataPlane(),
+            Routing = ReadRouting(),
             ApiAddress = ReadEndPoint("api.address"),
             LogLevel = ReadLogLevel("log-level"),
             Messages = ReadMessages(),
             ApiToken = new Api.ApiToken(ReadString("api.token", allowEmpty: true)),
         };
+        CheckPoolBudget(settings.DataPlane, settings.Tun.Mtu);
+        return settings;
     }
 
     /// <summary>Sizes in bytes up to 1 GiB, durations up to a day: beyond them a value is a typo, not a tuning.</summary>
@@ -224,6 +240,94 @@ public sealed class NodeSettingsReader
 
         return timers;
     }
+
+    /// <summary>The link layer's limits: each range keeps links working (see reference.conf for the reasons).</summary>
+    private LinkOptions ReadLinkOptions() => new()
+    {
+        HandshakeTimeoutMs = (int)ReadDuration("links.handshake-timeout", TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30)).TotalMilliseconds,
+        MaxPendingHandshakes = ReadInt("links.max-pending-handshakes", 1, MaxQueue),
+        MaxHalfOpen = ReadInt("links.max-half-open", 16, MaxQueue),
+        SendRingCapacity = ReadPowerOfTwo("links.send-ring-capacity", 16, MaxQueue),
+        UdpMaxFrameSize = ReadInt("links.udp-max-frame-size", MinUdpFrameSize, FrameLayout.MaxFrameSize),
+        AuditEncryption = ReadBool("dataplane.audit-encryption"),
+        SealWholeDataFrames = ReadDataFrameSealing("dataplane.data-frame-sealing"),
+    };
+
+    private DataPlaneSettings ReadDataPlane() => new(
+        ReadInt("dataplane.buffer-pool-bytes", 1 << 20, 1 << 30),
+        ReadInt("dataplane.tun-batch-size", 1, DataPlaneSettings.MaxTunBatchSize),
+        ReadPowerOfTwo("dataplane.tun-write-ring-capacity", 16, MaxQueue));
+
+    /// <summary>The pool budget must buy <see cref="DataPlaneSettings.MinPoolBuffers"/> buffers of the MTU's size, or the
+    /// pool would silently outgrow it.</summary>
+    private void CheckPoolBudget(DataPlaneSettings dataPlane, int mtu)
+    {
+        var bufferSize = BufferLayout.BufferSizeFor(mtu);
+        if (!Failed("dataplane.buffer-pool-bytes", "tun.mtu") && dataPlane.BufferPoolBytes / bufferSize < DataPlaneSettings.MinPoolBuffers)
+        {
+            Fail("dataplane.buffer-pool-bytes", $"must hold at least {DataPlaneSettings.MinPoolBuffers} buffers of {bufferSize} bytes "
+                + $"(tun.mtu {mtu} plus headers and tags), so at least {(long)DataPlaneSettings.MinPoolBuffers * bufferSize}, got {dataPlane.BufferPoolBytes}");
+        }
+    }
+
+    /// <summary>Routing timers; the ranges keep expiry well above the core's 100 ms deadline resolution, and the rules
+    /// between keys keep one lost dump from expiring routes and sources from outliving the routes they protect.</summary>
+    private RoutingSettings ReadRouting()
+    {
+        var hour = TimeSpan.FromHours(1);
+        var timers = RoutingSettings.Default.Timers with
+        {
+            UpdateInterval = ReadDuration("routing.update-interval", TimeSpan.FromSeconds(1), MaxTimer),
+            RouteExpiry = ReadDuration("routing.route-expiry", TimeSpan.FromSeconds(2), hour),
+            SourceGcTime = ReadDuration("routing.source-gc-time", TimeSpan.FromSeconds(2), hour),
+            TriggeredUpdateDelay = ReadDuration("routing.triggered-update-delay", TimeSpan.Zero, TimeSpan.FromSeconds(1)),
+            SeqnoRequestRetry = ReadDuration("routing.seqno-request-retry", TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1)),
+            SeqnoRequestRetries = ReadInt("routing.seqno-request-retries", 0, 20),
+            SeqnoRequestHold = ReadDuration("routing.seqno-request-hold", TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1)),
+        };
+        if (!Failed("routing.route-expiry", "routing.update-interval") && timers.RouteExpiry <= timers.UpdateInterval * 2)
+        {
+            Fail("routing.route-expiry", $"must be more than twice routing.update-interval ({DurationText.Format(timers.UpdateInterval)}), or one lost dump expires every route");
+        }
+
+        if (!Failed("routing.source-gc-time", "routing.route-expiry") && timers.SourceGcTime < timers.RouteExpiry)
+        {
+            Fail("routing.source-gc-time", $"must not be shorter than routing.route-expiry ({DurationText.Format(timers.RouteExpiry)}), or a stale route through this node could be accepted and loop");
+        }
+
+        return RoutingSettings.Default with { Timers = timers };
+    }
+
+    private bool ReadDataFrameSealing(string key)
+    {
+        var text = Scalar(key);
+        if (text is null)
+        {
+            return false;
+        }
+
+        if (!DataFrameSealings.TryParse(text, out var whole))
+        {
+            Fail(key, $"must be one of {DataFrameSealings.Names}, got '{text}'");
+        }
+
+        return whole;
+    }
+
+    /// <summary>A ring capacity: the ring rounds up to a power of two, so only powers of two mean what they say.</summary>
+    private int ReadPowerOfTwo(string key, int min, int max)
+    {
+        var value = ReadInt(key, min, max);
+        if (value >= min && value <= max && !BitOperations.IsPow2(value))
+        {
+            Fail(key, $"must be a power of two (the ring would round it up to {BitOperations.RoundUpToPowerOf2((uint)value)}), got {value}");
+        }
+
+        return value;
+    }
+
+    /// <summary>True when one of <paramref name="keys"/> was already reported: a rule between keys then stays quiet.</summary>
+    private bool Failed(params string[] keys) => _errors.Any(e => keys.Any(key => e.Key == Full(key)));
 
     private TimeSpan ReadDuration(string key, TimeSpan min, TimeSpan max)
     {

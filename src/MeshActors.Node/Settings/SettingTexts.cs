@@ -69,6 +69,20 @@ public static class LogLevels
     public static bool TryParse(string text, out LogEventLevel level) => ByName.TryGetValue(text, out level);
 }
 
+/// <summary><c>dataplane.data-frame-sealing</c>: what a link seals of a Data frame (true = the whole frame).</summary>
+public static class DataFrameSealings
+{
+    private static readonly Dictionary<string, bool> ByName = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["header"] = false,
+        ["whole"] = true,
+    };
+
+    public static string Names => string.Join(", ", ByName.Keys);
+
+    public static bool TryParse(string text, out bool sealWhole) => ByName.TryGetValue(text, out sealWhole);
+}
+
 public static class Ipv4Text
 {
     public static bool TryParseAddress(string text, out TunAddress address)

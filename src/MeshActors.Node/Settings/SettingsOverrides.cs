@@ -69,7 +69,7 @@ public sealed record SettingsOverrides
 
         if (AuditEncryption)
         {
-            result = result with { AuditEncryption = true };
+            result = result with { LinkOptions = result.LinkOptions with { AuditEncryption = true } };
         }
 
         if (TunName is not null)

@@ -1,6 +1,10 @@
 using MeshActors.Crypto;
+using MeshActors.DataPlane.Buffers;
+using MeshActors.DataPlane.Forwarding;
+using MeshActors.DataPlane.Links;
 using MeshActors.Node.Settings;
 using MeshActors.Protocol.Addressing;
+using MeshActors.Routing;
 using Serilog.Events;
 
 namespace MeshActors.Node.Tests.Settings;
@@ -81,7 +85,7 @@ public class NodeSettingsTests
         Assert.Equal("192.168.5.0/24", Assert.Single(settings.Ipv4.Prefixes).ToString());
         Assert.Equal("[::1]:9000", settings.ApiAddress.ToString());
         Assert.Equal(LogEventLevel.Debug, settings.LogLevel);
-        Assert.True(settings.AuditEncryption);
+        Assert.True(settings.LinkOptions.AuditEncryption);
     }
 
     [Theory]
@@ -112,6 +116,31 @@ public class NodeSettingsTests
     [InlineData("meshactors {\n  ipv4.prefixes = [\"fd00::/8\"]\n}", 2, "meshactors.ipv4.prefixes", "is not an IPv4 prefix")]
     [InlineData("meshactors {\n  tun = on\n}", 2, "meshactors.tun", "must be an object")]
     [InlineData("meshactor {\n  tun.mtu = 1400\n}", 1, "meshactor", "unknown top-level key")]
+    [InlineData("meshactors {\n  links {\n    handshake-timeout = 100ms\n  }\n}", 3, "meshactors.links.handshake-timeout", "must be 500ms..30s, got 100ms")]
+    [InlineData("meshactors {\n  links.handshake-timeout = soon\n}", 2, "meshactors.links.handshake-timeout", "must be a duration like 500ms")]
+    [InlineData("meshactors {\n  links.max-pending-handshakes = 0\n}", 2, "meshactors.links.max-pending-handshakes", "must be 1..65536, got 0")]
+    [InlineData("meshactors {\n  links.max-half-open = 8\n}", 2, "meshactors.links.max-half-open", "must be 16..65536, got 8")]
+    [InlineData("meshactors {\n  links.send-ring-capacity = 1000\n}", 2, "meshactors.links.send-ring-capacity", "must be a power of two (the ring would round it up to 1024), got 1000")]
+    [InlineData("meshactors {\n  links.send-ring-capacity = 1048576\n}", 2, "meshactors.links.send-ring-capacity", "must be 16..65536, got 1048576")]
+    [InlineData("meshactors {\n  links.udp-max-frame-size = 1280\n}", 2, "meshactors.links.udp-max-frame-size", "must be 1397..65507, got 1280")]
+    [InlineData("meshactors {\n  links.udp-max-frame-size = 1.5k\n}", 2, "meshactors.links.udp-max-frame-size", "must be a whole number, got '1.5k'")]
+    [InlineData("meshactors {\n  links.send-ring = 64\n}", 2, "meshactors.links.send-ring", "unknown key")]
+    [InlineData("meshactors {\n  dataplane {\n    data-frame-sealing = full\n  }\n}", 3, "meshactors.dataplane.data-frame-sealing", "must be one of header, whole, got 'full'")]
+    [InlineData("meshactors {\n  dataplane.data-frame-sealing = [header]\n}", 2, "meshactors.dataplane.data-frame-sealing", "must be a single value")]
+    [InlineData("meshactors {\n  dataplane.buffer-pool-bytes = 2000000\n}", 2, "meshactors.dataplane.buffer-pool-bytes", "must hold at least 256 buffers of 9119 bytes (tun.mtu 9000 plus headers and tags), so at least 2334464, got 2000000")]
+    [InlineData("meshactors {\n  dataplane.buffer-pool-bytes = 4096\n}", 2, "meshactors.dataplane.buffer-pool-bytes", "must be 1048576..1073741824, got 4096")]
+    [InlineData("meshactors {\n  dataplane.tun-batch-size = 0\n}", 2, "meshactors.dataplane.tun-batch-size", "must be 1..256, got 0")]
+    [InlineData("meshactors {\n  dataplane.tun-write-ring-capacity = 3000\n}", 2, "meshactors.dataplane.tun-write-ring-capacity", "must be a power of two (the ring would round it up to 4096), got 3000")]
+    [InlineData("meshactors {\n  routing {\n    update-interval = 500ms\n  }\n}", 3, "meshactors.routing.update-interval", "must be 1s..10m, got 500ms")]
+    [InlineData("meshactors {\n  routing.route-expiry = 40s\n}", 2, "meshactors.routing.route-expiry", "must be more than twice routing.update-interval (20s)")]
+    [InlineData("meshactors {\n  routing {\n    update-interval = 1m\n  }\n}", 2, "meshactors.routing.route-expiry", "must be more than twice routing.update-interval (1m)")]
+    [InlineData("meshactors {\n  routing.source-gc-time = 60s\n}", 2, "meshactors.routing.source-gc-time", "must not be shorter than routing.route-expiry (70s)")]
+    [InlineData("meshactors {\n  routing.triggered-update-delay = 2s\n}", 2, "meshactors.routing.triggered-update-delay", "must be 0ms..1s, got 2s")]
+    [InlineData("meshactors {\n  routing.seqno-request-retry = 10ms\n}", 2, "meshactors.routing.seqno-request-retry", "must be 100ms..1m, got 10ms")]
+    [InlineData("meshactors {\n  routing.seqno-request-retries = 50\n}", 2, "meshactors.routing.seqno-request-retries", "must be 0..20, got 50")]
+    [InlineData("meshactors {\n  routing.seqno-request-hold = -1s\n}", 2, "meshactors.routing.seqno-request-hold", "must be a duration like 500ms")]
+    [InlineData("meshactors {\n  routing.update-intervall = 5s\n}", 2, "meshactors.routing.update-intervall", "unknown key (did you mean 'update-interval'?)")]
+    [InlineData("meshactors {\n  routing = fast\n}", 2, "meshactors.routing", "must be an object")]
     public void Bad_value_names_file_line_key_and_problem(string text, int line, string key, string problem)
     {
         var error = SingleError(text);
@@ -134,6 +163,104 @@ public class NodeSettingsTests
 
         Assert.Equal(line, error.Line);
         Assert.Contains(problem, error.Problem);
+    }
+
+    [Fact]
+    public void Reference_defaults_are_todays_code_defaults()
+    {
+        var settings = NodeSettingsReader.Read(HoconSource.Load(null));
+
+        Assert.Equal(new LinkOptions(), settings.LinkOptions);
+        Assert.False(settings.LinkOptions.SealWholeDataFrames);
+        Assert.Equal(RoutingSettings.Default, settings.Routing);
+        Assert.Equal(new DataPlaneSettings(64L << 20, new ForwarderOptions().TunBatchSize, new ForwarderOptions().TunWriteRingCapacity), settings.DataPlane);
+
+        // 64 MiB of 9,119-byte buffers at the default MTU, as the pool was sized before the budget became a key
+        Assert.Equal(7359, settings.DataPlane.PoolBuffers(BufferLayout.BufferSizeFor(settings.Tun.Mtu)));
+    }
+
+    [Fact]
+    public void Link_data_plane_and_routing_keys_are_read_into_typed_settings()
+    {
+        var settings = Parse("""
+            meshactors {
+              links {
+                handshake-timeout = 2s
+                max-pending-handshakes = 32
+                max-half-open = 128
+                send-ring-capacity = 4096
+                udp-max-frame-size = 1452
+              }
+              dataplane {
+                data-frame-sealing = whole
+                buffer-pool-bytes = 16777216
+                tun-batch-size = 64
+                tun-write-ring-capacity = 2048
+              }
+              routing {
+                update-interval = 4s
+                route-expiry = 14s
+                source-gc-time = 1m
+                triggered-update-delay = 0ms
+                seqno-request-retry = 500ms
+                seqno-request-retries = 5
+                seqno-request-hold = 1s
+              }
+            }
+            """);
+
+        Assert.Equal(new LinkOptions
+        {
+            HandshakeTimeoutMs = 2000,
+            MaxPendingHandshakes = 32,
+            MaxHalfOpen = 128,
+            SendRingCapacity = 4096,
+            UdpMaxFrameSize = 1452,
+            SealWholeDataFrames = true,
+        }, settings.LinkOptions);
+        Assert.Equal(new DataPlaneSettings(16L << 20, 64, 2048), settings.DataPlane);
+        Assert.Equal(RoutingSettings.Default.Timers with
+        {
+            UpdateInterval = TimeSpan.FromSeconds(4),
+            RouteExpiry = TimeSpan.FromSeconds(14),
+            SourceGcTime = TimeSpan.FromMinutes(1),
+            TriggeredUpdateDelay = TimeSpan.Zero,
+            SeqnoRequestRetry = TimeSpan.FromMilliseconds(500),
+            SeqnoRequestRetries = 5,
+            SeqnoRequestHold = TimeSpan.FromSeconds(1),
+        }, settings.Routing.Timers);
+        Assert.Equal(RoutingSettings.Default.Metrics, settings.Routing.Metrics);
+    }
+
+    [Theory]
+    [InlineData("header", false)]
+    [InlineData("whole", true)]
+    [InlineData("WHOLE", true)]
+    public void Data_frame_sealing_takes_header_or_whole(string value, bool sealWhole)
+    {
+        Assert.Equal(sealWhole, Parse($"meshactors.dataplane.data-frame-sealing = {value}").LinkOptions.SealWholeDataFrames);
+    }
+
+    [Fact]
+    public void The_pool_budget_is_checked_against_the_configured_mtu()
+    {
+        // 4 MiB buys 256 buffers of a 16,000-byte MTU but not of a 65,000-byte one
+        Assert.Equal(260, Parse("meshactors { tun.mtu = 16000, dataplane.buffer-pool-bytes = 4194304 }").DataPlane.PoolBuffers(16119));
+
+        var error = SingleError("meshactors {\n  tun.mtu = 65000\n  dataplane.buffer-pool-bytes = 4194304\n}");
+        Assert.Equal("meshactors.dataplane.buffer-pool-bytes", error.Key);
+        Assert.Equal(3, error.Line);
+        Assert.Contains("at least 256 buffers of 65119 bytes (tun.mtu 65000", error.Problem);
+    }
+
+    [Fact]
+    public void A_bad_value_is_blamed_once_not_again_by_the_rules_between_keys()
+    {
+        // update-interval and tun.mtu are unreadable: route-expiry and the pool budget cannot be judged against them
+        var error = Assert.Throws<ConfigException>(() => Parse(
+            "meshactors {\n  routing {\n    update-interval = soon\n    route-expiry = 3s\n  }\n  tun.mtu = big\n  dataplane.buffer-pool-bytes = 1048576\n}"));
+
+        Assert.Equal(["meshactors.tun.mtu", "meshactors.routing.update-interval"], error.Errors.Select(e => e.Key));
     }
 
     [Fact]
@@ -175,8 +302,8 @@ public class NodeSettingsTests
         Assert.Equal("mx0", overridden.Tun.Name);
         Assert.Equal("other.bin", overridden.KeyFile);
         Assert.Equal(0, overridden.ApiAddress.Port);
-        Assert.True(overridden.AuditEncryption);
-        Assert.False(fromFile.AuditEncryption);
+        Assert.True(overridden.LinkOptions.AuditEncryption);
+        Assert.False(fromFile.LinkOptions.AuditEncryption);
 
         var error = Assert.Throws<ConfigException>(() => new SettingsOverrides { Port = 0, ApiAddress = "nowhere" }.ApplyTo(fromFile));
         Assert.Equal(["--port", "--api-addr"], error.Errors.Select(e => e.Key));
