@@ -32,6 +32,10 @@ public sealed class PacketBuffer
     /// <summary>Transport frame type a link writer seals this buffer's payload as (Data, or a control type).</summary>
     public FrameType FrameType { get; set; }
 
+    /// <summary>Length of the link frame once sealed in place (0 before): a frame sealed by a producer that could not
+    /// send it at once is queued as it is, never sealed twice.</summary>
+    public int SealedFrameLength { get; set; }
+
     public Span<byte> Span => Array.AsSpan(Start, Length);
 
     public void Set(int start, int length)
@@ -51,5 +55,6 @@ public sealed class PacketBuffer
         Length = 0;
         EndToEndSealed = false;
         FrameType = default;
+        SealedFrameLength = 0;
     }
 }

@@ -11,6 +11,7 @@ public sealed class PacketQueue : IDisposable
     private readonly BoundedRing<PacketBuffer> _ring;
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
     private int _sleeping;
+    private int _wakeRequested;
     private int _completed;
     private long _dropped;
 
@@ -47,8 +48,8 @@ public sealed class PacketQueue : IDisposable
     public bool TryDequeue(out PacketBuffer buffer) => _ring.TryDequeue(out buffer);
 
     /// <summary>
-    /// Consumer only: blocks until the queue is not empty, it completes, or <paramref name="timeoutMs"/> passes.
-    /// Returns false on timeout or completion with nothing queued.
+    /// Consumer only: blocks until the queue is not empty, it completes, <see cref="Wake"/> is called, or
+    /// <paramref name="timeoutMs"/> passes. Returns false when nothing is queued.
     /// </summary>
     public bool WaitForItems(int timeoutMs)
     {
@@ -59,11 +60,16 @@ public sealed class PacketQueue : IDisposable
                 return false;
             }
 
+            if (Interlocked.Exchange(ref _wakeRequested, 0) != 0)
+            {
+                return false;
+            }
+
             // A full fence (not a plain volatile write): the announcement must be visible before the ring is read
             // again, or a producer could miss it while this thread misses the producer's item — a lost wake-up.
             Interlocked.Exchange(ref _sleeping, 1);
             // Re-check after announcing: an enqueue between the first check and the announcement must not be missed.
-            if (_ring.Count != 0 || IsCompleted)
+            if (_ring.Count != 0 || IsCompleted || Volatile.Read(ref _wakeRequested) != 0)
             {
                 Volatile.Write(ref _sleeping, 0);
                 continue;
@@ -80,6 +86,17 @@ public sealed class PacketQueue : IDisposable
     }
 
     /// <summary>Stops accepting buffers and wakes the consumer; queued buffers stay for <see cref="Drain"/>.</summary>
+    /// <summary>Wakes a sleeping consumer without an item (it has other work: a started direct send to finish).</summary>
+    public void Wake()
+    {
+        // Set before the sleeping flag is read (the exchange is a full fence): a consumer about to sleep sees it.
+        Volatile.Write(ref _wakeRequested, 1);
+        if (Interlocked.Exchange(ref _sleeping, 0) != 0)
+        {
+            _signal.Release();
+        }
+    }
+
     public void Complete()
     {
         if (Interlocked.Exchange(ref _completed, 1) == 0)

@@ -48,6 +48,9 @@ public sealed partial class Link
     private ControlFrameHandler? _controlHandler;
     private int _loopsRunning;
 
+    /// <summary>1 while a thread seals and sends queued or direct frames: keeps frames in order across the two paths.</summary>
+    private int _sendGate;
+
     internal Link(LinkEnvironment env, ILinkTransport transport, LinkSession session, bool isOutbound)
     {
         _env = env;
@@ -173,6 +176,11 @@ public sealed partial class Link
             return Refuse(buffer, LinkDrop.Closed);
         }
 
+        if (buffer.Length <= DirectSendLimits.MaxFrame && _queue.Count == 0 && TrySendDirect(buffer))
+        {
+            return true;
+        }
+
         if (_queue.TryEnqueue(buffer))
         {
             return true;
@@ -180,6 +188,61 @@ public sealed partial class Link
 
         Stats.Drop(_queue.IsCompleted ? LinkDrop.Closed : LinkDrop.RingFull);
         return false;
+    }
+
+    /// <summary>
+    /// A small frame on an idle link is sealed and sent by the thread that produced it (TUN reader, or the reader of
+    /// the link it arrived on), saving the wake-up of the writer thread. Only while the send gate is free and the
+    /// ring empty, so frames leave in order; only when the transport can send without blocking, so a slow peer never
+    /// stalls a producer. False when the frame must be queued instead (it may have been sealed meanwhile).
+    /// </summary>
+    private bool TrySendDirect(PacketBuffer buffer)
+    {
+        if (Interlocked.CompareExchange(ref _sendGate, 1, 0) != 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            if (_queue.Count != 0)
+            {
+                return false;
+            }
+
+            if (!Seal(buffer))
+            {
+                buffer.Return();
+                return true;
+            }
+
+            switch (_transport.TrySendNow(buffer.Array, buffer.SealedFrameLength))
+            {
+                case DirectSend.NotSent:
+                    return false;
+                case DirectSend.Started:
+                    _queue.Wake();
+                    break;
+            }
+
+            Stats.SentDirect(buffer.SealedFrameLength);
+            buffer.Return();
+            return true;
+        }
+        finally
+        {
+            Volatile.Write(ref _sendGate, 0);
+        }
+    }
+
+    /// <summary>Waits out a producer's direct send (never a blocking one) before the writer sends.</summary>
+    private void AcquireSendGate()
+    {
+        var spin = new SpinWait();
+        while (Interlocked.CompareExchange(ref _sendGate, 1, 0) != 0)
+        {
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
     }
 
     private bool Refuse(PacketBuffer buffer, LinkDrop reason)
@@ -196,9 +259,18 @@ public sealed partial class Link
             while (true)
             {
                 _queue.WaitForItems(_env.Options.MaintenanceIntervalMs);
-                while (_queue.TryDequeue(out var buffer))
+                AcquireSendGate();
+                try
                 {
-                    SendQueued(buffer);
+                    _transport.FlushStarted();
+                    while (_queue.TryDequeue(out var buffer))
+                    {
+                        SendQueued(buffer);
+                    }
+                }
+                finally
+                {
+                    Volatile.Write(ref _sendGate, 0);
                 }
 
                 if (IsClosing)
@@ -241,25 +313,35 @@ public sealed partial class Link
     {
         try
         {
-            var session = Volatile.Read(ref _current);
-            var status = session.Seal(buffer.Array.AsSpan(BufferLayout.FrameOffset), buffer.FrameType, buffer.Length, out var frameLength);
-            switch (status)
+            if (buffer.SealedFrameLength != 0 || Seal(buffer))
             {
-                case SealStatus.Sealed or SealStatus.SealedRekeyDue:
-                    _transport.Send(buffer.Array, frameLength);
-                    Stats.Sent(frameLength);
-                    break;
-                case SealStatus.KeyExhausted:
-                    Stats.Drop(LinkDrop.SessionExpired);
-                    break;
-                default:
-                    Stats.Drop(LinkDrop.Invalid);
-                    break;
+                _transport.Send(buffer.Array, buffer.SealedFrameLength);
+                Stats.Sent(buffer.SealedFrameLength);
             }
         }
         finally
         {
             buffer.Return();
+        }
+    }
+
+    /// <summary>Seals the queued payload in place with the current session; false (counted) when it cannot be sent.
+    /// The caller still owns the buffer either way.</summary>
+    private bool Seal(PacketBuffer buffer)
+    {
+        var session = Volatile.Read(ref _current);
+        var status = session.Seal(buffer.Array.AsSpan(BufferLayout.FrameOffset), buffer.FrameType, buffer.Length, out var frameLength);
+        switch (status)
+        {
+            case SealStatus.Sealed or SealStatus.SealedRekeyDue:
+                buffer.SealedFrameLength = frameLength;
+                return true;
+            case SealStatus.KeyExhausted:
+                Stats.Drop(LinkDrop.SessionExpired);
+                return false;
+            default:
+                Stats.Drop(LinkDrop.Invalid);
+                return false;
         }
     }
 
@@ -283,6 +365,8 @@ public sealed partial class Link
             return;
         }
 
+        // Held for good: a producer's direct send never meets released keys or a disposed queue.
+        AcquireSendGate();
         lock (_rekeyLock)
         {
             if (_rekey is not null)

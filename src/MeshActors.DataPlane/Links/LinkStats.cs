@@ -11,6 +11,7 @@ public sealed class LinkStats
     private long _bytesOut;
     private long _framesIn;
     private long _framesOut;
+    private long _framesOutDirect;
     private long _rekeys;
 
     public long Drops(LinkDrop reason) => Volatile.Read(ref _drops[(int)reason]);
@@ -18,6 +19,9 @@ public sealed class LinkStats
     public long FramesIn => Volatile.Read(ref _framesIn);
 
     public long FramesOut => Volatile.Read(ref _framesOut);
+
+    /// <summary>Of <see cref="FramesOut"/>, the frames sent by the thread that produced them, without the writer thread.</summary>
+    public long FramesOutDirect => Volatile.Read(ref _framesOutDirect);
 
     public long BytesIn => Volatile.Read(ref _bytesIn);
 
@@ -40,6 +44,12 @@ public sealed class LinkStats
         Interlocked.Add(ref _bytesOut, bytes);
     }
 
+    internal void SentDirect(int bytes)
+    {
+        Interlocked.Increment(ref _framesOutDirect);
+        Sent(bytes);
+    }
+
     internal void Rekeyed() => Interlocked.Increment(ref _rekeys);
 
     public LinkStatsSnapshot Snapshot(int ringFill, int ringCapacity)
@@ -54,7 +64,7 @@ public sealed class LinkStats
             }
         }
 
-        return new LinkStatsSnapshot(BytesIn, BytesOut, FramesIn, FramesOut, Rekeys, ringFill, ringCapacity, drops);
+        return new LinkStatsSnapshot(BytesIn, BytesOut, FramesIn, FramesOut, FramesOutDirect, Rekeys, ringFill, ringCapacity, drops);
     }
 }
 
@@ -64,6 +74,7 @@ public sealed record LinkStatsSnapshot(
     long BytesOut,
     long FramesIn,
     long FramesOut,
+    long FramesOutDirect,
     long Rekeys,
     int RingFill,
     int RingCapacity,

@@ -8,8 +8,8 @@ namespace MeshActors.DataPlane.Transports;
 
 /// <summary>
 /// A link's TCP connection. Sends write the u16 length prefix into the two bytes in front of the frame and issue
-/// one blocking send under a lock (the writer thread sends frames, the reader thread sends rekey replies; the lock
-/// keeps records whole). Back-pressure: a full socket buffer blocks the writer thread, the link's send ring fills
+/// one blocking send under a lock (the writer thread sends frames, the reader thread sends rekey replies, a producer
+/// thread may send a small frame itself when that cannot block; the lock keeps records whole). Back-pressure: a full socket buffer blocks the writer thread, the link's send ring fills
 /// and further frames are dropped and counted there. The reader loop runs on the link's own reader thread.
 /// </summary>
 internal sealed class TcpTransport : ILinkTransport
@@ -17,6 +17,10 @@ internal sealed class TcpTransport : ILinkTransport
     private readonly Socket _socket;
     private readonly TcpFrameReader _reader;
     private readonly Lock _sendLock = new();
+
+    /// <summary>The unsent rest of a record <see cref="TrySendNow"/> started (guarded by the send lock).</summary>
+    private readonly byte[] _tail = new byte[TcpFraming.PrefixSize + DirectSendLimits.MaxFrame];
+    private int _tailLength;
     private int _shutdown;
 
     public TcpTransport(Socket socket, TcpFrameReader reader)
@@ -46,16 +50,86 @@ internal sealed class TcpTransport : ILinkTransport
     public void Send(byte[] buffer, int frameLength)
     {
         TcpFraming.TryWritePrefix(buffer.AsSpan(BufferLayout.FrameOffset - TcpFraming.PrefixSize), frameLength);
-        var total = frameLength + TcpFraming.PrefixSize;
-        var offset = BufferLayout.FrameOffset - TcpFraming.PrefixSize;
         lock (_sendLock)
         {
-            while (total > 0)
+            SendStartedTail();
+            SendAll(buffer, BufferLayout.FrameOffset - TcpFraming.PrefixSize, frameLength + TcpFraming.PrefixSize);
+        }
+    }
+
+    public DirectSend TrySendNow(byte[] buffer, int frameLength)
+    {
+        // Another thread sending, a started frame not yet finished, or a frame too big for the tail: the queue keeps order.
+        if (!OperatingSystem.IsLinux() || frameLength > DirectSendLimits.MaxFrame || !_sendLock.TryEnter())
+        {
+            return DirectSend.NotSent;
+        }
+
+        try
+        {
+            if (_tailLength != 0)
             {
-                var sent = _socket.Send(buffer, offset, total, SocketFlags.None);
-                offset += sent;
-                total -= sent;
+                return DirectSend.NotSent;
             }
+
+            var start = BufferLayout.FrameOffset - TcpFraming.PrefixSize;
+            var record = buffer.AsSpan(start, frameLength + TcpFraming.PrefixSize);
+            TcpFraming.TryWritePrefix(record, frameLength);
+            int sent;
+            try
+            {
+                sent = SocketNative.SendWithoutBlocking(_socket.SafeHandle, record);
+            }
+            catch (ObjectDisposedException)
+            {
+                return DirectSend.NotSent; // closed meanwhile: the writer's blocking path reports it
+            }
+
+            if (sent == 0)
+            {
+                return DirectSend.NotSent;
+            }
+
+            if (sent == record.Length)
+            {
+                return DirectSend.Sent;
+            }
+
+            // Part of the record is in the stream: nothing else may be sent before the rest of it.
+            record[sent..].CopyTo(_tail);
+            _tailLength = record.Length - sent;
+            return DirectSend.Started;
+        }
+        finally
+        {
+            _sendLock.Exit();
+        }
+    }
+
+    public void FlushStarted()
+    {
+        lock (_sendLock)
+        {
+            SendStartedTail();
+        }
+    }
+
+    private void SendStartedTail()
+    {
+        if (_tailLength != 0)
+        {
+            SendAll(_tail, 0, _tailLength);
+            _tailLength = 0;
+        }
+    }
+
+    private void SendAll(byte[] buffer, int offset, int count)
+    {
+        while (count > 0)
+        {
+            var sent = _socket.Send(buffer, offset, count, SocketFlags.None);
+            offset += sent;
+            count -= sent;
         }
     }
 

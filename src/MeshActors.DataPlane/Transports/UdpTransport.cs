@@ -26,6 +26,25 @@ internal sealed class UdpTransport(UdpLinkEndpoint endpoint, SocketAddress peerA
     public void Send(byte[] buffer, int frameLength) =>
         endpoint.SendTo(buffer.AsSpan(BufferLayout.FrameOffset, frameLength), peerAddress);
 
+    /// <summary>A datagram send waits at most for the socket's own buffer to drain to the device, never for the
+    /// peer, so it is done at once on the producing thread; errors go to the caller's blocking path.</summary>
+    public DirectSend TrySendNow(byte[] buffer, int frameLength)
+    {
+        try
+        {
+            Send(buffer, frameLength);
+            return DirectSend.Sent;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return DirectSend.NotSent;
+        }
+    }
+
+    public void FlushStarted()
+    {
+    }
+
     public void RunReader(Link link) => throw new InvalidOperationException("UDP links are fed by their endpoint's shared reader");
 
     public void RegisterIndex(uint index, Link link) => endpoint.Register(index, link);
