@@ -56,4 +56,10 @@ public enum ForwardDrop
 
     /// <summary>The next hop's link refused the frame (its ring was full, it was closing, or the audit refused it; see its stats).</summary>
     LinkRefused,
+
+    /// <summary>A relay's hop-limit notice this node could not answer: not well formed, or for a payload it no longer remembers.</summary>
+    UnknownNotice,
+
+    /// <summary>An expired payload whose origin was not told: more than the notice rate limit this second.</summary>
+    NoticeRateLimited,
 }

@@ -21,8 +21,9 @@ public delegate void MessageHandler(PublicIdentity source, ReadOnlySpan<byte> ch
 /// <para>Inbound (each link's reader thread, <see cref="OnData"/>): Data payload → header check → for this node:
 /// end-to-end open (replay-checked) → inner type → IP packet whose source the sender owns → TUN write ring
 /// ("meshactors-tun-tx" thread, <see cref="TunWriter"/>), or message chunk → <see cref="MessageHandler"/>; for
-/// another node: hop limit − 1 (expired: dropped and counted — a relay cannot read the sealed inner packet to quote
-/// it in an ICMP Time Exceeded) → route lookup → next hop's send ring, still sealed: relays never decrypt.</para>
+/// another node: hop limit − 1 (expired: dropped and counted, and the origin is told end to end, rate-limited, so it
+/// answers with ICMP Time Exceeded quoting its own copy of the packet's head — a relay cannot read the sealed packet)
+/// → route lookup → next hop's send ring, still sealed: relays never decrypt.</para>
 /// <para>Without a TUN device (--no-tun) only the inbound path runs: relaying and messages work, IP packets for
 /// this node are dropped and counted. The forwarder owns the TUN device once given: <see cref="Dispose"/> disposes
 /// it, which ends the reader thread, then stops the writer thread.</para>
@@ -40,6 +41,8 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     private readonly ITunDevice? _tun;
     private readonly TunReader? _reader;
     private readonly TunWriter? _writer;
+    private readonly RecentPacketHeads _recentHeads = new();
+    private readonly NoticeRateLimit _noticeLimit = new();
     private IRouteLookup? _routes;
     private MessageHandler? _messageHandler;
     private int _disposed;
@@ -217,10 +220,19 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
             return false;
         }
 
+        Span<byte> head = stackalloc byte[RecentPacketHeads.HeadSize];
+        var headLength = type == InnerType.IpPacket ? Math.Min(buffer.Length, head.Length) : 0;
+        buffer.Span[..headLength].CopyTo(head);
         buffer.Array[BufferLayout.InnerOffset] = (byte)type;
         var innerLength = InnerLayout.TypeSize + buffer.Length;
         var payloadLength = _sessions.Seal(session, buffer.Array.AsSpan(BufferLayout.PayloadOffset), innerLength, _options.HopLimit, destination);
         buffer.Set(BufferLayout.PayloadOffset, payloadLength);
+        if (headLength != 0)
+        {
+            var header = buffer.Span;
+            _recentHeads.Record(DataHeader.Destination(header), DataHeader.Epoch(header), DataHeader.Counter(header), head[..headLength]);
+        }
+
         buffer.EndToEndSealed = true;
         if (!target.NextHop.TrySendData(buffer))
         {
@@ -247,6 +259,9 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
         {
             case InnerType.Message:
                 DeliverMessage(payload, source!, inner);
+                return;
+            case InnerType.HopLimitExpired:
+                AnswerHopLimitNotice(payload, source!, inner);
                 return;
             case InnerType.IpPacket:
                 break;
@@ -304,6 +319,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
         var hopLimit = span[DataHeader.HopLimitOffset];
         if (hopLimit <= 1)
         {
+            NotifyHopLimitExpired(span);
             Drop(payload, ForwardDrop.HopLimit);
             return;
         }
@@ -333,6 +349,61 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
         Counters.CountRelayed();
     }
 
+    /// <summary>
+    /// Tells the origin of an expired payload, end to end, which of its payloads it was (rate-limited), so that it
+    /// can answer its sender with ICMP Time Exceeded: this relay cannot read the packet to quote it itself.
+    /// </summary>
+    private void NotifyHopLimitExpired(ReadOnlySpan<byte> header)
+    {
+        if (!_noticeLimit.TryTake(Environment.TickCount64))
+        {
+            Counters.Drop(ForwardDrop.NoticeRateLimited);
+            return;
+        }
+
+        if (!PublicIdentity.TryFromBytes(DataHeader.SourceIdentity(header), out var origin))
+        {
+            return;
+        }
+
+        if (!_pool.TryRent(out var buffer))
+        {
+            Counters.Drop(ForwardDrop.PoolExhausted);
+            return;
+        }
+
+        HopLimitNotice.WriteFor(header, buffer.Array.AsSpan(BufferLayout.PacketOffset, HopLimitNotice.Size));
+        buffer.Set(BufferLayout.PacketOffset, HopLimitNotice.Size);
+        var address = OverlayAddressing.DeriveAddress(origin, _options.OverlayPrefix).GetAddressBytes();
+        if (TryRoute(address, buffer, answerWithIcmp: false, out var target) && SealAndSend(buffer, InnerType.HopLimitExpired, address, target))
+        {
+            Counters.CountNotice();
+        }
+    }
+
+    /// <summary>
+    /// A relay reports that one of our payloads ran out of hops: ICMP Time Exceeded into our TUN, from the relay's
+    /// overlay address (IPv6) or our own router address (IPv4), quoting what we kept of the packet. A notice for a
+    /// payload we no longer remember (or never sent) is dropped and counted.
+    /// </summary>
+    private void AnswerHopLimitNotice(PacketBuffer payload, EndToEndSession relay, ReadOnlySpan<byte> notice)
+    {
+        Span<byte> head = stackalloc byte[RecentPacketHeads.HeadSize];
+        if (!HopLimitNotice.TryRead(notice, out var destination, out var epoch, out var counter)
+            || !_recentHeads.TryFind(destination, epoch, counter, head, out var headLength))
+        {
+            Drop(payload, ForwardDrop.UnknownNotice);
+            return;
+        }
+
+        payload.Return();
+        var version = (head[0] >> 4) == 6 ? IpVersion.V6 : IpVersion.V4;
+        var router = version == IpVersion.V6
+            ? OverlayAddressing.DeriveAddress(relay.Peer, _options.OverlayPrefix).GetAddressBytes()
+            : _local.RouterAddressFor(4).ToArray();
+        WriteIcmp(IcmpError.TimeExceeded, head[..headLength], version, router);
+    }
+
     /// <summary>Writes an ICMP error about <paramref name="offending"/> back into our TUN (nothing without one).</summary>
     private void ReplyIcmp(IcmpError error, ReadOnlySpan<byte> offending, int mtu)
     {
@@ -350,6 +421,28 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
         var version = IpPacket.TryParse(offending);
         var router = _local.RouterAddressFor(version == IpVersion.V6 ? 16 : 4);
         var length = IcmpBuilder.Write(error, offending, router, mtu, reply.Array.AsSpan(BufferLayout.PacketOffset));
+        EnqueueIcmp(reply, length);
+    }
+
+    /// <summary>Writes an ICMP error quoting <paramref name="head"/>, the first bytes of a packet we sent, into our TUN.</summary>
+    private void WriteIcmp(IcmpError error, ReadOnlySpan<byte> head, IpVersion version, ReadOnlySpan<byte> router)
+    {
+        if (_writer is null)
+        {
+            return;
+        }
+
+        if (!_pool.TryRent(out var reply))
+        {
+            Counters.Drop(ForwardDrop.PoolExhausted);
+            return;
+        }
+
+        EnqueueIcmp(reply, IcmpBuilder.WriteQuoting(error, head, version, router, reply.Array.AsSpan(BufferLayout.PacketOffset)));
+    }
+
+    private void EnqueueIcmp(PacketBuffer reply, int length)
+    {
         if (length == 0)
         {
             reply.Return();
@@ -358,7 +451,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
 
         reply.Set(BufferLayout.PacketOffset, length);
         Counters.CountIcmp();
-        _writer.Enqueue(reply);
+        _writer!.Enqueue(reply);
     }
 
     private void Drop(PacketBuffer buffer, ForwardDrop reason)

@@ -9,6 +9,7 @@ public sealed class ForwarderCounters
     private long _delivered;
     private long _messages;
     private long _icmp;
+    private long _notices;
 
     public long Drops(ForwardDrop reason) => Volatile.Read(ref _drops[(int)reason]);
 
@@ -25,6 +26,9 @@ public sealed class ForwarderCounters
 
     /// <summary>ICMP errors written back into our TUN.</summary>
     public long IcmpGenerated => Volatile.Read(ref _icmp);
+
+    /// <summary>Hop-limit notices this node (as a relay) sent to the origins of expired payloads.</summary>
+    public long HopLimitNotices => Volatile.Read(ref _notices);
 
     public IReadOnlyDictionary<ForwardDrop, long> DropSnapshot()
     {
@@ -51,4 +55,6 @@ public sealed class ForwarderCounters
     internal void CountMessage() => Interlocked.Increment(ref _messages);
 
     internal void CountIcmp() => Interlocked.Increment(ref _icmp);
+
+    internal void CountNotice() => Interlocked.Increment(ref _notices);
 }

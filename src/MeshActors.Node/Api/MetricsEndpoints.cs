@@ -90,6 +90,7 @@ public static class MetricsEndpoints
         {
             ("originated", counters.Originated), ("relayed", counters.Relayed), ("delivered_tun", counters.DeliveredToTun),
             ("delivered_messages", counters.DeliveredMessages), ("icmp", counters.IcmpGenerated),
+            ("hop_limit_notices", counters.HopLimitNotices),
         })
         {
             text.Counter("meshactors_forwarder_packets_total", "Packets the forwarder handled, by path", value, ("kind", kind));

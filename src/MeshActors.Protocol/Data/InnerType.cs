@@ -11,6 +11,10 @@ public enum InnerType : byte
 
     /// <summary>A message-bus chunk, handed to the bus instead of the TUN device.</summary>
     Message = 2,
+
+    /// <summary>A relay's report that a payload from the receiver ran out of hops there (<see cref="HopLimitNotice"/>):
+    /// the receiver, which sent the packet, answers it with ICMP Time Exceeded into its own TUN.</summary>
+    HopLimitExpired = 3,
 }
 
 /// <summary>Sizes around the sealed inner part of a Data payload.</summary>

@@ -1,6 +1,7 @@
 using MeshActors.Protocol.Addressing;
 using System.Buffers.Binary;
 using System.Net;
+using MeshActors.Crypto;
 using MeshActors.DataPlane.Buffers;
 using MeshActors.DataPlane.Forwarding;
 using MeshActors.DataPlane.Links;
@@ -71,6 +72,27 @@ public sealed class ForwardingTests
         await Eventually.True(() => line.B.Counters.Drops(ForwardDrop.HopLimit) == 1);
         Assert.False(line.TunC.TryTakeWritten(TimeSpan.FromMilliseconds(100), out _));
         Assert.Equal(0, line.B.EndToEnd.OpenAttempts);
+    }
+
+    [Fact]
+    public async Task Hop_limit_expiry_at_the_relay_comes_back_as_icmpv6_time_exceeded_from_the_relay()
+    {
+        await using var line = await ThreeNodeLine.StartAsync(TransportKind.Tcp, optionsA: new ForwarderOptions { HopLimit = 1 });
+        var packet = Packets.Udp6(line.AddressA, line.AddressC, Enumerable.Range(0, 300).Select(i => (byte)i).ToArray());
+
+        line.TunA.Inject(packet);
+
+        Assert.True(line.TunA.TryTakeWritten(Wait, out var icmp));
+        Assert.Equal(58, icmp[6]);
+        Assert.Equal((3, 0), (icmp[40], icmp[41]));
+        Assert.Equal(OverlayAddressing.DeriveAddress(line.NodeB.Identity.Public, OverlayAddressing.DefaultPrefix), Packets.Source(icmp));
+        Assert.Equal(line.AddressA, Packets.Destination(icmp));
+        Assert.Equal(BinaryPrimitives.ReadUInt16BigEndian(icmp.AsSpan(42)), Packets.Ipv6UpperChecksum(icmp));
+        Assert.Equal(packet[..96], icmp[48..]);
+        await Eventually.True(() => line.B.Counters.HopLimitNotices == 1); // counted after the send returns
+        Assert.Equal(1, line.A.Counters.IcmpGenerated);
+        Assert.Equal(0, line.B.EndToEnd.OpenAttempts);
+        Assert.Equal(0, line.TunC.WrittenCount);
     }
 
     [Fact]

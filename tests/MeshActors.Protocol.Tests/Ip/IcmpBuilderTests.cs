@@ -105,4 +105,47 @@ public sealed class IcmpBuilderTests
         Assert.Equal(0, IcmpBuilder.Write(IcmpError.NoRoute, unreachable, [10, 0, 0, 254], 0, new byte[576]));
         Assert.NotEqual(0, IcmpBuilder.Write(IcmpError.NoRoute, echo, [10, 0, 0, 254], 0, new byte[576]));
     }
+
+    [Fact]
+    public void Time_exceeded_can_quote_only_the_head_of_a_packet_sent_earlier()
+    {
+        var sent = Ipv6(HostA, HostB, 6, 1000);
+        var head = sent[..96];
+        var output = new byte[IcmpBuilder.MaxIcmpV6Size];
+
+        Assert.Equal(IpVersion.None, IpPacket.TryParse(head)); // its length field says 1,040 bytes
+        var length = IcmpBuilder.WriteQuoting(IcmpError.TimeExceeded, head, IpVersion.V6, Router, output);
+
+        Assert.Equal(40 + 8 + 96, length);
+        Assert.Equal(3, output[40]);
+        Assert.Equal(HostA, output[24..40]);
+        Assert.Equal(head, output[48..length]);
+        Assert.True(Icmp6ChecksumValid(output.AsSpan(0, length)));
+    }
+
+    [Fact]
+    public void Time_exceeded_for_the_head_of_an_ipv4_packet_names_the_sender_and_quotes_the_head()
+    {
+        var source = new byte[] { 10, 220, 0, 1 };
+        var sent = Ipv4(source, [10, 220, 0, 3], 17, 500);
+        var output = new byte[IcmpBuilder.MaxIcmpV4Size];
+
+        var length = IcmpBuilder.WriteQuoting(IcmpError.TimeExceeded, sent[..96], IpVersion.V4, [10, 220, 0, 2], output);
+
+        Assert.Equal(20 + 8 + 96, length);
+        Assert.Equal(IpVersion.V4, IpPacket.TryParse(output.AsSpan(0, length)));
+        Assert.Equal(source, output[16..20]);
+        Assert.Equal((11, 0), (output[20], output[21]));
+        Assert.Equal(0xffff, Sum(output.AsSpan(20, length - 20)));
+    }
+
+    [Fact]
+    public void Time_exceeded_is_not_written_for_a_head_too_short_or_of_another_version()
+    {
+        var sent = Ipv6(HostA, HostB, 17, 100);
+        var output = new byte[IcmpBuilder.MaxIcmpV6Size];
+
+        Assert.Equal(0, IcmpBuilder.WriteQuoting(IcmpError.TimeExceeded, sent[..39], IpVersion.V6, Router, output));
+        Assert.Equal(0, IcmpBuilder.WriteQuoting(IcmpError.TimeExceeded, sent[..96], IpVersion.V4, [10, 0, 0, 1], output));
+    }
 }
