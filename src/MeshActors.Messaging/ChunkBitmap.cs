@@ -42,6 +42,21 @@ public sealed class ChunkBitmap
         return true;
     }
 
+    /// <summary>Clears one bit; returns false when it was already clear.</summary>
+    public bool Clear(int index)
+    {
+        ref var word = ref _words[index >> 6];
+        var mask = 1UL << index;
+        if ((word & mask) == 0)
+        {
+            return false;
+        }
+
+        word &= ~mask;
+        SetCount--;
+        return true;
+    }
+
     /// <summary>Sets <paramref name="length"/> bits from <paramref name="first"/>; returns how many were newly set.</summary>
     public int SetRange(int first, int length)
     {

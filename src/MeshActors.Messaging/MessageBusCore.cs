@@ -77,7 +77,15 @@ public sealed class MessageBusCore
         return new ReceiveOutcome(ReceiveKind.Malformed, 0, default, error);
     }
 
-    /// <summary>Timer work: due bursts and expiries outbound, idle reassemblies and expiries inbound, pending acks.</summary>
+    /// <summary>End of a batch of received frames: one ack per message that got chunks, then send what the acks that
+    /// came in allowed (lost chunks, newly opened windows).</summary>
+    public void Flush(DateTimeOffset now, IBusFrameSink sink)
+    {
+        Inbound.FlushAcks(sink);
+        Outbound.Pump(now, sink);
+    }
+
+    /// <summary>Timer work: lost chunks, open windows and expiries outbound, idle reassemblies and expiries inbound, pending acks.</summary>
     public void Poll(DateTimeOffset now, IBusFrameSink sink)
     {
         Outbound.Poll(now, sink);

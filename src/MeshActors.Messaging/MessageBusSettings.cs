@@ -36,11 +36,26 @@ public sealed record MessageBusSettings
     /// <see cref="MaxRetransmitInterval"/>.</summary>
     public TimeSpan ReassemblyIdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>First retransmission delay, 500 ms: a few mesh round trips.</summary>
+    /// <summary>Retransmission timeout towards a destination before any round trip was measured, 500 ms: a few
+    /// mesh round trips. Afterwards the timeout follows the measured round trip (RFC 6298).</summary>
     public TimeSpan InitialRetransmitInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Backoff cap, 10 s: an unreachable destination costs one burst per 10 s until the deadline.</summary>
+    /// <summary>Floor of the measured retransmission timeout, 200 ms (Linux TCP's RTO_min): on a sub-millisecond
+    /// path a GC pause or a busy actor must not look like loss and collapse the send window. Independent of
+    /// <see cref="InitialRetransmitInterval"/>, which applies only before the first measurement.</summary>
+    public TimeSpan MinRetransmitInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Backoff cap, 10 s: the timeout doubles per timeout without progress up to this, so an unreachable
+    /// destination costs one chunk per 10 s until the deadline.</summary>
     public TimeSpan MaxRetransmitInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Chunks a destination may have unacknowledged before its first ack, 64: every message of a full
+    /// in-flight table of small messages goes out at once, and a cold start is 64 frames, not 959.</summary>
+    public int InitialSendWindow { get; init; } = 64;
+
+    /// <summary>Most chunks a destination may have unacknowledged, 1,024: a quarter of the receiver's bus inlet
+    /// (<see cref="ReceiverInletFrames"/>), so four senders at full window fit it, and one link send ring (1,024).</summary>
+    public int MaxSendWindow { get; init; } = 1024;
 
     /// <summary>Deadline when the caller gives none: 5 min, Mycelium's default try duration.</summary>
     public TimeSpan DefaultDeadline { get; init; } = TimeSpan.FromMinutes(5);
@@ -58,6 +73,10 @@ public sealed record MessageBusSettings
     /// <summary>Finished outbound statuses kept; the oldest is forgotten first when full.</summary>
     public int MaxStatusEntries { get; init; } = 4096;
 
+    /// <summary>Frames a receiving node's bus inlet holds before it drops (the Node's <c>BusInlet</c>): no single
+    /// sender's window may exceed it, or that sender alone overflows the receiver.</summary>
+    public const int ReceiverInletFrames = 4096;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the config key of the first bad value.</summary>
     public void Validate()
     {
@@ -72,6 +91,11 @@ public sealed record MessageBusSettings
         Require(ReassemblyIdleTimeout > MaxRetransmitInterval, Keys.ReassemblyIdleTimeout, $"must exceed {Keys.MaxRetransmitInterval}");
         Require(InitialRetransmitInterval > TimeSpan.Zero, Keys.InitialRetransmitInterval, "must be positive");
         Require(MaxRetransmitInterval >= InitialRetransmitInterval, Keys.MaxRetransmitInterval, $"must be at least {Keys.InitialRetransmitInterval}");
+        Require(MinRetransmitInterval > TimeSpan.Zero && MinRetransmitInterval <= MaxRetransmitInterval, Keys.MinRetransmitInterval,
+            $"must be positive and at most {Keys.MaxRetransmitInterval}");
+        Require(MaxSendWindow is > 0 and <= ReceiverInletFrames, Keys.MaxSendWindow,
+            $"must be between 1 and {ReceiverInletFrames} chunks (the receiver's bus inlet)");
+        Require(InitialSendWindow > 0 && InitialSendWindow <= MaxSendWindow, Keys.InitialSendWindow, $"must be between 1 and {Keys.MaxSendWindow}");
         Require(DefaultDeadline > TimeSpan.Zero && DefaultDeadline <= DeliveredIdRetention, Keys.DefaultDeadline,
             $"must be positive and at most {Keys.DeliveredIdRetention}");
         Require(MaxDeliveredIds > 0, Keys.MaxDeliveredIds, "must be positive");
@@ -99,7 +123,10 @@ public sealed record MessageBusSettings
         public const string MaxReassemblyBytes = "meshactors.messages.max-reassembly-bytes";
         public const string ReassemblyIdleTimeout = "meshactors.messages.reassembly-idle-timeout";
         public const string InitialRetransmitInterval = "meshactors.messages.initial-retransmit-interval";
+        public const string MinRetransmitInterval = "meshactors.messages.min-retransmit-interval";
         public const string MaxRetransmitInterval = "meshactors.messages.max-retransmit-interval";
+        public const string InitialSendWindow = "meshactors.messages.initial-send-window";
+        public const string MaxSendWindow = "meshactors.messages.max-send-window";
         public const string DefaultDeadline = "meshactors.messages.default-deadline";
         public const string DeliveredIdRetention = "meshactors.messages.delivered-id-retention";
         public const string MaxDeliveredIds = "meshactors.messages.max-delivered-ids";

@@ -4,11 +4,12 @@ namespace MeshActors.Messaging.Tests;
 
 /// <summary>
 /// An in-memory network between bus cores that loses, duplicates and reorders frames (each copy gets its own
-/// random delay), driven by a seeded <see cref="Random"/> so every run of a seed is identical.
+/// random delay), driven by a seeded <see cref="Random"/> so every run of a seed is identical. Frames due at the same
+/// time come out in the order they were sent.
 /// </summary>
 internal sealed class LossyChannel(Random random, double loss, double duplication, TimeSpan maxDelay)
 {
-    private readonly PriorityQueue<(RouterId From, RouterId To, byte[] Frame), DateTimeOffset> _inTransit = new();
+    private readonly PriorityQueue<(RouterId From, RouterId To, byte[] Frame), (DateTimeOffset At, long Order)> _inTransit = new();
 
     public long Sent { get; private set; }
 
@@ -21,7 +22,7 @@ internal sealed class LossyChannel(Random random, double loss, double duplicatio
     /// <summary>Frames whose delivery time has come, in delivery order.</summary>
     public IEnumerable<(RouterId From, RouterId To, byte[] Frame)> Due(DateTimeOffset now)
     {
-        while (_inTransit.TryPeek(out var frame, out var at) && at <= now)
+        while (_inTransit.TryPeek(out var frame, out var due) && due.At <= now)
         {
             _inTransit.Dequeue();
             yield return frame;
@@ -41,7 +42,7 @@ internal sealed class LossyChannel(Random random, double loss, double duplicatio
         Duplicated += copies - 1;
         for (var i = 0; i < copies; i++)
         {
-            _inTransit.Enqueue((from, to, frame.ToArray()), now + (maxDelay * random.NextDouble()));
+            _inTransit.Enqueue((from, to, frame.ToArray()), (now + (maxDelay * random.NextDouble()), Sent));
         }
     }
 

@@ -19,7 +19,8 @@ public sealed class OutboundMessagesTests
     [InlineData(1 << 20, 0, 959)]
     public void Chunking_fills_frames_and_covers_every_byte(int length, int topicLength, int expectedChunks)
     {
-        var core = NewCore();
+        // A window as large as the message, so the first poll sends every chunk (flow control is tested in SendWindowTests).
+        var core = NewCore(Settings with { InitialSendWindow = Settings.MaxSendWindow });
         var sink = new CapturingSink();
         var payload = Bytes(length, 1);
         core.Outbound.Send(new SendRequest(Bob, payload) { Topic = new byte[topicLength] }, T0);

@@ -4,9 +4,11 @@ using MeshActors.Protocol.Routing;
 namespace MeshActors.Messaging.Sending;
 
 /// <summary>
-/// Sender half of the bus: the in-flight table (bounded by max-in-flight), chunk (re)transmission, ack, read and
-/// refuse handling, deadline expiry, and statuses of finished messages. Single owner (the MessageBus actor);
-/// never reads a clock: every call that depends on time takes <c>now</c>.
+/// Sender half of the bus: the in-flight table (bounded by max-in-flight), one <see cref="DestinationFlow"/> per
+/// destination with unfinished messages (send window, loss detection, retransmission timer), ack, read and refuse
+/// handling, deadline expiry, and statuses of finished messages. Single owner (the MessageBus actor); never reads a
+/// clock: every call that depends on time takes <c>now</c>. Chunks go out only from <see cref="Poll"/> and
+/// <see cref="Pump"/>, never from inside an ack, so a sink may hand frames straight to another core.
 /// </summary>
 public sealed class OutboundMessages
 {
@@ -14,6 +16,8 @@ public sealed class OutboundMessages
     private readonly IMessageIdSource _ids;
     private readonly ReplyWaiters _replies;
     private readonly Dictionary<ulong, OutboundMessage> _inFlight = [];
+    private readonly Dictionary<RouterId, DestinationFlow> _flows = [];
+    private readonly List<RouterId> _idleFlows = [];
     private readonly FinishedStatuses _finished;
     private readonly List<OutboundMessage> _expired = [];
     private readonly byte[] _scratch;
@@ -30,7 +34,12 @@ public sealed class OutboundMessages
 
     public int InFlightCount => _inFlight.Count;
 
-    /// <summary>Earliest time <see cref="Poll"/> has work (a burst or a deadline), or null when nothing is in flight.</summary>
+    public OutboundCounters Counters { get; } = new();
+
+    /// <summary>
+    /// Earliest time <see cref="Poll"/> has work (a chunk's loss deadline, a message deadline; the past when chunks
+    /// wait for a window that has room), or null when nothing is in flight.
+    /// </summary>
     public DateTimeOffset? NextWakeup
     {
         get
@@ -38,8 +47,15 @@ public sealed class OutboundMessages
             DateTimeOffset? next = null;
             foreach (var message in _inFlight.Values)
             {
-                var due = message.NextSend < message.Deadline ? message.NextSend : message.Deadline;
-                if (next is null || due < next)
+                if (next is null || message.Deadline < next)
+                {
+                    next = message.Deadline;
+                }
+            }
+
+            foreach (var flow in _flows.Values)
+            {
+                if (flow.NextDue() is { } due && (next is null || due < next))
                 {
                     next = due;
                 }
@@ -48,6 +64,10 @@ public sealed class OutboundMessages
             return next;
         }
     }
+
+    /// <summary>The send window and round-trip state towards <paramref name="destination"/>, for tests and diagnostics.</summary>
+    public (int Window, int InFlight, TimeSpan RetransmitTimeout)? FlowOf(RouterId destination) =>
+        _flows.TryGetValue(destination, out var flow) ? (flow.Window.Size, flow.InFlight, flow.Rtt.Timeout) : null;
 
     /// <summary>
     /// Accepts a message (copying its bytes) or refuses it with a typed error. Nothing is sent until the next
@@ -72,7 +92,9 @@ public sealed class OutboundMessages
         }
 
         var id = NewId();
-        _inFlight.Add(id, new OutboundMessage(id, request, now, deadline, _settings));
+        var message = new OutboundMessage(id, request, now, deadline, _settings);
+        _inFlight.Add(id, message);
+        FlowTo(message.Destination, now).Add(message, now);
         if (request.ReplyTimeout is { } wait)
         {
             _replies.Register(id, now + wait);
@@ -81,7 +103,10 @@ public sealed class OutboundMessages
         return new SendResult(id, SendError.None);
     }
 
-    /// <summary>Sends due bursts, aborts messages past their deadline (telling the receiver), prunes old statuses.</summary>
+    /// <summary>
+    /// Aborts messages past their deadline (telling the receiver), then <see cref="Pump"/>s every flow, forgets
+    /// flows idle for max-retransmit-interval, prunes old statuses.
+    /// </summary>
     public void Poll(DateTimeOffset now, IBusFrameSink sink)
     {
         foreach (var message in _inFlight.Values)
@@ -89,10 +114,6 @@ public sealed class OutboundMessages
             if (message.Deadline <= now)
             {
                 _expired.Add(message);
-            }
-            else if (message.NextSend <= now)
-            {
-                message.SendDue(now, _scratch, sink, _settings);
             }
         }
 
@@ -104,7 +125,34 @@ public sealed class OutboundMessages
         }
 
         _expired.Clear();
+        Pump(now, sink);
+        foreach (var (destination, flow) in _flows)
+        {
+            if (flow.MessageCount == 0 && now - flow.IdleSince >= _settings.MaxRetransmitInterval)
+            {
+                _idleFlows.Add(destination);
+            }
+        }
+
+        foreach (var destination in _idleFlows)
+        {
+            _flows.Remove(destination);
+        }
+
+        _idleFlows.Clear();
         _finished.Prune(now);
+    }
+
+    /// <summary>
+    /// Detects lost chunks and sends what every destination's window allows. The actor calls this after each batch
+    /// of received frames (acks open windows) and <see cref="Poll"/> calls it on the timer.
+    /// </summary>
+    public void Pump(DateTimeOffset now, IBusFrameSink sink)
+    {
+        foreach (var flow in _flows.Values)
+        {
+            flow.Pump(now, _scratch, sink);
+        }
     }
 
     /// <summary>Status of an in-flight or recently finished message; null when unknown or forgotten.</summary>
@@ -126,7 +174,7 @@ public sealed class OutboundMessages
             return false;
         }
 
-        message.ApplyAck(ack, now, _settings);
+        _flows[message.Destination].OnAck(message, ack, now);
         if (message.Acked.IsComplete)
         {
             Finish(message, MessageState.Delivered, AbortReason.None, now);
@@ -169,9 +217,33 @@ public sealed class OutboundMessages
     private bool TryGetFrom(RouterId from, ulong id, out OutboundMessage message) =>
         _inFlight.TryGetValue(id, out message!) && message.Destination == from;
 
+    private DestinationFlow FlowTo(RouterId destination, DateTimeOffset now)
+    {
+        if (!_flows.TryGetValue(destination, out var flow))
+        {
+            if (_flows.Count >= 2 * _settings.MaxInFlight)
+            {
+                // Busy flows are at most max-in-flight (each holds a message); the rest are idle and may go now.
+                foreach (var (key, idle) in _flows)
+                {
+                    if (idle.MessageCount == 0)
+                    {
+                        _flows.Remove(key);
+                    }
+                }
+            }
+
+            flow = new DestinationFlow(destination, _settings, Counters, now);
+            _flows.Add(destination, flow);
+        }
+
+        return flow;
+    }
+
     private void Finish(OutboundMessage message, MessageState state, AbortReason reason, DateTimeOffset now)
     {
         _inFlight.Remove(message.Id);
+        _flows[message.Destination].Remove(message, state is MessageState.Delivered or MessageState.Read, now);
         _finished.Add(message.Status(state, reason), now);
         if (state == MessageState.Aborted)
         {

@@ -144,6 +144,11 @@ public static class MetricsEndpoints
             .Gauge("meshactors_bus_reassembly_bytes", "Bytes reserved by reassemblies", bus.ReassemblyBytes)
             .Gauge("meshactors_bus_parked_receivers", "Long-polls waiting for a message", bus.ParkedReceivers)
             .Gauge("meshactors_bus_reply_waiters", "Senders waiting for a reply", bus.ReplyWaiters);
+        foreach (var (name, value) in bus.Outbound)
+        {
+            text.Counter("meshactors_bus_outbound_total", "Outbound flow-control events, by kind", value, ("kind", name));
+        }
+
         foreach (var (name, value) in bus.Inbound)
         {
             text.Counter("meshactors_bus_inbound_total", "Inbound bus outcomes, by kind", value, ("kind", name));

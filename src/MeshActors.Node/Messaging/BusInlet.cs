@@ -1,5 +1,6 @@
 using Akka.Actor;
 using MeshActors.Crypto;
+using MeshActors.Messaging;
 using MeshActors.Protocol.Routing;
 
 namespace MeshActors.Node.Messaging;
@@ -14,8 +15,9 @@ internal sealed record BusFrame(BusInlet Inlet, RouterId Sender, byte[] Plaintex
 /// </summary>
 internal sealed class BusInlet(IActorRef bus)
 {
-    /// <summary>Frames waiting in the actor's mailbox, at most: four full 1 MiB messages (959 chunks each), ≈ 4.5 MiB.</summary>
-    public const int Capacity = 4096;
+    /// <summary>Frames waiting in the actor's mailbox, at most: four full 1 MiB messages (959 chunks each), ≈ 4.5 MiB.
+    /// Senders keep their window (messages.max-send-window) within it, so one sender alone never overflows it.</summary>
+    public const int Capacity = MessageBusSettings.ReceiverInletFrames;
 
     private long _pending;
     private long _received;

@@ -14,8 +14,9 @@ namespace MeshActors.Node.Messaging;
 /// Thin actor around <see cref="MessageBusCore"/>: turns API asks and received frames into core calls (reading the
 /// clock once per message and passing it in) and wakes itself at <see cref="OutboundMessages.NextWakeup"/>.
 /// Frames arrive from the forwarder's message handler through a bounded <see cref="BusInlet"/>; frames leave through
-/// <see cref="Forwarder.TrySendMessage"/>. Works without a TUN device. Acks are flushed once per mailbox batch: the
-/// first frame of a batch queues a flush behind the frames already waiting.
+/// <see cref="Forwarder.TrySendMessage"/>. Works without a TUN device. Once per mailbox batch (the first frame of a
+/// batch queues a flush behind the frames already waiting) the core flushes acks and sends the chunks that the acks
+/// received in the batch let through the send windows: the ack clock of the bus's flow control.
 /// </summary>
 public sealed class MessageBusActor : ReceiveActor, IWithTimers
 {
@@ -40,6 +41,7 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private BusInlet _inlet = null!;
     private bool _flushQueued;
+    private bool _statusChanged;
     private long _accepted;
     private long _refused;
 
@@ -56,7 +58,13 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
         Receive<FlushAcks>(_ =>
         {
             _flushQueued = false;
-            _core.Inbound.FlushAcks(_sink);
+            var now = DateTimeOffset.UtcNow;
+            _core.Flush(now, _sink);
+            if (_statusChanged)
+            {
+                _statusChanged = false;
+                ScheduleWakeup(now);
+            }
         });
         Receive<SendBusMessage>(OnSend);
         Receive<TakeBusMessage>(take => Sender.Tell(new TakeAnswer(Take(take.TopicPrefix, take.Peek))));
@@ -104,10 +112,7 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
             Self.Tell(FlushAcks.Instance);
         }
 
-        if (outcome.Kind == ReceiveKind.StatusChanged)
-        {
-            ScheduleWakeup(now);
-        }
+        _statusChanged |= outcome.Kind == ReceiveKind.StatusChanged;
     }
 
     private void OnSend(SendBusMessage send)
@@ -235,6 +240,7 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
     private BusCounters Counters()
     {
         var inbound = _core.Inbound.Counters;
+        var outbound = _core.Outbound.Counters;
         return new BusCounters(
             _inlet.Received,
             _inlet.Dropped,
@@ -249,6 +255,14 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
             _core.Inbound.ReassemblyBytes,
             _receivers.Count,
             _core.Replies.Count,
+            new Dictionary<string, long>
+            {
+                ["chunks_sent"] = outbound.ChunksSent,
+                ["chunks_resent"] = outbound.ChunksResent,
+                ["window_reductions"] = outbound.WindowReductions,
+                ["timeouts"] = outbound.Timeouts,
+                ["messages_parked"] = outbound.MessagesParked,
+            },
             new Dictionary<string, long>
             {
                 ["delivered"] = inbound.Delivered,

@@ -67,6 +67,7 @@ public sealed record BusCounters(
     long ReassemblyBytes,
     int ParkedReceivers,
     int ReplyWaiters,
+    IReadOnlyDictionary<string, long> Outbound,
     IReadOnlyDictionary<string, long> Inbound);
 
 /// <summary>Who sent received message <paramref name="Id"/> (it must have been handed out by receive); for replies without <c>dst</c>.</summary>

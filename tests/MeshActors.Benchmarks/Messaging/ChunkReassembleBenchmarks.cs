@@ -7,7 +7,8 @@ namespace MeshActors.Benchmarks.Messaging;
 
 /// <summary>
 /// One message through two bus cores in memory, no loss: send, chunk (default 1,120-byte frames), decode and
-/// reassemble on the receiver, ack back, pop from the inbox (read receipt back). Throughput is Size / Mean; the
+/// reassemble on the receiver, ack back (one ack per window, which opens the send window for the next chunks), pop
+/// from the inbox (read receipt back). Throughput is Size / Mean; the
 /// allocation column shows what one message costs beyond its payload copies (sender copy + reassembly buffer).
 /// Run: dotnet run -c Release --project tests/MeshActors.Benchmarks -- --filter '*ChunkReassemble*'
 /// </summary>
@@ -46,7 +47,13 @@ public class ChunkReassembleBenchmarks
     {
         var sent = _alice.Outbound.Send(new SendRequest(Bob, _payload), Now);
         _alice.Outbound.Poll(Now, _toBob);
-        _bob.Inbound.FlushAcks(_toAlice);
+        while (_alice.Outbound.InFlightCount > 0)
+        {
+            // One round trip per pass: acks for the window just sent, then the chunks they let through.
+            _bob.Inbound.FlushAcks(_toAlice);
+            _alice.Outbound.Pump(Now, _toBob);
+        }
+
         var message = _bob.Inbound.Pop(default, _toAlice)
             ?? throw new InvalidOperationException("message was not delivered");
         if (_alice.Outbound.GetStatus(sent.MessageId)?.State != MessageState.Read)
