@@ -46,11 +46,14 @@ internal sealed class TcpFrameReader
         }
     }
 
-    /// <summary>Blocking read of more bytes; false at end of stream.</summary>
+    /// <summary>Blocking read of more bytes (on Linux without the runtime's emulation, see <see cref="SocketNative"/>);
+    /// false at end of stream.</summary>
     public bool Fill()
     {
         Compact();
-        var read = _socket.Receive(_buffer, _end, _buffer.Length - _end, SocketFlags.None);
+        var read = OperatingSystem.IsLinux()
+            ? SocketNative.Receive(_socket.SafeHandle, _buffer.AsSpan(_end))
+            : _socket.Receive(_buffer, _end, _buffer.Length - _end, SocketFlags.None);
         _end += read;
         return read > 0;
     }

@@ -125,6 +125,12 @@ internal sealed class TcpTransport : ILinkTransport
 
     private void SendAll(byte[] buffer, int offset, int count)
     {
+        if (OperatingSystem.IsLinux())
+        {
+            SocketNative.SendAll(_socket.SafeHandle, buffer.AsSpan(offset, count));
+            return;
+        }
+
         while (count > 0)
         {
             var sent = _socket.Send(buffer, offset, count, SocketFlags.None);
@@ -155,7 +161,7 @@ internal sealed class TcpTransport : ILinkTransport
         {
             link.Terminate(LinkCloseCause.ProtocolViolation, e.Message);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
         {
             link.Terminate(LinkCloseCause.TransportFailed, e.Message);
         }
