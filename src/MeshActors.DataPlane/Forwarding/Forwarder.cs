@@ -21,18 +21,22 @@ public delegate void MessageHandler(PublicIdentity source, ReadOnlySpan<byte> ch
 /// <para>Inbound (each link's reader thread, <see cref="OnData"/>): Data payload → header check → for this node:
 /// end-to-end open (replay-checked) → inner type → IP packet whose source the sender owns → TUN write ring
 /// ("meshactors-tun-tx" thread, <see cref="TunWriter"/>), or message chunk → <see cref="MessageHandler"/>; for
-/// another node: hop limit − 1 (expired: dropped and counted, and the origin is told end to end, rate-limited, so it
-/// answers with ICMP Time Exceeded quoting its own copy of the packet's head — a relay cannot read the sealed packet)
-/// → route lookup → next hop's send ring, still sealed: relays never decrypt.</para>
+/// another node: hop limit − 1 → route lookup → next hop's send ring, still sealed: relays never decrypt. A payload
+/// whose hop limit is spent, or too big for the next link, is dropped and counted, and its origin is told end to end
+/// (rate-limited), so it answers with ICMP Time Exceeded or Packet Too Big quoting its own copy of the packet's head:
+/// a relay cannot read the sealed packet.</para>
 /// <para>Without a TUN device (--no-tun) only the inbound path runs: relaying and messages work, IP packets for
 /// this node are dropped and counted. The forwarder owns the TUN device once given: <see cref="Dispose"/> disposes
 /// it, which ends the reader thread, then stops the writer thread.</para>
-/// <para>Path MTU: the origin compares each packet with its first link's <see cref="Link.MaxInnerPacket"/>; relays
-/// cannot send Packet Too Big for sealed packets, so links of a path must carry the overlay MTU (a payload too
-/// large for a relay's next link is dropped and counted there).</para>
+/// <para>Path MTU: the origin compares each packet with its first link's <see cref="Link.MaxInnerPacket"/>; a relay
+/// whose next link carries less reports it back (above), and the origin's Packet Too Big teaches its kernel the
+/// path MTU.</para>
 /// </summary>
 public sealed class Forwarder : ILinkDataSink, IDisposable
 {
+    /// <summary>IPv4's minimum MTU (RFC 791): a relay's Packet Too Big report below it is not believed.</summary>
+    private const int SmallestMtu = 68;
+
     private readonly BufferPool _pool;
     private readonly EndToEndSessionCache _sessions;
     private readonly ForwarderOptions _options;
@@ -261,7 +265,10 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
                 DeliverMessage(payload, source!, inner);
                 return;
             case InnerType.HopLimitExpired:
-                AnswerHopLimitNotice(payload, source!, inner);
+                AnswerRelayNotice(payload, source!, inner, IcmpError.TimeExceeded);
+                return;
+            case InnerType.PacketTooBig:
+                AnswerRelayNotice(payload, source!, inner, IcmpError.PacketTooBig);
                 return;
             case InnerType.IpPacket:
                 break;
@@ -319,7 +326,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
         var hopLimit = span[DataHeader.HopLimitOffset];
         if (hopLimit <= 1)
         {
-            NotifyHopLimitExpired(span);
+            NotifyOrigin(span, InnerType.HopLimitExpired, 0);
             Drop(payload, ForwardDrop.HopLimit);
             return;
         }
@@ -334,6 +341,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
 
         if (span.Length > target.NextHop.MaxInnerPacket + InnerLayout.Overhead)
         {
+            NotifyOrigin(span, InnerType.PacketTooBig, (uint)target.NextHop.MaxInnerPacket);
             Drop(payload, ForwardDrop.TooBig);
             return;
         }
@@ -350,10 +358,12 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     }
 
     /// <summary>
-    /// Tells the origin of an expired payload, end to end, which of its payloads it was (rate-limited), so that it
-    /// can answer its sender with ICMP Time Exceeded: this relay cannot read the packet to quote it itself.
+    /// Tells the origin of a payload this relay cannot pass on (hop limit spent, or too big for the next link), end to
+    /// end and rate-limited, which payload it was, so that it can answer its sender with the ICMP error: this relay
+    /// cannot read the packet to quote it itself. <paramref name="value"/>: the next link's largest inner packet for
+    /// <see cref="InnerType.PacketTooBig"/>.
     /// </summary>
-    private void NotifyHopLimitExpired(ReadOnlySpan<byte> header)
+    private void NotifyOrigin(ReadOnlySpan<byte> header, InnerType type, uint value)
     {
         if (!_noticeLimit.TryTake(Environment.TickCount64))
         {
@@ -372,24 +382,25 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
             return;
         }
 
-        HopLimitNotice.WriteFor(header, buffer.Array.AsSpan(BufferLayout.PacketOffset, HopLimitNotice.Size));
-        buffer.Set(BufferLayout.PacketOffset, HopLimitNotice.Size);
+        RelayNotice.WriteFor(header, value, buffer.Array.AsSpan(BufferLayout.PacketOffset, RelayNotice.Size));
+        buffer.Set(BufferLayout.PacketOffset, RelayNotice.Size);
         var address = OverlayAddressing.DeriveAddress(origin, _options.OverlayPrefix).GetAddressBytes();
-        if (TryRoute(address, buffer, answerWithIcmp: false, out var target) && SealAndSend(buffer, InnerType.HopLimitExpired, address, target))
+        if (TryRoute(address, buffer, answerWithIcmp: false, out var target) && SealAndSend(buffer, type, address, target))
         {
             Counters.CountNotice();
         }
     }
 
     /// <summary>
-    /// A relay reports that one of our payloads ran out of hops: ICMP Time Exceeded into our TUN, from the relay's
-    /// overlay address (IPv6) or our own router address (IPv4), quoting what we kept of the packet. A notice for a
-    /// payload we no longer remember (or never sent) is dropped and counted.
+    /// A relay reports that one of our payloads could not go on: the ICMP error into our TUN, from the relay's overlay
+    /// address (IPv6) or our own router address (IPv4), quoting what we kept of the packet. A notice for a payload we
+    /// no longer remember (or never sent) is dropped and counted.
     /// </summary>
-    private void AnswerHopLimitNotice(PacketBuffer payload, EndToEndSession relay, ReadOnlySpan<byte> notice)
+    private void AnswerRelayNotice(PacketBuffer payload, EndToEndSession relay, ReadOnlySpan<byte> notice, IcmpError error)
     {
         Span<byte> head = stackalloc byte[RecentPacketHeads.HeadSize];
-        if (!HopLimitNotice.TryRead(notice, out var destination, out var epoch, out var counter)
+        if (!RelayNotice.TryRead(notice, out var destination, out var epoch, out var counter, out var value)
+            || (error == IcmpError.PacketTooBig && value is < SmallestMtu or > ushort.MaxValue)
             || !_recentHeads.TryFind(destination, epoch, counter, head, out var headLength))
         {
             Drop(payload, ForwardDrop.UnknownNotice);
@@ -401,7 +412,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
         var router = version == IpVersion.V6
             ? OverlayAddressing.DeriveAddress(relay.Peer, _options.OverlayPrefix).GetAddressBytes()
             : _local.RouterAddressFor(4).ToArray();
-        WriteIcmp(IcmpError.TimeExceeded, head[..headLength], version, router);
+        WriteIcmp(error, head[..headLength], version, router, (int)value);
     }
 
     /// <summary>Writes an ICMP error about <paramref name="offending"/> back into our TUN (nothing without one).</summary>
@@ -425,7 +436,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     }
 
     /// <summary>Writes an ICMP error quoting <paramref name="head"/>, the first bytes of a packet we sent, into our TUN.</summary>
-    private void WriteIcmp(IcmpError error, ReadOnlySpan<byte> head, IpVersion version, ReadOnlySpan<byte> router)
+    private void WriteIcmp(IcmpError error, ReadOnlySpan<byte> head, IpVersion version, ReadOnlySpan<byte> router, int mtu)
     {
         if (_writer is null)
         {
@@ -438,7 +449,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
             return;
         }
 
-        EnqueueIcmp(reply, IcmpBuilder.WriteQuoting(error, head, version, router, reply.Array.AsSpan(BufferLayout.PacketOffset)));
+        EnqueueIcmp(reply, IcmpBuilder.WriteQuoting(error, head, version, router, mtu, reply.Array.AsSpan(BufferLayout.PacketOffset)));
     }
 
     private void EnqueueIcmp(PacketBuffer reply, int length)

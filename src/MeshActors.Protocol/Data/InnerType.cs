@@ -12,9 +12,14 @@ public enum InnerType : byte
     /// <summary>A message-bus chunk, handed to the bus instead of the TUN device.</summary>
     Message = 2,
 
-    /// <summary>A relay's report that a payload from the receiver ran out of hops there (<see cref="HopLimitNotice"/>):
+    /// <summary>A relay's report that a payload from the receiver ran out of hops there (<see cref="RelayNotice"/>):
     /// the receiver, which sent the packet, answers it with ICMP Time Exceeded into its own TUN.</summary>
     HopLimitExpired = 3,
+
+    /// <summary>A relay's report that a payload from the receiver is larger than the relay's next link carries
+    /// (<see cref="RelayNotice"/>, value = that link's largest inner packet): the receiver answers it with ICMP Packet
+    /// Too Big into its own TUN, so path MTU discovery works across links of different sizes.</summary>
+    PacketTooBig = 4,
 }
 
 /// <summary>Sizes around the sealed inner part of a Data payload.</summary>

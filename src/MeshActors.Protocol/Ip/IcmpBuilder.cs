@@ -43,13 +43,14 @@ public static class IcmpBuilder
     /// As <see cref="Write"/>, for an error about a packet of which only its first bytes, <paramref name="head"/>, are
     /// at hand (a well-formed packet seen earlier: the length fields need not match the head). 0 when not answerable.
     /// </summary>
-    public static int WriteQuoting(IcmpError error, ReadOnlySpan<byte> head, IpVersion version, ReadOnlySpan<byte> routerAddress, Span<byte> destination) =>
+    public static int WriteQuoting(
+        IcmpError error, ReadOnlySpan<byte> head, IpVersion version, ReadOnlySpan<byte> routerAddress, int mtu, Span<byte> destination) =>
         version switch
         {
             IpVersion.V6 when head.Length >= IpPacket.Ipv6HeaderSize && head[0] >> 4 == 6 && routerAddress.Length == 16 && MayAnswerV6(head) =>
-                WriteV6(error, head, routerAddress, 0, destination),
+                WriteV6(error, head, routerAddress, mtu, destination),
             IpVersion.V4 when head.Length >= IpPacket.Ipv4MinHeaderSize && head[0] >> 4 == 4 && (head[0] & 0x0f) * 4 <= head.Length
-                && routerAddress.Length == 4 && MayAnswerV4(head) => WriteV4(error, head, routerAddress, 0, destination),
+                && routerAddress.Length == 4 && MayAnswerV4(head) => WriteV4(error, head, routerAddress, mtu, destination),
             _ => 0,
         };
 

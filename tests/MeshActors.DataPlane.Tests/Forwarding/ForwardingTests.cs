@@ -96,6 +96,32 @@ public sealed class ForwardingTests
     }
 
     [Fact]
+    public async Task A_relay_whose_next_link_is_smaller_gets_the_origin_to_answer_packet_too_big_with_that_mtu()
+    {
+        // A—B over TCP (65,507-byte frames), B—C over UDP with B's frames capped at 1,452 bytes.
+        await using var line = await ThreeNodeLine.StartAsync(
+            TransportKind.Tcp, schemeCtoB: TransportKind.Udp, linkOptionsB: new LinkOptions { UdpMaxFrameSize = 1452 });
+        var relayMtu = 1452 - FrameLayout.TransportOverhead - Protocol.Data.InnerLayout.Overhead;
+        var packet = Packets.Udp6(line.AddressA, line.AddressC, new byte[1400 - 48]);
+
+        line.TunA.Inject(packet);
+
+        Assert.True(line.TunA.TryTakeWritten(Wait, out var icmp));
+        Assert.Equal((2, 0), (icmp[40], icmp[41]));
+        Assert.Equal((uint)relayMtu, BinaryPrimitives.ReadUInt32BigEndian(icmp.AsSpan(44)));
+        Assert.Equal(OverlayAddressing.DeriveAddress(line.NodeB.Identity.Public, OverlayAddressing.DefaultPrefix), Packets.Source(icmp));
+        Assert.Equal(BinaryPrimitives.ReadUInt16BigEndian(icmp.AsSpan(42)), Packets.Ipv6UpperChecksum(icmp));
+        Assert.Equal(packet[..96], icmp[48..]);
+        Assert.Equal(1, line.B.Counters.Drops(ForwardDrop.TooBig));
+        Assert.Equal(0, line.TunC.WrittenCount);
+
+        var fits = Packets.Udp6(line.AddressA, line.AddressC, new byte[relayMtu - 48]);
+        line.TunA.Inject(fits);
+        Assert.True(line.TunC.TryTakeWritten(Wait, out var delivered));
+        Assert.Equal(fits, delivered);
+    }
+
+    [Fact]
     public async Task No_route_answers_with_icmpv6_unreachable_into_the_sending_tun()
     {
         await using var line = await ThreeNodeLine.StartAsync(TransportKind.Tcp);

@@ -48,19 +48,26 @@ internal sealed class ThreeNodeLine : IAsyncDisposable
 
     public IpPrefix SubnetB => SubnetOf(NodeB);
 
+    /// <param name="schemeCtoB">How C dials B, when not as A does (<paramref name="scheme"/>).</param>
+    /// <param name="linkOptionsB">B's link options, when not <paramref name="linkOptions"/>.</param>
     public static async Task<ThreeNodeLine> StartAsync(
-        TransportKind scheme, LinkOptions? linkOptions = null, ForwarderOptions? optionsA = null)
+        TransportKind scheme,
+        LinkOptions? linkOptions = null,
+        ForwarderOptions? optionsA = null,
+        TransportKind? schemeCtoB = null,
+        LinkOptions? linkOptionsB = null)
     {
         var options = linkOptions ?? new LinkOptions();
-        var line = new ThreeNodeLine(LoopbackNode.Create(options: options), LoopbackNode.Create(options: options), LoopbackNode.Create(options: options));
+        var line = new ThreeNodeLine(
+            LoopbackNode.Create(options: options), LoopbackNode.Create(options: linkOptionsB ?? options), LoopbackNode.Create(options: options));
         line.A = line.CreateForwarder(line.NodeA, line.TunA, optionsA);
         line.B = line.CreateForwarder(line.NodeB, tun: null, options: null);
         line.C = line.CreateForwarder(line.NodeC, line.TunC, options: null);
 
-        PeerUri Uri(LoopbackNode node) => scheme == TransportKind.Tcp ? node.TcpUri(pinned: true) : node.UdpUri(pinned: true);
-        line.AtoB = await line.NodeA.ConnectAsync(Uri(line.NodeB));
+        static PeerUri Uri(LoopbackNode node, TransportKind kind) => kind == TransportKind.Tcp ? node.TcpUri(pinned: true) : node.UdpUri(pinned: true);
+        line.AtoB = await line.NodeA.ConnectAsync(Uri(line.NodeB, scheme));
         var bToA = await line.NodeB.NextInboundAsync();
-        var cToB = await line.NodeC.ConnectAsync(Uri(line.NodeB));
+        var cToB = await line.NodeC.ConnectAsync(Uri(line.NodeB, schemeCtoB ?? scheme));
         var bToC = await line.NodeB.NextInboundAsync();
 
         var (a, b, c) = (line.NodeA.Identity.Public, line.NodeB.Identity.Public, line.NodeC.Identity.Public);

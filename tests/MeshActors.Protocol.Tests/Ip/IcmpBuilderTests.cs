@@ -114,7 +114,7 @@ public sealed class IcmpBuilderTests
         var output = new byte[IcmpBuilder.MaxIcmpV6Size];
 
         Assert.Equal(IpVersion.None, IpPacket.TryParse(head)); // its length field says 1,040 bytes
-        var length = IcmpBuilder.WriteQuoting(IcmpError.TimeExceeded, head, IpVersion.V6, Router, output);
+        var length = IcmpBuilder.WriteQuoting(IcmpError.TimeExceeded, head, IpVersion.V6, Router, 0, output);
 
         Assert.Equal(40 + 8 + 96, length);
         Assert.Equal(3, output[40]);
@@ -130,7 +130,7 @@ public sealed class IcmpBuilderTests
         var sent = Ipv4(source, [10, 220, 0, 3], 17, 500);
         var output = new byte[IcmpBuilder.MaxIcmpV4Size];
 
-        var length = IcmpBuilder.WriteQuoting(IcmpError.TimeExceeded, sent[..96], IpVersion.V4, [10, 220, 0, 2], output);
+        var length = IcmpBuilder.WriteQuoting(IcmpError.TimeExceeded, sent[..96], IpVersion.V4, [10, 220, 0, 2], 0, output);
 
         Assert.Equal(20 + 8 + 96, length);
         Assert.Equal(IpVersion.V4, IpPacket.TryParse(output.AsSpan(0, length)));
@@ -145,7 +145,7 @@ public sealed class IcmpBuilderTests
         var sent = Ipv6(HostA, HostB, 17, 100);
         var output = new byte[IcmpBuilder.MaxIcmpV6Size];
 
-        Assert.Equal(0, IcmpBuilder.WriteQuoting(IcmpError.TimeExceeded, sent[..39], IpVersion.V6, Router, output));
-        Assert.Equal(0, IcmpBuilder.WriteQuoting(IcmpError.TimeExceeded, sent[..96], IpVersion.V4, [10, 0, 0, 1], output));
+        Assert.Equal(0, IcmpBuilder.WriteQuoting(IcmpError.TimeExceeded, sent[..39], IpVersion.V6, Router, 0, output));
+        Assert.Equal(0, IcmpBuilder.WriteQuoting(IcmpError.TimeExceeded, sent[..96], IpVersion.V4, [10, 0, 0, 1], 0, output));
     }
 }
