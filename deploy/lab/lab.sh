@@ -2,7 +2,9 @@
 # MeshActors network-namespace lab (no Docker). Run as root.
 #
 #   lab.sh [--prefix P] up pair|line|ring4      build namespaces P-A.. joined by veth (cleans first)
-#   lab.sh [--prefix P] start [--dll PATH]      write one HOCON per node and start the nodes
+#   lab.sh [--prefix P] start [--dll PATH] [--udp-links "K ..."]
+#                                               write one HOCON per node and start the nodes; links K are dialled
+#                                               over UDP with frames of at most 1,472 bytes (the veth's 1,500 − 28)
 #   lab.sh [--prefix P] stop                    stop the nodes (recorded PIDs only)
 #   lab.sh [--prefix P] kill N                  crash node N (SIGKILL); start brings it back with the same key
 #   lab.sh [--prefix P] down                    stop and delete everything the lab created
@@ -23,6 +25,7 @@ REPO_DIR="$(cd "$LAB_DIR/../.." && pwd)"
 PFX=malab
 PORT=9651                    # listen port of every node (tcp and udp)
 TUN_MTU=9000                 # overlay MTU in bytes; TCP links carry it without fragmenting the 1500-byte veth
+UDP_MAX_FRAME=1472           # largest UDP link frame: a datagram that fits the veth's 1,500 bytes over IPv4
 STOP_WAIT_TENTHS=50          # how long stop waits for a node to exit after SIGTERM, in 0.1 s
 
 log() { echo "[lab $(date +%T)] $*" >&2; }
@@ -167,11 +170,12 @@ check_underlay() {
 # underlay address of node N on link k
 link_addr() { local k=$1 x=$2 n=$3; [[ $n == "$x" ]] && echo "10.210.$k.1" || echo "10.210.$k.2"; }
 
-write_config() {
-  local n=$1 topo=$2 k=0 x y peers=() file
+write_config() {  # write_config NODE TOPO "UDP-LINKS"
+  local n=$1 topo=$2 udp_links=" ${3:-} " k=0 x y scheme peers=() file
   while read -r x y; do
     k=$((k + 1))
-    [[ $x == "$n" ]] && peers+=("\"tcp://10.210.$k.2:$PORT\"")
+    scheme=tcp; [[ $udp_links == *" $k "* ]] && scheme=udp
+    [[ $x == "$n" ]] && peers+=("\"$scheme://10.210.$k.2:$PORT\"")
   done < <(topo_links "$topo")
   file="$STATE/config/$n.hocon"
   cat >"$file" <<HOCON
@@ -182,6 +186,7 @@ meshactors {
   listen = ["tcp://0.0.0.0:$PORT", "udp://0.0.0.0:$PORT"]
   peers = [$(IFS=,; echo "${peers[*]}" | sed 's/,/, /g')]
   admission { mode = open, allowed-keys = [], network-key = "" }
+  links { udp-max-frame-size = $UDP_MAX_FRAME }
   tun { enabled = on, name = "mesh0", mtu = $TUN_MTU }
   ipv4 { addresses = ["10.220.0.$(( $(node_index "$n") - 64 ))/32"], prefixes = [] }
   api { address = "127.0.0.1:8989" }
@@ -200,15 +205,19 @@ default_dll() {
 }
 
 cmd_start() {
-  local dll=${MESHACTORS_DLL:-} topo n file
+  local dll=${MESHACTORS_DLL:-} udp_links="" topo n file
   while [[ $# -gt 0 ]]; do
-    case $1 in --dll) dll=${2:?--dll needs a path}; shift 2;; *) die "unknown start option $1";; esac
+    case $1 in
+      --dll) dll=${2:?--dll needs a path}; shift 2;;
+      --udp-links) udp_links=${2?--udp-links needs link numbers}; shift 2;;
+      *) die "unknown start option $1";;
+    esac
   done
   dll=${dll:-$(default_dll)}
   [[ -e $dll ]] || die "node binary $dll not found (build src/MeshActors, or pass --dll / set MESHACTORS_DLL)"
   topo=$(current_topo)
   for n in $(topo_nodes "$topo"); do
-    file=$(write_config "$n" "$topo")
+    file=$(write_config "$n" "$topo" "$udp_links")
     if [[ -e $STATE/pids/$n.pid ]] && kill -0 "$(cat "$STATE/pids/$n.pid")" 2>/dev/null; then
       log "$n already running"; continue
     fi

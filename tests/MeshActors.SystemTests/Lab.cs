@@ -53,7 +53,8 @@ internal sealed class Lab : IDisposable
             .ToArray();
 
     /// <summary>Starts every node that is not running (all of them at first; after <see cref="Kill"/>, that one again).</summary>
-    public void Start(string dll) => Script("start", "--dll", dll);
+    /// <param name="udpLinks">Links (numbered as in lab.sh) dialled over UDP with 1,472-byte frames instead of TCP.</param>
+    public void Start(string dll, string udpLinks = "") => Script("start", "--dll", dll, "--udp-links", udpLinks);
 
     /// <summary>Crashes one node (SIGKILL); its key and config stay, so <see cref="Start"/> brings back the same node.</summary>
     public void Kill(string node) => Script("kill", node);

@@ -56,6 +56,28 @@ public sealed class OverlayTests(ITestOutputHelper output)
     }
 
     [NodeLabFact]
+    public async Task A_smaller_link_further_along_the_path_teaches_the_sender_its_path_MTU()
+    {
+        using var lab = Lab.Up("line");
+        lab.Start(Dll, udpLinks: "2"); // A—B over TCP (65,507-byte frames), B—C over UDP (1,472-byte frames)
+        var c = lab.OverlayAddress(Dll, "C");
+        Assert.True(lab.PingsWithin("A", c.ToString(), Convergence), $"A cannot reach C at {c}\n" + Lab.LogTails());
+
+        // 2,000-byte pings fit A's first link but not B's next one: B reports it, A's node answers Packet Too Big,
+        // and A's kernel fragments the following pings to the path MTU.
+        var ping = lab.Exec("A", "ping", "-6", "-n", "-c", "6", "-i", "0.3", "-W", "1", "-s", "2000", c.ToString()).Output;
+        output.WriteLine(ping);
+        Assert.Contains("Packet too big", ping, StringComparison.OrdinalIgnoreCase);
+        Assert.Matches(@" [3-6] received", ping);
+
+        // TCP starts with segments for the 9,000-byte overlay MTU; without Packet Too Big it would stall (a black hole).
+        var result = await TcpTransfer.RunAsync($"{Lab.Prefix}-A", $"{Lab.Prefix}-C", c, TimeSpan.FromSeconds(3));
+        output.WriteLine($"A -> C over TCP across the smaller link: {result.Received} bytes, {result.Mbits:0} Mbit/s");
+        Assert.True(result.Received > 0, "nothing arrived\n" + Lab.LogTails());
+        Assert.Equal(result.Sent, result.Received);
+    }
+
+    [NodeLabFact]
     public void Ring_reroutes_a_running_flow_around_a_cut_link_within_the_documented_time_and_recovers_after_heal()
     {
         using var lab = Lab.Up("ring4");
