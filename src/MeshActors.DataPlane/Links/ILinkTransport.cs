@@ -35,6 +35,10 @@ internal interface ILinkTransport
     /// <summary>Sends, blocking, whatever <see cref="TrySendNow"/> started but could not finish. Writer thread.</summary>
     void FlushStarted();
 
+    /// <summary>An authenticated frame of this link arrived from <paramref name="from"/> (datagram transports follow a
+    /// peer that moved; a stream transport has nothing to do).</summary>
+    void PeerSeenAt(System.Net.SocketAddress from);
+
     /// <summary>Reads frames for the link until the transport ends; only called when <see cref="HasOwnReader"/>.</summary>
     void RunReader(Link link);
 

@@ -28,39 +28,59 @@ public sealed partial class Link
         }
     }
 
-    private void ReceiveFrameCore(Span<byte> frame)
+    /// <summary>
+    /// As <see cref="ReceiveFrame"/>, for a datagram from <paramref name="from"/>: once a transport frame of this link
+    /// opened (authenticated, not a replay), the link's peer address follows it. Frames that fail to open never move it.
+    /// </summary>
+    internal void ReceiveFrame(Span<byte> frame, System.Net.SocketAddress from)
+    {
+        try
+        {
+            if (ReceiveFrameCore(frame))
+            {
+                _transport.PeerSeenAt(from);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            Stats.Drop(LinkDrop.Closed);
+        }
+    }
+
+    /// <summary>True when a transport frame opened under one of this link's sessions.</summary>
+    private bool ReceiveFrameCore(Span<byte> frame)
     {
         if (frame.Length < FrameLayout.HeaderSize)
         {
             Stats.Drop(LinkDrop.Malformed);
-            return;
+            return false;
         }
 
         var type = (FrameType)frame[1];
         if (type.IsHandshake())
         {
             ReceiveHandshake(frame);
-            return;
+            return false;
         }
 
         var session = SessionFor(BinaryPrimitives.ReadUInt32BigEndian(frame[4..]));
         if (session is null)
         {
             Stats.Drop(LinkDrop.WrongReceiver);
-            return;
+            return false;
         }
 
         if (session.IsExpired(_env.Clock.MonotonicMs))
         {
             Stats.Drop(LinkDrop.SessionExpired);
-            return;
+            return false;
         }
 
         var error = session.TryOpen(frame, out var opened);
         if (error != OpenError.None)
         {
             Stats.Drop(DropFor(error));
-            return;
+            return false;
         }
 
         Stats.Received(frame.Length);
@@ -77,6 +97,8 @@ public sealed partial class Link
                 DeliverControl(opened.Type, payload);
                 break;
         }
+
+        return true;
     }
 
     private void DeliverData(ReadOnlySpan<byte> payload)

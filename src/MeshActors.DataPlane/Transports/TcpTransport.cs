@@ -139,6 +139,10 @@ internal sealed class TcpTransport : ILinkTransport
         }
     }
 
+    public void PeerSeenAt(SocketAddress from)
+    {
+    }
+
     public void RunReader(Link link)
     {
         try

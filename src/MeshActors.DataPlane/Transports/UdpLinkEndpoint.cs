@@ -228,7 +228,7 @@ public sealed class UdpLinkEndpoint : IDisposable
 
         if (_byIndex.TryGetValue(receiver, out var link))
         {
-            link.ReceiveFrame(frame);
+            link.ReceiveFrame(frame, from);
             return;
         }
 
@@ -350,7 +350,7 @@ public sealed class UdpLinkEndpoint : IDisposable
         return target.Serialize();
     }
 
-    private static SocketAddress CloneAddress(SocketAddress address)
+    internal static SocketAddress CloneAddress(SocketAddress address)
     {
         var copy = new SocketAddress(address.Family, address.Size);
         address.Buffer.Span[..address.Size].CopyTo(copy.Buffer.Span);

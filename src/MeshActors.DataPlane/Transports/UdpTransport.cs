@@ -8,23 +8,27 @@ namespace MeshActors.DataPlane.Transports;
 /// <summary>
 /// A link's view of its node's shared UDP socket: sends go to one peer address (no allocation: the address is
 /// serialised once), receiving is done by the endpoint's shared reader, which finds the link by session index.
+/// The peer address follows the peer: when an authenticated frame of this link arrives from another address (a NAT
+/// rebinding, a roaming laptop), later frames go there (<see cref="PeerSeenAt"/>), as WireGuard does.
 /// </summary>
 internal sealed class UdpTransport(UdpLinkEndpoint endpoint, SocketAddress peerAddress, IPEndPoint remote) : ILinkTransport
 {
+    private SocketAddress _peerAddress = peerAddress;
+    private IPEndPoint _remote = remote;
     private int _shutdown;
 
     public string Scheme => "udp";
 
-    public EndPoint RemoteEndPoint => remote;
+    public EndPoint RemoteEndPoint => Volatile.Read(ref _remote);
 
-    public SocketAddress PeerAddress => peerAddress;
+    public SocketAddress PeerAddress => Volatile.Read(ref _peerAddress);
 
     public int MaxFrameSize => endpoint.MaxFrameSize;
 
     public bool HasOwnReader => false;
 
     public void Send(byte[] buffer, int frameLength) =>
-        endpoint.SendTo(buffer.AsSpan(BufferLayout.FrameOffset, frameLength), peerAddress);
+        endpoint.SendTo(buffer.AsSpan(BufferLayout.FrameOffset, frameLength), PeerAddress);
 
     /// <summary>A datagram send waits at most for the socket's own buffer to drain to the device, never for the
     /// peer, so it is done at once on the producing thread; errors go to the caller's blocking path.</summary>
@@ -43,6 +47,20 @@ internal sealed class UdpTransport(UdpLinkEndpoint endpoint, SocketAddress peerA
 
     public void FlushStarted()
     {
+    }
+
+    /// <summary>An authenticated frame of this link came from <paramref name="from"/> (the endpoint's reader thread,
+    /// which reuses that object: it is copied when it differs).</summary>
+    public void PeerSeenAt(SocketAddress from)
+    {
+        if (PeerAddress.Equals(from))
+        {
+            return;
+        }
+
+        var moved = UdpLinkEndpoint.CloneAddress(from);
+        Volatile.Write(ref _remote, (IPEndPoint)_remote.Create(moved));
+        Volatile.Write(ref _peerAddress, moved);
     }
 
     public void RunReader(Link link) => throw new InvalidOperationException("UDP links are fed by their endpoint's shared reader");
