@@ -231,8 +231,12 @@ public sealed class RoutingCore
                 continue;
             }
 
-            var index = _routes.GetOrAdd(update.Prefix);
-            var originator = _ids.Intern(update.Originator);
+            if (!TryAdmit(update, out var index, out var originator))
+            {
+                Counters.UpdatesOverTableLimit++;
+                continue;
+            }
+
             if (!_sources.IsFeasible(index, originator, update.Seqno, update.Metric))
             {
                 Counters.UnfeasibleUpdates++;
@@ -250,6 +254,22 @@ public sealed class RoutingCore
         }
 
         return Finish(nowMs);
+    }
+
+    /// <summary>The destination and originator indexes of an update, adding either only while the table has room.</summary>
+    private bool TryAdmit(in RouteUpdate update, out int destination, out int originator)
+    {
+        var knownOriginator = _ids.TryGetIndex(update.Originator, out originator);
+        var knownDestination = _routes.TryFind(update.Prefix, out destination);
+        if ((!knownOriginator && _ids.Count >= _settings.MaxDestinations)
+            || (!knownDestination && _routes.Count >= _settings.MaxDestinations))
+        {
+            return false;
+        }
+
+        originator = knownOriginator ? originator : _ids.Intern(update.Originator);
+        destination = knownDestination ? destination : _routes.GetOrAdd(update.Prefix);
+        return true;
     }
 
     /// <summary>

@@ -11,4 +11,12 @@ public sealed record RoutingSettings
 
     /// <summary>Hop count of new seqno requests (64: far above the diameter of any mesh we expect).</summary>
     public byte SeqnoRequestHopCount { get; init; } = 64;
+
+    /// <summary>
+    /// Most destinations (prefixes) and most originators the table takes in; updates beyond either are dropped and
+    /// counted (<see cref="RoutingCounters.UpdatesOverTableLimit"/>), so a neighbour announcing endless fresh keys
+    /// costs bounded memory (about 20 MiB at the default 65,536) instead of all of it. Routes already known keep
+    /// updating.
+    /// </summary>
+    public int MaxDestinations { get; init; } = 65_536;
 }

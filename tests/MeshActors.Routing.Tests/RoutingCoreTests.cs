@@ -269,4 +269,24 @@ public sealed class RoutingCoreTests
     {
         public bool MayOriginate(RouterId originator, RoutePrefix prefix) => true;
     }
+
+    [Fact]
+    public void A_flood_of_new_destinations_stops_at_the_table_limit_while_known_routes_keep_updating()
+    {
+        var limited = RoutingSettings.Default with
+        {
+            Timers = new RoutingTimers { UpdateInterval = TimeSpan.FromSeconds(1000), RouteExpiry = TimeSpan.FromSeconds(70) },
+            MaxDestinations = 8,
+        };
+        var fixture = new CoreFixture(settings: limited);
+        fixture.Receive(A, T0, CoreFixture.Update(1, 1, 10));
+
+        fixture.Receive(A, T0, [.. Enumerable.Range(100, 50).Select(node => CoreFixture.Update(node, 1, 10))]);
+
+        var admitted = Enumerable.Range(100, 50).Count(fixture.HasRoute);
+        Assert.Equal(8 - 2, admitted); // this node's own /64 and node 1 hold two of the eight places
+        Assert.Equal(50 - admitted, fixture.Core.Counters.UpdatesOverTableLimit);
+        fixture.Receive(A, T0 + TimeSpan.FromSeconds(1), CoreFixture.Update(1, 2, 10));
+        Assert.Equal(2, fixture.Selected(1).Seqno);
+    }
 }

@@ -41,6 +41,14 @@ public static class MetricsEndpoints
                 }
             }
 
+            if (await TryAsk<RoutingCounterList>(system, ActorPaths.Routes, GetRoutingCounters.Instance, ct) is { } routing)
+            {
+                foreach (var (name, value) in routing.Counters)
+                {
+                    text.Counter("meshactors_routing_events_total", "Routing core events, by kind", value, ("event", name));
+                }
+            }
+
             if (await TryAsk<BusCounters>(system, MessageEndpoints.BusPath, GetBusCounters.Instance, ct) is { } bus)
             {
                 WriteBus(text, bus);

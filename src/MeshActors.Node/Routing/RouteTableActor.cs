@@ -56,6 +56,7 @@ public sealed class RouteTableActor : ReceiveActor, IWithTimers
         Receive<ControlReceived>(OnControl);
         Receive<Tick>(_ => Apply(_core.Tick(Now)));
         Receive<GetRoutes>(query => Sender.Tell(new RouteList(query.View, Describe(query.View))));
+        Receive<GetRoutingCounters>(_ => Sender.Tell(new RoutingCounterList(_core.Counters.Snapshot())));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

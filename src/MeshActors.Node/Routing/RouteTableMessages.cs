@@ -19,6 +19,18 @@ public sealed record RouteInfo(string Prefix, string? NextHop, int Metric, int S
 
 public sealed record RouteList(RouteView View, IReadOnlyList<RouteInfo> Routes);
 
+/// <summary>Asks the route table for a copy of its routing core's counters (answered with <see cref="RoutingCounterList"/>).</summary>
+public sealed class GetRoutingCounters
+{
+    public static readonly GetRoutingCounters Instance = new();
+
+    private GetRoutingCounters()
+    {
+    }
+}
+
+public sealed record RoutingCounterList(IReadOnlyDictionary<string, long> Counters);
+
 /// <summary>
 /// Published by the route table when the set of selected prefixes outside the overlay prefix changes (IPv4 and extra
 /// prefixes of other nodes): what the TUN device must route into the mesh.

@@ -298,7 +298,7 @@ public sealed class NodeSettingsReader
             Fail("routing.source-gc-time", $"must not be shorter than routing.route-expiry ({DurationText.Format(timers.RouteExpiry)}), or a stale route through this node could be accepted and loop");
         }
 
-        return RoutingSettings.Default with { Timers = timers };
+        return RoutingSettings.Default with { Timers = timers, MaxDestinations = ReadInt("routing.max-destinations", 16, 16_777_216) };
     }
 
     private bool ReadDataFrameSealing(string key)

@@ -57,7 +57,8 @@ public sealed class LocalApiTests
         {
             "meshactors_link_bytes_total{peer=\"" + hub.Key + "\",direction=\"out\"}", "meshactors_link_drops_total", "meshactors_forwarder_drops_total{reason=\"NoRoute\"}",
             "meshactors_e2e_sealed_total", "meshactors_routes{view=\"selected\"}", "meshactors_handshakes_refused_total", "meshactors_bus_sends_total{result=\"accepted\"} 1",
-            "meshactors_bus_outbound_total{kind=\"chunks_sent\"}",
+            "meshactors_bus_outbound_total{kind=\"chunks_sent\"}", "meshactors_routing_events_total{event=\"updates_over_table_limit\"} 0",
+            "meshactors_link_direct_frames_total", "meshactors_forwarder_packets_total{kind=\"hop_limit_notices\"}",
         })
         {
             Assert.Contains(family, metrics);

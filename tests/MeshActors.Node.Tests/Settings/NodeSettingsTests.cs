@@ -139,6 +139,7 @@ public class NodeSettingsTests
     [InlineData("meshactors {\n  routing.seqno-request-retry = 10ms\n}", 2, "meshactors.routing.seqno-request-retry", "must be 100ms..1m, got 10ms")]
     [InlineData("meshactors {\n  routing.seqno-request-retries = 50\n}", 2, "meshactors.routing.seqno-request-retries", "must be 0..20, got 50")]
     [InlineData("meshactors {\n  routing.seqno-request-hold = -1s\n}", 2, "meshactors.routing.seqno-request-hold", "must be a duration like 500ms")]
+    [InlineData("meshactors {\n  routing.max-destinations = 8\n}", 2, "meshactors.routing.max-destinations", "must be 16..16777216, got 8")]
     [InlineData("meshactors {\n  routing.update-intervall = 5s\n}", 2, "meshactors.routing.update-intervall", "unknown key (did you mean 'update-interval'?)")]
     [InlineData("meshactors {\n  routing = fast\n}", 2, "meshactors.routing", "must be an object")]
     public void Bad_value_names_file_line_key_and_problem(string text, int line, string key, string problem)
@@ -205,6 +206,7 @@ public class NodeSettingsTests
                 seqno-request-retry = 500ms
                 seqno-request-retries = 5
                 seqno-request-hold = 1s
+                max-destinations = 1000
               }
             }
             """);
@@ -230,6 +232,7 @@ public class NodeSettingsTests
             SeqnoRequestHold = TimeSpan.FromSeconds(1),
         }, settings.Routing.Timers);
         Assert.Equal(RoutingSettings.Default.Metrics, settings.Routing.Metrics);
+        Assert.Equal(1000, settings.Routing.MaxDestinations);
     }
 
     [Theory]
