@@ -7,6 +7,7 @@
 #   MESHACTORS_DLL  node binary (default: src/MeshActors/bin/Release/net10.0/MeshActors.dll of this repo)
 #   BENCH_DIR       directory holding lib.sh (default: ../shared/bench next to the repo, then /work/shared/bench)
 #   MA_MTU          overlay MTU in bytes (default 65000, measured best over TCP links: see deploy/README.md)
+#   MA_LINK         tcp (default) or udp: the transport A and C dial B with
 #   MA_GC_PROBE     GcProbe.dll (gc-probe/, built by bench.sh): when set, GC counts of every node over the
 #                   measurement are appended to gc.tsv next to the results
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,6 +23,8 @@ DLL="${MESHACTORS_DLL:-$REPO_DIR/src/MeshActors/bin/Release/net10.0/MeshActors.d
 [[ -e $DLL ]] || die "node binary $DLL not found (dotnet build -c Release src/MeshActors, or set MESHACTORS_DLL)"
 PORT=9651
 MTU="${MA_MTU:-65000}"
+LINK="${MA_LINK:-tcp}"
+[[ $LINK == tcp || $LINK == udp ]] || die "MA_LINK must be tcp or udp"
 GC_PROBE="${MA_GC_PROBE:-}"
 
 anchor_init meshactors "${1:-pair}" "${2:-1}"
@@ -29,9 +32,9 @@ D="$ANC_STATE/meshactors"; mkdir -p "$D"
 NODES=$(topo_nodes "$TOPO")
 for n in $NODES; do
   case $n in
-    A) peers="\"tcp://${UL[B]}:$PORT\"";;
+    A) peers="\"$LINK://${UL[B]}:$PORT\"";;
     B) peers="";;
-    C) peers="\"tcp://${UL[B2]}:$PORT\"";;
+    C) peers="\"$LINK://${UL[B2]}:$PORT\"";;
   esac
   cat >"$D/$n.hocon" <<HOCON
 meshactors {
