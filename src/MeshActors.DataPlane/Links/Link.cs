@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using MeshActors.Crypto;
@@ -48,8 +49,19 @@ public sealed partial class Link
     private ControlFrameHandler? _controlHandler;
     private int _loopsRunning;
 
+    /// <summary>
+    /// A frame goes the direct path only after the link was quiet this long (0.5 ms): sparse traffic (pings,
+    /// interactive packets) saves the writer thread's wake-up, while back-to-back frames keep the pipelining of a
+    /// producer that queues and a writer that sends (without this rule a bulk producer sent everything itself: the
+    /// message bus's 1 KiB chunks moved at 71–80 MiB/s, against 116–145 with it).
+    /// </summary>
+    private static readonly long DirectSendQuietTicks = Stopwatch.Frequency / 2000;
+
     /// <summary>1 while a thread seals and sends queued or direct frames: keeps frames in order across the two paths.</summary>
     private int _sendGate;
+
+    /// <summary><see cref="Stopwatch.GetTimestamp"/> of the last frame sent, by either path.</summary>
+    private long _lastSendTimestamp;
 
     internal Link(LinkEnvironment env, ILinkTransport transport, LinkSession session, bool isOutbound)
     {
@@ -176,7 +188,8 @@ public sealed partial class Link
             return Refuse(buffer, LinkDrop.Closed);
         }
 
-        if (buffer.Length <= DirectSendLimits.MaxFrame && _queue.Count == 0 && TrySendDirect(buffer))
+        if (buffer.Length <= DirectSendLimits.MaxFrame && _queue.Count == 0
+            && Stopwatch.GetTimestamp() - Volatile.Read(ref _lastSendTimestamp) >= DirectSendQuietTicks && TrySendDirect(buffer))
         {
             return true;
         }
@@ -191,7 +204,7 @@ public sealed partial class Link
     }
 
     /// <summary>
-    /// A small frame on an idle link is sealed and sent by the thread that produced it (TUN reader, or the reader of
+    /// A small frame on a quiet link is sealed and sent by the thread that produced it (TUN reader, or the reader of
     /// the link it arrived on), saving the wake-up of the writer thread. Only while the send gate is free and the
     /// ring empty, so frames leave in order; only when the transport can send without blocking, so a slow peer never
     /// stalls a producer. False when the frame must be queued instead (it may have been sealed meanwhile).
@@ -226,6 +239,7 @@ public sealed partial class Link
             }
 
             Stats.SentDirect(buffer.SealedFrameLength);
+            Volatile.Write(ref _lastSendTimestamp, Stopwatch.GetTimestamp());
             buffer.Return();
             return true;
         }
@@ -317,6 +331,7 @@ public sealed partial class Link
             {
                 _transport.Send(buffer.Array, buffer.SealedFrameLength);
                 Stats.Sent(buffer.SealedFrameLength);
+                Volatile.Write(ref _lastSendTimestamp, Stopwatch.GetTimestamp());
             }
         }
         finally

@@ -3,14 +3,17 @@ using System.Runtime.InteropServices;
 namespace MeshActors.DataPlane.Transports;
 
 /// <summary>
-/// send(2), recv(2) and poll(2) on a link's TCP socket, called straight from the link's own threads (Linux only; the
-/// flag values are Linux's).
+/// send(2), recv(2), fcntl(2) and poll(2) on a link's TCP socket, called straight from the link's own threads (Linux
+/// only; the flag values are Linux's).
 /// <para>Why not <see cref="System.Net.Sockets.Socket"/>'s blocking calls: once a socket has run an asynchronous
-/// operation (the handshake does), .NET keeps it non-blocking and emulates a blocking call that must wait by queueing
-/// an operation object for its epoll thread and sleeping on an event. That allocates per wait and adds a thread
-/// wake-up per frame; here the calling thread waits in poll itself.</para>
-/// <para>Waits are bounded (<see cref="PollSliceMs"/>), so a thread never outlives its socket: after the socket is
-/// shut down poll returns at once, after it is disposed the next call throws <see cref="ObjectDisposedException"/>.</para>
+/// operation (the handshake does), .NET keeps it non-blocking for good and emulates a blocking call that must wait by
+/// queueing an operation object for its epoll thread and sleeping on an event — an allocation and a thread hop per
+/// wait. After the handshake the link's reader makes the descriptor blocking again (<see cref="MakeBlocking"/>; no
+/// asynchronous operation is ever issued on it after that), so a wait is one recv or send in the kernel.</para>
+/// <para>Until then (and if the descriptor is non-blocking for any other reason) a call that would block waits in a
+/// bounded poll (<see cref="PollSliceMs"/>) and retries. A thread blocked in recv or send returns when the socket is
+/// shut down, which the transport always does before disposing it; after disposal the next call throws
+/// <see cref="ObjectDisposedException"/>.</para>
 /// </summary>
 internal static unsafe partial class SocketNative
 {
@@ -19,6 +22,9 @@ internal static unsafe partial class SocketNative
     /// <summary>No SIGPIPE when the peer has closed: the error comes back as EPIPE instead.</summary>
     private const int MsgNoSignal = 0x4000;
 
+    private const int FGetFl = 3;
+    private const int FSetFl = 4;
+    private const int ONonBlock = 0x800;
     private const short PollIn = 0x001;
     private const short PollOut = 0x004;
     private const int EIntr = 4;
@@ -36,6 +42,17 @@ internal static unsafe partial class SocketNative
         }
     }
 
+    /// <summary>Clears O_NONBLOCK on the socket's descriptor, so recv and send wait in the kernel.</summary>
+    public static void MakeBlocking(SafeHandle socket)
+    {
+        var flags = Fcntl(socket, FGetFl, 0);
+        if (flags < 0 || Fcntl(socket, FSetFl, flags & ~ONonBlock) < 0)
+        {
+            var error = Marshal.GetLastPInvokeError();
+            throw new IOException($"fcntl failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error})");
+        }
+    }
+
     /// <summary>Sends every byte, waiting for room as long as it takes. Throws <see cref="IOException"/> on a failure.</summary>
     public static void SendAll(SafeHandle socket, ReadOnlySpan<byte> bytes)
     {
@@ -44,7 +61,7 @@ internal static unsafe partial class SocketNative
             var offset = 0;
             while (offset < bytes.Length)
             {
-                var sent = Send(socket, data + offset, (nuint)(bytes.Length - offset), MsgDontWait | MsgNoSignal);
+                var sent = Send(socket, data + offset, (nuint)(bytes.Length - offset), MsgNoSignal);
                 if (sent > 0)
                 {
                     offset += (int)sent;
@@ -64,7 +81,7 @@ internal static unsafe partial class SocketNative
         {
             while (true)
             {
-                var received = Recv(socket, data, (nuint)buffer.Length, MsgDontWait);
+                var received = Recv(socket, data, (nuint)buffer.Length, 0);
                 if (received >= 0)
                 {
                     return (int)received;
@@ -114,6 +131,9 @@ internal static unsafe partial class SocketNative
 
     [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
     private static partial nint Recv(SafeHandle socket, byte* buffer, nuint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int Fcntl(SafeHandle socket, int command, int argument);
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static partial int Poll(PollFd* fds, nuint count, int timeoutMs);

@@ -147,6 +147,11 @@ internal sealed class TcpTransport : ILinkTransport
     {
         try
         {
+            if (OperatingSystem.IsLinux())
+            {
+                SocketNative.MakeBlocking(_socket.SafeHandle);
+            }
+
             while (true)
             {
                 while (_reader.TryNext(out var frame))
