@@ -418,24 +418,11 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     /// <summary>Writes an ICMP error about <paramref name="offending"/> back into our TUN (nothing without one).</summary>
     private void ReplyIcmp(IcmpError error, ReadOnlySpan<byte> offending, int mtu)
     {
-        if (_writer is null)
-        {
-            return;
-        }
-
-        if (!_pool.TryRent(out var reply))
-        {
-            Counters.Drop(ForwardDrop.PoolExhausted);
-            return;
-        }
-
         var version = IpPacket.TryParse(offending);
-        var router = _local.RouterAddressFor(version == IpVersion.V6 ? 16 : 4);
-        var length = IcmpBuilder.Write(error, offending, router, mtu, reply.Array.AsSpan(BufferLayout.PacketOffset));
-        EnqueueIcmp(reply, length);
+        WriteIcmp(error, offending, version, _local.RouterAddressFor(version == IpVersion.V6 ? 16 : 4), mtu);
     }
 
-    /// <summary>Writes an ICMP error quoting <paramref name="head"/>, the first bytes of a packet we sent, into our TUN.</summary>
+    /// <summary>Writes an ICMP error quoting <paramref name="head"/> (a packet, or the first bytes of one we sent) into our TUN.</summary>
     private void WriteIcmp(IcmpError error, ReadOnlySpan<byte> head, IpVersion version, ReadOnlySpan<byte> router, int mtu)
     {
         if (_writer is null)
@@ -449,11 +436,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
             return;
         }
 
-        EnqueueIcmp(reply, IcmpBuilder.WriteQuoting(error, head, version, router, mtu, reply.Array.AsSpan(BufferLayout.PacketOffset)));
-    }
-
-    private void EnqueueIcmp(PacketBuffer reply, int length)
-    {
+        var length = IcmpBuilder.WriteQuoting(error, head, version, router, mtu, reply.Array.AsSpan(BufferLayout.PacketOffset));
         if (length == 0)
         {
             reply.Return();
@@ -462,7 +445,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
 
         reply.Set(BufferLayout.PacketOffset, length);
         Counters.CountIcmp();
-        _writer!.Enqueue(reply);
+        _writer.Enqueue(reply);
     }
 
     private void Drop(PacketBuffer buffer, ForwardDrop reason)

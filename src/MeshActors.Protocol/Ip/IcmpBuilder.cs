@@ -28,16 +28,8 @@ public static class IcmpBuilder
     /// Returns the length written, or 0 when no error may be sent (the offending packet is an ICMP error or multicast,
     /// or the families do not match). <paramref name="mtu"/> is used by <see cref="IcmpError.PacketTooBig"/> only.
     /// </summary>
-    public static int Write(IcmpError error, ReadOnlySpan<byte> offending, ReadOnlySpan<byte> routerAddress, int mtu, Span<byte> destination)
-    {
-        var version = IpPacket.TryParse(offending);
-        return version switch
-        {
-            IpVersion.V6 when routerAddress.Length == 16 && MayAnswerV6(offending) => WriteV6(error, offending, routerAddress, mtu, destination),
-            IpVersion.V4 when routerAddress.Length == 4 && MayAnswerV4(offending) => WriteV4(error, offending, routerAddress, mtu, destination),
-            _ => 0,
-        };
-    }
+    public static int Write(IcmpError error, ReadOnlySpan<byte> offending, ReadOnlySpan<byte> routerAddress, int mtu, Span<byte> destination) =>
+        WriteQuoting(error, offending, IpPacket.TryParse(offending), routerAddress, mtu, destination);
 
     /// <summary>
     /// As <see cref="Write"/>, for an error about a packet of which only its first bytes, <paramref name="head"/>, are
