@@ -11,7 +11,8 @@ namespace MeshActors.SystemTests;
 /// </summary>
 internal sealed class Lab : IDisposable
 {
-    public const string Prefix = "masys";
+    /// <summary>Namespace prefix; <c>MA_SYSTEST_PREFIX</c> gives concurrent runs (one per worktree) their own.</summary>
+    public static readonly string Prefix = Environment.GetEnvironmentVariable("MA_SYSTEST_PREFIX") is { Length: > 0 } prefix ? prefix : "masys";
 
     /// <summary>Pause between ping attempts; "network unreachable" fails at once and must not spin.</summary>
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);

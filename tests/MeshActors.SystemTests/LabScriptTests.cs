@@ -8,7 +8,7 @@ public sealed class LabScriptTests
     {
         using var lab = Lab.Up("line");
 
-        Assert.Equal(["masys-A", "masys-B", "masys-C"], Lab.Namespaces());
+        Assert.Equal([$"{Lab.Prefix}-A", $"{Lab.Prefix}-B", $"{Lab.Prefix}-C"], Lab.Namespaces());
         Assert.True(lab.Pings("A", "10.210.1.2"));
         Assert.True(lab.Pings("C", "10.210.2.1"));
         Assert.False(lab.Pings("A", "10.210.2.2"));
@@ -20,7 +20,7 @@ public sealed class LabScriptTests
     {
         using var lab = Lab.Up("ring4");
 
-        Assert.Equal(["masys-A", "masys-B", "masys-C", "masys-D"], Lab.Namespaces());
+        Assert.Equal([$"{Lab.Prefix}-A", $"{Lab.Prefix}-B", $"{Lab.Prefix}-C", $"{Lab.Prefix}-D"], Lab.Namespaces());
         Assert.True(lab.Pings("D", "10.210.4.2"));
         Assert.True(lab.Pings("C", "10.210.3.2"));
         Assert.False(lab.Pings("A", "10.210.2.2"));
@@ -54,7 +54,7 @@ public sealed class LabScriptTests
             // a stray process inside the lab, as bench runs leave them
             first.Exec("A", "sh", "-c", "sleep 300 >/dev/null 2>&1 &");
             var second = Lab.Up("pair");
-            Assert.Equal(["masys-A", "masys-B"], Lab.Namespaces());
+            Assert.Equal([$"{Lab.Prefix}-A", $"{Lab.Prefix}-B"], Lab.Namespaces());
             second.Down();
         }
 
