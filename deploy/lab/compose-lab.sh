@@ -7,8 +7,10 @@
 #                                                   --no-build publishes the existing Release build, --no-image
 #                                                   uses meshactors:dev as it is
 #   compose-lab.sh [--prefix P] down line|ring      `docker-compose down -v` (containers, networks, key volumes)
+#   compose-lab.sh [--prefix P] exec line|ring SERVICE CMD...
+#                                                   run CMD in a service's container, e.g. `exec line a ping 10.220.0.3`
 #   compose-lab.sh [--prefix P] compose line|ring ARGS...
-#                                                   docker-compose on that lab, e.g. `compose line exec a ping 10.220.0.3`
+#                                                   docker-compose on that lab, e.g. `compose line logs b`
 #   compose-lab.sh [--prefix P] image [--no-build]  base image (cached), `dotnet publish`, node image meshactors:dev
 #   compose-lab.sh [--prefix P] engine start|stop   start a private dockerd / stop it and undo its host changes
 #   compose-lab.sh [--prefix P] docker ARGS...      docker on the engine in use, e.g. `docker network ls`
@@ -267,11 +269,21 @@ cmd_down() {
   dc "$lab" down -v --remove-orphans
 }
 
+# docker exec on a service's container (Compose v1 names it PROJECT_SERVICE_1); much quicker than docker-compose exec
+cmd_exec() {
+  local lab=${1:?usage: compose-lab.sh exec line|ring SERVICE CMD...} service=${2:?service} tty=()
+  shift 2
+  compose_file "$lab" >/dev/null
+  use_engine
+  [[ -t 0 && -t 1 ]] && tty=(-it)
+  docker exec "${tty[@]}" "$PFX${lab}_${service}_1" "$@"
+}
+
 # A reaches C's overlay IPv4 address (10.220.0.3) within CONVERGE_SECONDS
 reaches_c() {
   local lab=$1 deadline=$((SECONDS + CONVERGE_SECONDS))
   while ((SECONDS < deadline)); do
-    dc "$lab" exec -T a ping -c1 -W1 10.220.0.3 >/dev/null 2>&1 && return 0
+    cmd_exec "$lab" a ping -c1 -W1 10.220.0.3 >/dev/null 2>&1 && return 0
     sleep 0.5
   done
   return 1
@@ -296,10 +308,11 @@ case $cmd in
   run)     cmd_run "$@";;
   up)      cmd_up "$@";;
   down)    cmd_down "$@";;
+  exec)    cmd_exec "$@";;
   compose) lab=${1:?usage: compose-lab.sh compose line|ring ARGS...}; shift; use_engine; dc "$lab" "$@";;
   image)   engine_start; cmd_image "$@";;
   engine)  case ${1:-} in start) engine_start;; stop) engine_stop;; *) die "usage: compose-lab.sh engine start|stop";; esac;;
   docker)  use_engine; docker "$@";;
   env)     use_engine; echo "export DOCKER_HOST=$DOCKER_HOST";;
-  *)       sed -n '2,29p' "$0"; exit 2;;
+  *)       sed -n '2,31p' "$0"; exit 2;;
 esac

@@ -42,8 +42,8 @@ internal sealed class ComposeLab : IDisposable
         return lab;
     }
 
-    /// <summary>Runs a command inside a service's container (<c>docker-compose exec -T</c>).</summary>
-    public CommandOutput Exec(string service, params string[] command) => Run(["compose", Name, "exec", "-T", service, .. command]);
+    /// <summary>Runs a command inside a service's container (<c>docker exec</c>).</summary>
+    public CommandOutput Exec(string service, params string[] command) => Run(["exec", Name, service, .. command]);
 
     /// <summary>One ping (-6 for an IPv6 address) from <paramref name="service"/>; true if answered within a second.</summary>
     public bool Pings(string service, string address) =>
@@ -74,9 +74,14 @@ internal sealed class ComposeLab : IDisposable
         return IPAddress.Parse(json.RootElement.GetProperty("address").GetString()!);
     }
 
+    /// <summary>Starts a command inside a service's container and returns at once (<c>docker exec -d</c>).</summary>
+    public void Detach(string service, params string[] command) => Script(["docker", "exec", "-d", Container(service), .. command]);
+
     /// <summary>Takes a service's container off one of the lab's networks (<c>docker network disconnect</c>): its link there dies.</summary>
-    public void Disconnect(string service, string network) =>
-        Script("docker", "network", "disconnect", $"{Project}_{network}", $"{Project}_{service}_1");
+    public void Disconnect(string service, string network) => Script("docker", "network", "disconnect", $"{Project}_{network}", Container(service));
+
+    /// <summary>Compose v1's name for a service's (only) container.</summary>
+    private string Container(string service) => $"{Project}_{service}_1";
 
     /// <summary>The last lines of every container's log, for assertion messages.</summary>
     public string LogTails(int lines = 15) => Run("compose", Name, "logs", "--no-color", "--tail", lines.ToString(CultureInfo.InvariantCulture)).Output;

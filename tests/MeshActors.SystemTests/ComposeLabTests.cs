@@ -30,7 +30,7 @@ public sealed class ComposeLabTests(DockerEngineFixture engine, ITestOutputHelpe
         Assert.True(lab.PingsWithin("a", c.ToString(), Convergence), $"a cannot reach c's overlay IPv6 address {c}\n" + lab.LogTails());
 
         // one-off server in c (exits after one test); the client retries until the server listens
-        ComposeLab.Script("compose", "line", "exec", "-d", "c", "iperf3", "-s", "-1");
+        lab.Detach("c", "iperf3", "-s", "-1");
         CommandOutput run = default;
         Assert.True(ComposeLab.Within(Convergence, () => (run = lab.Exec("a", "iperf3", "-J", "-c", c.ToString(), "-t", $"{IperfSeconds}")).ExitCode == 0),
             $"iperf3 a -> c failed: {run}\n" + lab.LogTails());
