@@ -78,7 +78,7 @@ use_engine() {
 # what dockerd may change in the host's network namespace
 host_state() {
   sysctl -n net.ipv4.ip_forward net.ipv6.conf.all.forwarding
-  if command -v iptables-save >/dev/null; then iptables-save | grep -v '^[#:]' | grep -v '^COMMIT' || true; fi
+  if command -v iptables-save >/dev/null; then iptables-save | grep -v -e '^[#:*]' -e '^COMMIT' || true; fi
   ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E '^(docker0|br-)' || true
 }
 
@@ -150,8 +150,9 @@ undo_host_changes() {
 
 # delete every rule that jumps to or mentions a DOCKER chain, then the chains themselves
 undo_docker_rules() {
-  local table=$1 rule chain
-  iptables -t "$table" -S | grep -E '^-A ' | grep -E 'DOCKER|docker0' | grep -vE '^-A DOCKER' | while read -r rule; do
+  local table=$1 rule chain rules
+  mapfile -t rules < <(iptables -t "$table" -S | awk '/^-A / && /DOCKER|docker0/ && !/^-A DOCKER/')
+  for rule in "${rules[@]}"; do
     eval "iptables -t $table ${rule/-A /-D }" || true
   done
   for chain in $(iptables -t "$table" -S | awk '$1 == "-N" && $2 ~ /^DOCKER/ {print $2}'); do
