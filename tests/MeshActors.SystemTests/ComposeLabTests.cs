@@ -22,7 +22,7 @@ public sealed class ComposeLabTests(DockerEngineFixture engine, ITestOutputHelpe
     public void Line_a_reaches_c_only_over_the_overlay_and_carries_an_iperf3_run()
     {
         Skip.If(engine.Unavailable is not null, engine.Unavailable);
-        using var lab = ComposeLab.Up("line");
+        var lab = engine.Line;
         Assert.False(lab.Pings("a", "10.210.2.2"), "a reaches c's underlay address: the networks are not isolated");
 
         Assert.True(lab.PingsWithin("a", "10.220.0.3", Convergence), "a cannot reach c's overlay IPv4 address\n" + lab.LogTails());
@@ -66,7 +66,7 @@ public sealed class ComposeLabTests(DockerEngineFixture engine, ITestOutputHelpe
     public void Ctl_actors_in_the_relay_container_shows_its_live_actor_tree_with_a_link_per_neighbour()
     {
         Skip.If(engine.Unavailable is not null, engine.Unavailable);
-        using var lab = ComposeLab.Up("line");
+        var lab = engine.Line;
 
         // b is the relay: a dials it and it dials c, so once both links are up its tree holds two PeerLink actors
         string[] types = [];
