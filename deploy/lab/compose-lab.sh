@@ -90,6 +90,7 @@ engine_start() {
   sysctl -n net.ipv4.ip_forward net.ipv6.conf.all.forwarding >"$RUN_DIR/forwarding-before"
   command -v iptables >/dev/null && iptables -S FORWARD | head -1 >"$RUN_DIR/forward-policy-before"
   host_state >"$RUN_DIR/host-before"
+  [[ -e /run/docker ]] || touch "$RUN_DIR/made-run-docker"   # dockerd makes /run/docker/plugins wherever its exec-root is
   # --bridge=none: no docker0 (builds run with --network none, labs on their own networks);
   # --iptables=false --ip-forward=false: the host's firewall and forwarding stay as they are
   dockerd --data-root "$CACHE/engine-$PFX" --exec-root "$RUN_DIR/exec" -H "unix://$OWN_SOCK" \
@@ -123,6 +124,7 @@ engine_stop() {
     kill -TERM "$containerd_pid"; wait_gone "$containerd_pid" || kill -KILL "$containerd_pid"
   fi
   undo_host_changes
+  [[ -e $RUN_DIR/made-run-docker ]] && { rmdir /run/docker/plugins /run/docker 2>/dev/null || true; }
   umount_below "$RUN_DIR"
   rm -rf "$RUN_DIR"
   log "engine stopped"
