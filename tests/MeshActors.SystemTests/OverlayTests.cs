@@ -16,9 +16,9 @@ public sealed class OverlayTests(ITestOutputHelper output)
 
     /// <summary>
     /// Documented reroute time with the default link timers (hocon/reference.conf meshactors.links: a link silent for
-    /// dead-after = 3 s is dropped and its routes retracted, well inside 5 s).
+    /// dead-after = 3 s is dropped and its routes retracted, well inside 5 s). The compose ring lab is held to it too.
     /// </summary>
-    private static readonly TimeSpan RerouteLimit = TimeSpan.FromSeconds(5);
+    internal static readonly TimeSpan RerouteLimit = TimeSpan.FromSeconds(5);
 
     private static readonly TimeSpan PingInterval = TimeSpan.FromMilliseconds(200);
 

@@ -7,6 +7,11 @@ internal static class RepoPaths
 
     public static string LabScript => Path.Combine(Root, "deploy", "lab", "lab.sh");
 
+    public static string ComposeLabScript => Path.Combine(Root, "deploy", "lab", "compose-lab.sh");
+
+    /// <summary>The Release build of src/MeshActors, which compose-lab.sh publishes into the node image.</summary>
+    public static string ReleaseDll => Path.Combine(Root, "src", "MeshActors", "bin", "Release", "net10.0", "MeshActors.dll");
+
     /// <summary>MESHACTORS_DLL if set, else the Release build of src/MeshActors, else the Debug build; null if none exists.</summary>
     public static string? NodeDll()
     {
