@@ -2,10 +2,11 @@ using System.Security.Cryptography;
 using MeshActors.Protocol;
 using MeshActors.Routing.Ipv4;
 using MeshActors.Testing.Simulation;
+using Xunit.Abstractions;
 
 namespace MeshActors.Routing.Tests.Ipv4;
 
-public sealed class Ipv4SimulationTests
+public sealed class Ipv4SimulationTests(ITestOutputHelper output)
 {
     private static readonly Ipv4Network Network = new(IpPrefix.Parse("10.250.0.0/16"));
 
@@ -24,6 +25,9 @@ public sealed class Ipv4SimulationTests
 
         ipv4.Start();
         Assert.True(ipv4.RunUntilSettled(TimeSpan.FromMinutes(5)), "addresses did not settle within 5 virtual minutes");
+        output.WriteLine(
+            $"{keys.Length} nodes, {colliding} starting on a shared address: settled after {simulator.Now.TotalSeconds:0.0} virtual s, " +
+            $"{ipv4.Addresses.Sum(a => a.Moves)} moves, at most {ipv4.Addresses.Max(a => a.Moves)} by one node");
 
         Assert.Equal(keys.Length, ipv4.Addresses.Select(a => a.Address).Distinct().Count());
         Assert.All(ipv4.Addresses, a => Assert.True(Network.Contains(a.Address)));
