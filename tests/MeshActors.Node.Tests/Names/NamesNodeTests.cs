@@ -40,6 +40,25 @@ public sealed class NamesNodeTests
     }
 
     [Fact]
+    public async Task Refreshed_records_outlive_their_lifetime_and_a_stopped_nodes_name_ages_out()
+    {
+        var lifetime = TimeSpan.FromSeconds(3);
+        Func<NodeSettings, NodeSettings> shortLived(string name) => s => Named(name)(s) with
+        {
+            Names = s.Names with { RefreshInterval = TimeSpan.FromMilliseconds(500), RecordLifetime = lifetime },
+        };
+        await using var keeper = await BusTestNode.StartAsync(adjust: shortLived("keeper"));
+        var leaver = await BusTestNode.StartAsync([keeper], adjust: shortLived("leaver"));
+        await Eventually.True(() => Owners(keeper).Result.Contains("leaver"), 15_000);
+
+        await Task.Delay(lifetime * 2);
+        Assert.Contains("leaver", await Owners(keeper));
+
+        await leaver.DisposeAsync();
+        await Eventually.True(() => !Owners(keeper).Result.Contains("leaver"), (int)(lifetime * 3).TotalMilliseconds, "the stopped node's record should expire");
+    }
+
+    [Fact]
     public async Task A_later_claimant_of_a_name_is_refused_and_the_api_says_so()
     {
         await using var first = await BusTestNode.StartAsync(adjust: Named("dup"));
