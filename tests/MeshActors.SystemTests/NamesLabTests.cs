@@ -52,6 +52,69 @@ public sealed class NamesLabTests(ITestOutputHelper output)
         output.WriteLine($"all six pings answered after {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
+    /// <summary>
+    /// Two nodes whose keys (picked by the test) derive the same address in a /29: the larger key moves to its next
+    /// address, on its TUN device as well as in its routes and record, and the two ping each other by their final ones.
+    /// </summary>
+    [NodeLabFact]
+    public void Two_nodes_on_one_derived_address_end_apart_and_ping_each_other()
+    {
+        var network = IPNetwork.Parse("10.251.0.0/29");
+        using var lab = Lab.Up("pair");
+        var keyA = KeyOf(Path.Combine(Lab.StateDirectory, "A.key"));
+        var keyB = KeyOf(Path.Combine(Lab.StateDirectory, "B.key"));
+        for (var tries = 0; !Candidate(network, keyB, 0).Equals(Candidate(network, keyA, 0)); tries++)
+        {
+            Assert.True(tries < 100, "no colliding key in 100 tries");
+            File.Delete(Path.Combine(Lab.StateDirectory, "B.key"));
+            keyB = KeyOf(Path.Combine(Lab.StateDirectory, "B.key"));
+        }
+
+        var shared = Candidate(network, keyA, 0);
+        var (stays, moves) = Convert.FromHexString(keyA).AsSpan().SequenceCompareTo(Convert.FromHexString(keyB)) < 0 ? ("A", "B") : ("B", "A");
+        lab.Start(Dll, ipv4Network: network.ToString(), dns: "127.0.0.1:53");
+
+        var deadline = DateTime.UtcNow + Convergence;
+        IPAddress? moved;
+        while ((moved = Resolve(lab, stays, moves.ToLowerInvariant(), "A")) is null || moved.Equals(shared))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{moves} did not move off {shared}\n" + Lab.LogTails());
+            Thread.Sleep(250);
+        }
+
+        output.WriteLine($"{stays} kept {shared}; {moves} moved to {moved}");
+        Assert.True(network.Contains(moved));
+        Assert.Equal(shared, Resolve(lab, moves, stays.ToLowerInvariant(), "A"));
+        var addresses = lab.Exec(moves, "ip", "-4", "-o", "addr", "show", "dev", "mesh0").Output;
+        Assert.Contains($"inet {moved}/32", addresses);
+        Assert.DoesNotContain($"inet {shared}/32", addresses);
+        Assert.True(lab.PingsWithin(stays, moved.ToString(), Convergence), $"{stays} cannot ping {moves} at {moved}\n" + Lab.LogTails());
+        Assert.True(lab.PingsWithin(moves, shared.ToString(), Convergence), $"{moves} cannot ping {stays} at {shared}\n" + Lab.LogTails());
+    }
+
+    /// <summary>The public key (hex) of the key file, created by <c>inspect</c> when missing.</summary>
+    private static string KeyOf(string keyFile)
+    {
+        var result = Shell.Run("dotnet", Dll, "inspect", "--json", "-k", keyFile);
+        Assert.True(result.ExitCode == 0, $"inspect failed: {result}");
+        using var json = System.Text.Json.JsonDocument.Parse(result.Output);
+        return json.RootElement.GetProperty("publicKey").GetString()!;
+    }
+
+    /// <summary>Candidate <paramref name="attempt"/> of a key in a network, computed from the documented rule
+    /// (README "IPv4 networks"), independently of the node's code.</summary>
+    private static IPAddress Candidate(IPNetwork network, string keyHex, uint attempt)
+    {
+        var input = "meshactors/ipv4/v1"u8.ToArray().Concat(Convert.FromHexString(keyHex)).Concat(BitConverter.GetBytes(attempt).Reverse()).ToArray();
+        var hash = System.Security.Cryptography.SHA256.HashData(input);
+        var hosts = (1u << (32 - network.PrefixLength)) - 2;
+        var start = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(network.BaseAddress.GetAddressBytes());
+        var host = start + 1 + (System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hash) % hosts);
+        var bytes = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, host);
+        return new IPAddress(bytes);
+    }
+
     /// <summary>The first answer of <paramref name="type"/> for NAME.mesh from the DNS server of <paramref name="node"/>, polled until it comes.</summary>
     private static IPAddress? Resolve(Lab lab, string node, string name, string type)
     {
