@@ -78,7 +78,7 @@ public sealed class NamesLabTests(ITestOutputHelper output)
         IPAddress? moved;
         while ((moved = Resolve(lab, stays, moves.ToLowerInvariant(), "A")) is null || moved.Equals(shared))
         {
-            Assert.True(DateTime.UtcNow < deadline, $"{moves} did not move off {shared}\n" + Lab.LogTails());
+            Assert.True(DateTime.UtcNow < deadline, $"{moves} did not move off {shared}\n{Diagnose(lab)}\n" + Lab.LogTails(40));
             Thread.Sleep(250);
         }
 
@@ -91,6 +91,14 @@ public sealed class NamesLabTests(ITestOutputHelper output)
         Assert.True(lab.PingsWithin(stays, moved.ToString(), Convergence), $"{stays} cannot ping {moves} at {moved}\n" + Lab.LogTails());
         Assert.True(lab.PingsWithin(moves, shared.ToString(), Convergence), $"{moves} cannot ping {stays} at {shared}\n" + Lab.LogTails());
     }
+
+    /// <summary>Both nodes' names and routes, for an assertion message.</summary>
+    private static string Diagnose(Lab lab) => string.Join('\n', new[] { "A", "B" }.SelectMany(node => new[]
+    {
+        $"--- {node}: names list", lab.Exec(node, "dotnet", Dll, "names", "list").Output,
+        $"--- {node}: routes selected", lab.Exec(node, "dotnet", Dll, "routes", "selected").Output,
+        $"--- {node}: routes fallback", lab.Exec(node, "dotnet", Dll, "routes", "fallback").Output,
+    }));
 
     /// <summary>The public key (hex) of the key file, created by <c>inspect</c> when missing.</summary>
     private static string KeyOf(string keyFile)

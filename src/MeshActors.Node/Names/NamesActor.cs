@@ -116,9 +116,12 @@ public sealed class NamesActor : ReceiveActor, IWithTimers
             return;
         }
 
-        // Control frames come only over live, authenticated links: one this actor missed (it restarted after the link
-        // came up) is learnt here, so floods reach it again.
-        _links.TryAdd(control.Peer, control.Link);
+        // Control frames come only over live, authenticated links: one whose LinkUp this actor missed (it subscribed
+        // or restarted after the link came up) is learnt here and handed every record, as LinkUp would have done.
+        if (!_links.ContainsKey(control.Peer))
+        {
+            OnLinkUp(new LinkUp(control.Peer, control.Link, TimeSpan.Zero));
+        }
 
         if (NameRecordCodec.TryDecode(control.Payload, out var record) != NameDecodeError.None)
         {
@@ -127,27 +130,29 @@ public sealed class NamesActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var outcome = _registry.Offer(record!, NowMs);
+        if (record!.Key.AsSpan().SequenceEqual(_identity.Public.Bytes) && NameRecordSigner.Verify(record))
+        {
+            // Our own record from before a restart, handed back by a neighbour (the registry refuses it as a replay).
+            AdoptOwnHistory(record);
+        }
+
+        var outcome = _registry.Offer(record, NowMs);
         if (outcome != NameOutcome.Accepted)
         {
             if (outcome is NameOutcome.Forged or NameOutcome.Replayed)
             {
-                _log.Debug("dropped a {0} name record for '{1}' from {2}", outcome, record!.Name, control.Peer);
+                _log.Debug("dropped a {0} name record for '{1}' from {2}", outcome, record.Name, control.Peer);
             }
 
             return;
-        }
-
-        if (record!.Key.AsSpan().SequenceEqual(_identity.Public.Bytes))
-        {
-            AdoptOwnHistory(record);
         }
 
         Flood(control.Payload, except: control.Peer);
         Publish();
     }
 
-    /// <summary>A record of our own key from before a restart: keep its claim time and sign only newer records.</summary>
+    /// <summary>A record of our own key from before a restart: keep its claim time (a restarted owner keeps its place
+    /// in line everywhere, also with nodes that never saw the old record) and sign only newer records.</summary>
     private void AdoptOwnHistory(NameRecord record)
     {
         _lastIssuedMs = Math.Max(_lastIssuedMs, record.IssuedAtMs);

@@ -76,6 +76,23 @@ public sealed class NamesNodeTests
     }
 
     [Fact]
+    public async Task An_owner_restarted_with_its_key_keeps_its_name_against_a_later_claimant()
+    {
+        var seed = System.Security.Cryptography.RandomNumberGenerator.GetBytes(NodeIdentity.SeedSize);
+        await using var hub = await BusTestNode.StartAsync(adjust: Named("hub"));
+        var owner = await BusTestNode.StartAsync([hub], adjust: Named("n"), identity: NodeIdentity.FromSeed(seed));
+        await Eventually.True(() => Owners(hub).Result.Contains("n"), 15_000);
+        await using var later = await BusTestNode.StartAsync([hub], adjust: Named("n"));
+        await Eventually.True(() => Status(later).Result == "refused", 15_000);
+
+        await owner.DisposeAsync();
+        await using var restarted = await BusTestNode.StartAsync([hub], adjust: Named("n"), identity: NodeIdentity.FromSeed(seed));
+
+        await Eventually.True(() => Status(restarted).Result == "owner", 15_000, "the restarted owner should take its old claim time back");
+        Assert.Equal("refused", await Status(later));
+    }
+
+    [Fact]
     public async Task Forged_replayed_and_malformed_records_sent_over_a_link_are_dropped_and_counted()
     {
         await using var target = await BusTestNode.StartAsync(adjust: Named("target"));
