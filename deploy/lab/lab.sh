@@ -2,9 +2,11 @@
 # MeshActors network-namespace lab (no Docker). Run as root.
 #
 #   lab.sh [--prefix P] up pair|line|ring4      build namespaces P-A.. joined by veth (cleans first)
-#   lab.sh [--prefix P] start [--dll PATH] [--udp-links "K ..."]
+#   lab.sh [--prefix P] start [--dll PATH] [--udp-links "K ..."] [--ipv4-network CIDR] [--dns HOST:PORT]
 #                                               write one HOCON per node and start the nodes; links K are dialled
-#                                               over UDP with frames of at most 1,472 bytes (the veth's 1,500 − 28)
+#                                               over UDP with frames of at most 1,472 bytes (the veth's 1,500 − 28);
+#                                               --ipv4-network: nodes take automatic IPv4 addresses in CIDR instead
+#                                               of 10.220.0.N; --dns: every node serves DNS on HOST:PORT in its namespace
 #   lab.sh [--prefix P] stop                    stop the nodes (recorded PIDs only)
 #   lab.sh [--prefix P] kill N                  crash node N (SIGKILL); start brings it back with the same key
 #   lab.sh [--prefix P] down                    stop and delete everything the lab created
@@ -188,7 +190,8 @@ meshactors {
   admission { mode = open, allowed-keys = [], network-key = "" }
   links { udp-max-frame-size = $UDP_MAX_FRAME }
   tun { enabled = on, name = "mesh0", mtu = $TUN_MTU }
-  ipv4 { addresses = ["10.220.0.$(( $(node_index "$n") - 64 ))/32"], prefixes = [] }
+  $(if [[ -n $IPV4_NETWORK ]]; then echo "ipv4 { network = \"$IPV4_NETWORK\", conflict-check-interval = 1s }"; else echo "ipv4 { addresses = [\"10.220.0.$(( $(node_index "$n") - 64 ))/32\"], prefixes = [] }"; fi)
+  dns { address = "$DNS_ADDR" }
   api { address = "127.0.0.1:8989" }
   log-level = info
 }
@@ -204,12 +207,17 @@ default_dll() {
   echo "$REPO_DIR/src/MeshActors/bin/Release/net10.0/MeshActors.dll"
 }
 
+IPV4_NETWORK=""               # start --ipv4-network: automatic IPv4 addresses instead of configured ones
+DNS_ADDR=""                   # start --dns: the DNS server endpoint of every node (empty: none)
+
 cmd_start() {
   local dll=${MESHACTORS_DLL:-} udp_links="" topo n file
   while [[ $# -gt 0 ]]; do
     case $1 in
       --dll) dll=${2:?--dll needs a path}; shift 2;;
       --udp-links) udp_links=${2?--udp-links needs link numbers}; shift 2;;
+      --ipv4-network) IPV4_NETWORK=${2:?--ipv4-network needs a CIDR}; shift 2;;
+      --dns) DNS_ADDR=${2:?--dns needs HOST:PORT}; shift 2;;
       *) die "unknown start option $1";;
     esac
   done

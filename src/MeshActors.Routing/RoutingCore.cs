@@ -414,6 +414,31 @@ public sealed class RoutingCore
         return result;
     }
 
+    /// <summary>
+    /// Other originators this node hears announce <paramref name="prefix"/> (selected or not): how a node finds another
+    /// holding the same IPv4 address. Empty when only this node originates it or nobody does.
+    /// </summary>
+    public List<RouterId> OtherOriginatorsOf(RoutePrefix prefix)
+    {
+        var result = new List<RouterId>();
+        if (!_routes.TryFind(prefix, out var index))
+        {
+            return result;
+        }
+
+        ref var destination = ref _routes.At(index);
+        for (var i = 0; i < destination.RouteCount; i++)
+        {
+            var originator = _ids[destination.Routes![i].Originator];
+            if (originator != Self && !result.Contains(originator))
+            {
+                result.Add(originator);
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>Seqno requests in flight: (prefix, originator asked, seqno wanted).</summary>
     public List<(RoutePrefix Prefix, RouterId Originator, ushort Seqno)> GetQueriedRoutes() =>
         [.. _requests.InFlight.Select(p => (_routes.At(p.Destination).Prefix, _ids[p.Originator], p.Seqno))];

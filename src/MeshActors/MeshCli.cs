@@ -69,6 +69,8 @@ public static class MeshCli
         root.Subcommands.Add(RandomAddressCommands.CreateIpv6(console));
         root.Subcommands.Add(PeersCommand.Create(console));
         root.Subcommands.Add(RoutesCommand.Create(console));
+        root.Subcommands.Add(NamesCommand.Create(console));
+        root.Subcommands.Add(NameToIpv6Command.Create(console));
         root.Subcommands.Add(MessageCommand.Create(console));
         root.Subcommands.Add(CtlCommand.Create(console));
         return root;

@@ -55,7 +55,12 @@ internal sealed class Lab : IDisposable
 
     /// <summary>Starts every node that is not running (all of them at first; after <see cref="Kill"/>, that one again).</summary>
     /// <param name="udpLinks">Links (numbered as in lab.sh) dialled over UDP with 1,472-byte frames instead of TCP.</param>
-    public void Start(string dll, string udpLinks = "") => Script("start", "--dll", dll, "--udp-links", udpLinks);
+    /// <param name="ipv4Network">When set, nodes take automatic IPv4 addresses in this CIDR instead of 10.220.0.N.</param>
+    /// <param name="dns">When set, every node serves DNS on this HOST:PORT inside its namespace.</param>
+    public void Start(string dll, string udpLinks = "", string? ipv4Network = null, string? dns = null) =>
+        Script(["start", "--dll", dll, "--udp-links", udpLinks,
+            .. ipv4Network is null ? Array.Empty<string>() : ["--ipv4-network", ipv4Network],
+            .. dns is null ? Array.Empty<string>() : ["--dns", dns]]);
 
     /// <summary>Crashes one node (SIGKILL); its key and config stay, so <see cref="Start"/> brings back the same node.</summary>
     public void Kill(string node) => Script("kill", node);

@@ -3,6 +3,7 @@ using MeshActors.Crypto.EndToEnd;
 using MeshActors.DataPlane.Buffers;
 using MeshActors.DataPlane.Links;
 using MeshActors.DataPlane.Tun;
+using MeshActors.Protocol;
 using MeshActors.Protocol.Data;
 using MeshActors.Protocol.Ip;
 
@@ -40,7 +41,8 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     private readonly BufferPool _pool;
     private readonly EndToEndSessionCache _sessions;
     private readonly ForwarderOptions _options;
-    private readonly LocalAddresses _local;
+    private readonly PublicIdentity _identity;
+    private LocalAddresses _local;
     private readonly SourceOwnership _ownership;
     private readonly ITunDevice? _tun;
     private readonly TunReader? _reader;
@@ -56,6 +58,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
         _pool = pool;
         _sessions = sessions;
         _options = options ?? new ForwarderOptions();
+        _identity = identity.Public;
         _local = new LocalAddresses(identity.Public, _options);
         _ownership = new SourceOwnership(_options.OverlayPrefix);
         _tun = tun;
@@ -90,6 +93,13 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
 
     /// <summary>This node's overlay address (the source of its ICMPv6 errors).</summary>
     public ReadOnlySpan<byte> LocalAddress => _local.Ipv6;
+
+    /// <summary>
+    /// Replaces the IPv4 prefixes this node owns (an automatic address moved). Control plane only: the forwarding
+    /// threads pick the new set up with their next packet (one reference swap, no lock).
+    /// </summary>
+    public void SetLocalIpv4Prefixes(IReadOnlyList<IpPrefix> prefixes) =>
+        Volatile.Write(ref _local, new LocalAddresses(_identity, _options with { LocalIpv4Prefixes = prefixes }));
 
     /// <summary>Starts the TUN reader and writer threads (nothing to start with --no-tun).</summary>
     public void Start()

@@ -10,4 +10,5 @@ public static class ActorPaths
     public const string Guardian = "/user/" + NodeGuardian.Name;
     public const string Peers = Guardian + "/" + PeerManager.Name;
     public const string Routes = Guardian + "/" + RouteTableActor.Name;
+    public const string Names = Guardian + "/" + Node.Names.NamesActor.Name;
 }

@@ -6,6 +6,7 @@ using MeshActors.DataPlane.Links;
 using MeshActors.Node.Hosting;
 using MeshActors.Node.Links;
 using MeshActors.Node.Messaging;
+using MeshActors.Node.Names;
 using MeshActors.Node.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -52,6 +53,15 @@ public static class MetricsEndpoints
             if (await TryAsk<BusCounters>(system, MessageEndpoints.BusPath, GetBusCounters.Instance, ct) is { } bus)
             {
                 WriteBus(text, bus);
+            }
+
+            if (await TryAsk<NameList>(system, ActorPaths.Names, GetNames.Instance, ct) is { } names)
+            {
+                text.Gauge("meshactors_name_records", "Live signed name records held", names.Names.Count);
+                foreach (var (outcome, count) in names.Counters)
+                {
+                    text.Counter("meshactors_name_records_received_total", "Name records offered to this node, by outcome (only accepted ones are kept and flooded on)", count, ("outcome", outcome));
+                }
             }
 
             return Results.Text(text.ToString(), MetricsText.ContentType);

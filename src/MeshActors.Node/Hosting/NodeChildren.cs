@@ -1,6 +1,8 @@
 using MeshActors.Crypto;
 using MeshActors.Node.Actors;
+using MeshActors.Node.Ipv4;
 using MeshActors.Node.Links;
+using MeshActors.Node.Names;
 using MeshActors.Node.Messaging;
 using MeshActors.Node.Routing;
 using MeshActors.Node.Settings;
@@ -13,14 +15,27 @@ namespace MeshActors.Node.Hosting;
 /// <summary>The guardian's children for a real node, in start order.</summary>
 public static class NodeChildren
 {
-    public static IReadOnlyList<ChildSpec> For(NodeSettings settings, NodeIdentity identity, NodeDataPlane dataPlane)
+    public static IReadOnlyList<ChildSpec> For(NodeSettings settings, NodeIdentity identity, NodeDataPlane dataPlane, NameDirectoryHolder? names = null)
     {
         var forwarder = dataPlane.Forwarder;
+        names ??= new NameDirectoryHolder();
+        var (ipv4, automatic) = AutoIpv4.Announced(settings, dataPlane.AutoIpv4);
+        var ipv4Actor = dataPlane.AutoIpv4 is { } auto
+            ? new[]
+            {
+                new ChildSpec(Ipv4AddressActor.Name, Ipv4AddressActor.Props(
+                    auto, identity.Public.Bytes.ToArray(), AutoIpv4.LocalPrefixes(settings, null), forwarder, dataPlane.Tun as DataPlane.Tun.ITunAddresses,
+                    names, Api.ActorPaths.Routes, Api.ActorPaths.Names, settings.Ipv4Network.ConflictCheckInterval)),
+            }
+            : [];
         var tun = dataPlane.Tun is { } device ? new[] { new ChildSpec(TunDeviceActor.Name, TunDeviceActor.Props(device)) } : [];
         return
         [
             .. tun,
             RouteTable(settings, identity.Public, lookup => forwarder.Routes = lookup),
+            new ChildSpec(NamesActor.Name, NamesActor.Props(
+                identity, settings.NodeName, ipv4, automatic, settings.Names, settings.OverlayPrefix, names)),
+            .. ipv4Actor,
             new ChildSpec(PeerManager.Name, PeerManager.Props(
                 dataPlane.Links, settings.Peers, settings.LinkTimers)),
             new ChildSpec(MessageBusActor.Name, MessageBusActor.Props(

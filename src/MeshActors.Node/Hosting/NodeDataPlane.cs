@@ -8,6 +8,7 @@ using MeshActors.DataPlane.Tun;
 using MeshActors.Node.Links;
 using MeshActors.Node.Settings;
 using MeshActors.Protocol;
+using MeshActors.Routing.Ipv4;
 
 namespace MeshActors.Node.Hosting;
 
@@ -18,8 +19,9 @@ namespace MeshActors.Node.Hosting;
 /// </summary>
 public sealed class NodeDataPlane : IAsyncDisposable
 {
-    private NodeDataPlane(BufferPool pool, Forwarder forwarder, NodeLinks links, IHostTunDevice? tun)
+    private NodeDataPlane(BufferPool pool, Forwarder forwarder, NodeLinks links, IHostTunDevice? tun, Ipv4AutoAddress? autoIpv4)
     {
+        AutoIpv4 = autoIpv4;
         Pool = pool;
         Forwarder = forwarder;
         Links = links;
@@ -35,16 +37,20 @@ public sealed class NodeDataPlane : IAsyncDisposable
     /// <summary>The TUN device, or null with <c>tun.enabled = off</c>; owned (and disposed) by the forwarder.</summary>
     public IHostTunDevice? Tun { get; }
 
+    /// <summary>The automatic IPv4 address (<c>ipv4.network</c>), or null; the IPv4 actor moves it on a conflict.</summary>
+    public Ipv4AutoAddress? AutoIpv4 { get; }
+
     public static NodeDataPlane Start(NodeSettings settings, NodeIdentity identity)
     {
+        var autoIpv4 = Ipv4.AutoIpv4.For(settings, identity.Public);
         var bufferSize = BufferLayout.BufferSizeFor(settings.Tun.Mtu);
         var pool = new BufferPool(settings.DataPlane.PoolBuffers(bufferSize), bufferSize);
-        var tun = settings.Tun.Enabled ? OpenTun(settings, identity) : null;
+        var tun = settings.Tun.Enabled ? OpenTun(settings, identity, autoIpv4) : null;
         var sessions = new EndToEndSessionCache(identity, EndToEndLimits.DefaultCapacity, () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         var forwarder = new Forwarder(identity, pool, sessions, tun, new ForwarderOptions
         {
             OverlayPrefix = settings.OverlayPrefix,
-            LocalIpv4Prefixes = [.. settings.Ipv4.Addresses.Select(a => IpPrefix.Create(a.Address, 32)), .. settings.Ipv4.Prefixes],
+            LocalIpv4Prefixes = Ipv4.AutoIpv4.LocalPrefixes(settings, autoIpv4),
             TunBatchSize = settings.DataPlane.TunBatchSize,
             TunWriteRingCapacity = settings.DataPlane.TunWriteRingCapacity,
         });
@@ -61,7 +67,7 @@ public sealed class NodeDataPlane : IAsyncDisposable
 
         links.Environment.DataSink = forwarder;
         forwarder.Start();
-        return new NodeDataPlane(pool, forwarder, links, tun);
+        return new NodeDataPlane(pool, forwarder, links, tun, autoIpv4);
     }
 
     public async ValueTask DisposeAsync()
@@ -70,7 +76,7 @@ public sealed class NodeDataPlane : IAsyncDisposable
         Forwarder.Dispose();
     }
 
-    private static IHostTunDevice OpenTun(NodeSettings settings, NodeIdentity identity)
+    private static IHostTunDevice OpenTun(NodeSettings settings, NodeIdentity identity, Ipv4AutoAddress? autoIpv4)
     {
         var address = OverlayAddressing.DeriveAddress(identity.Public, settings.OverlayPrefix);
         try
@@ -80,7 +86,7 @@ public sealed class NodeDataPlane : IAsyncDisposable
             {
                 Name = settings.Tun.Name,
                 Mtu = settings.Tun.Mtu,
-                Addresses = [new TunAddress(address, settings.OverlayPrefix.Length), .. settings.Ipv4.Addresses],
+                Addresses = [new TunAddress(address, settings.OverlayPrefix.Length), .. Ipv4.AutoIpv4.TunAddresses(settings, autoIpv4)],
             });
         }
         catch (TunUnavailableException e)

@@ -7,6 +7,8 @@ using Akka.Hosting;
 using MeshActors.Crypto;
 using MeshActors.Node.Actors;
 using MeshActors.Node.Api;
+using MeshActors.Node.Dns;
+using MeshActors.Node.Names;
 using MeshActors.Node.Settings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -14,6 +16,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Core;
 
@@ -30,6 +33,7 @@ public sealed class NodeRuntime : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly NodeDataPlane _dataPlane;
+    private MeshDnsServer? _dns;
 
     private NodeRuntime(WebApplication app, NodeDataPlane dataPlane, NodeInfo info, IPEndPoint apiEndPoint)
     {
@@ -77,7 +81,9 @@ public sealed class NodeRuntime : IAsyncDisposable
         {
             var app = await StartHostAsync(settings, identity, info, dataPlane, logger, levelSwitch, cancellationToken);
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new NodeRuntime(app, dataPlane, info, new IPEndPoint(settings.ApiAddress.Address, new Uri(bound).Port));
+            var runtime = new NodeRuntime(app, dataPlane, info, new IPEndPoint(settings.ApiAddress.Address, new Uri(bound).Port));
+            await runtime.StartDnsAsync(settings);
+            return runtime;
         }
         catch
         {
@@ -96,14 +102,17 @@ public sealed class NodeRuntime : IAsyncDisposable
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(levelSwitch);
         builder.Services.AddSingleton(dataPlane);
+        var names = new NameDirectoryHolder();
+        builder.Services.AddSingleton(names);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
-        builder.Services.AddMeshNode(settings, info, () => NodeChildren.For(settings, identity, dataPlane));
+        builder.Services.AddMeshNode(settings, info, () => NodeChildren.For(settings, identity, dataPlane, names));
 
         var app = builder.Build();
         app.UseApiToken(settings.ApiToken);
         app.MapAdminApi();
         app.MapPeerApi();
         app.MapRouteApi();
+        app.MapNameApi();
         app.MapMessageApi();
         app.MapMetricsApi();
         app.MapCtlApi();
@@ -121,6 +130,29 @@ public sealed class NodeRuntime : IAsyncDisposable
         return app;
     }
 
+    /// <summary>Starts the DNS server when <c>dns.address</c> is set; a port it cannot bind stops the node (exit 1).</summary>
+    private async Task StartDnsAsync(NodeSettings settings)
+    {
+        if (settings.Dns.Address is not { } endPoint)
+        {
+            return;
+        }
+
+        try
+        {
+            _dns = MeshDnsServer.Start(
+                endPoint,
+                new DnsAnswers(settings.Dns.Domain, settings.Dns.Ttl),
+                Services.GetRequiredService<NameDirectoryHolder>(),
+                Services.GetRequiredService<ILoggerFactory>().CreateLogger<MeshDnsServer>());
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            await _app.DisposeAsync();
+            throw new NodeStartException($"cannot serve DNS on dns.address {endPoint}: {e.Message}", e);
+        }
+    }
+
     /// <summary>Completes when the host stops (signal, or <see cref="StopAsync"/>).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 
@@ -128,6 +160,8 @@ public sealed class NodeRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _dns?.Dispose();
+        _dns = null;
         await _app.DisposeAsync();
         await _dataPlane.DisposeAsync();
     }

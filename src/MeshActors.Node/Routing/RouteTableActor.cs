@@ -57,6 +57,10 @@ public sealed class RouteTableActor : ReceiveActor, IWithTimers
         Receive<Tick>(_ => Apply(_core.Tick(Now)));
         Receive<GetRoutes>(query => Sender.Tell(new RouteList(query.View, Describe(query.View))));
         Receive<GetRoutingCounters>(_ => Sender.Tell(new RoutingCounterList(_core.Counters.Snapshot())));
+        Receive<OriginateLocalPrefix>(local => Apply(_core.AddLocalPrefix(local.Prefix, Now)));
+        Receive<WithdrawLocalPrefix>(local => Apply(_core.RemoveLocalPrefix(local.Prefix, Now), republish: true));
+        Receive<GetOtherOriginators>(query => Sender.Tell(
+            new OtherOriginators(query.Prefix, [.. _core.OtherOriginatorsOf(query.Prefix).Select(id => id.ToBytes())])));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

@@ -50,6 +50,15 @@ public sealed record NodeSettings
     /// <summary>Message bus limits and timers (<c>messages { … }</c>).</summary>
     public MeshActors.Messaging.MessageBusSettings Messages { get; init; } = new();
 
+    /// <summary>Signed name records (<c>names { … }</c>).</summary>
+    public NameSettings Names { get; init; } = NameSettings.Default;
+
+    /// <summary>The DNS server (<c>dns { … }</c>, <c>--dns-addr</c>); off unless an address is given.</summary>
+    public DnsSettings Dns { get; init; } = DnsSettings.Off;
+
+    /// <summary>Automatic IPv4 address in <c>ipv4.network</c>.</summary>
+    public Ipv4NetworkSettings Ipv4Network { get; init; } = Ipv4NetworkSettings.Off;
+
     /// <summary>Bearer token every API request must carry (<c>api.token</c>); <see cref="Api.ApiToken.None"/> = no check.</summary>
     public Api.ApiToken ApiToken { get; init; } = Api.ApiToken.None;
 }

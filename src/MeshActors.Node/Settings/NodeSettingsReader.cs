@@ -74,7 +74,12 @@ public sealed class NodeSettingsReader
             LogLevel = ReadLogLevel("log-level"),
             Messages = ReadMessages(),
             ApiToken = new Api.ApiToken(ReadString("api.token", allowEmpty: true)),
+            Names = ReadNames(),
+            Dns = ReadDns(),
+            Ipv4Network = new Ipv4NetworkSettings(
+                ReadIpv4Network("ipv4.network"), ReadDuration("ipv4.conflict-check-interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1))),
         };
+
         CheckPoolBudget(settings.DataPlane, settings.Tun.Mtu);
         return settings;
     }
@@ -117,6 +122,58 @@ public sealed class NodeSettingsReader
         }
 
         return settings;
+    }
+
+    /// <summary>Lifetime at least twice the refresh interval, so one lost flood never lets a live record expire.</summary>
+    private NameSettings ReadNames()
+    {
+        var names = new NameSettings(
+            ReadDuration("names.refresh-interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
+            ReadDuration("names.record-lifetime", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(Protocol.Names.NameRecordCodec.MaxLifetimeSeconds)),
+            ReadInt("names.max-records", 16, 16_777_216),
+            ReadDuration("names.max-clock-skew", TimeSpan.Zero, TimeSpan.FromHours(1)));
+        if (names.RecordLifetime < 2 * names.RefreshInterval)
+        {
+            Fail("names.record-lifetime", $"must be at least 2 × names.refresh-interval ({2 * names.RefreshInterval.TotalSeconds:0.###}s), got {names.RecordLifetime.TotalSeconds:0.###}s");
+        }
+
+        return names;
+    }
+
+    private DnsSettings ReadDns()
+    {
+        var text = ReadString("dns.address", allowEmpty: true);
+        IPEndPoint? address = null;
+        if (text.Length > 0 && !EndPointText.TryParse(text, out address))
+        {
+            Fail("dns.address", $"must be empty (no DNS server) or HOST:PORT with a numeric address (e.g. 127.0.0.1:5353), got '{text}'");
+        }
+
+        var domain = ReadString("dns.domain", allowEmpty: false).Trim('.').ToLowerInvariant();
+        if (domain.Length > 0 && !domain.Split('.').All(label => Protocol.Names.NameSyntax.IsValid(label)))
+        {
+            Fail("dns.domain", $"must be one or more DNS labels separated by dots (e.g. mesh), got '{domain}'");
+        }
+
+        return new DnsSettings(address, domain, ReadDuration("dns.ttl", TimeSpan.Zero, TimeSpan.FromDays(1)));
+    }
+
+    private IpPrefix? ReadIpv4Network(string key)
+    {
+        var text = ReadString(key, allowEmpty: true);
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (!IpPrefix.TryParse(text, out var prefix) || prefix.Family != System.Net.Sockets.AddressFamily.InterNetwork
+            || prefix.Length is < MeshActors.Routing.Ipv4.Ipv4Network.MinLength or > MeshActors.Routing.Ipv4.Ipv4Network.MaxLength)
+        {
+            Fail(key, $"must be an IPv4 prefix of length {MeshActors.Routing.Ipv4.Ipv4Network.MinLength}..{MeshActors.Routing.Ipv4.Ipv4Network.MaxLength} in CIDR notation (e.g. 10.250.0.0/16), got '{text}'");
+            return null;
+        }
+
+        return prefix;
     }
 
     private void Fail(string key, string problem) =>

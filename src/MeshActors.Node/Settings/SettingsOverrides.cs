@@ -22,6 +22,8 @@ public sealed record SettingsOverrides
 
     public string? ApiAddress { get; init; }
 
+    public string? DnsAddress { get; init; }
+
     /// <summary>Applies the flags, validating each with the same rules as the config keys; errors name the flag.</summary>
     public NodeSettings ApplyTo(NodeSettings settings)
     {
@@ -101,6 +103,18 @@ public sealed record SettingsOverrides
             else
             {
                 Fail("--api-addr", $"must be HOST:PORT with a numeric address (e.g. 127.0.0.1:8989), got '{ApiAddress}'");
+            }
+        }
+
+        if (DnsAddress is not null)
+        {
+            if (EndPointText.TryParse(DnsAddress, out var endPoint))
+            {
+                result = result with { Dns = result.Dns with { Address = endPoint } };
+            }
+            else
+            {
+                Fail("--dns-addr", $"must be HOST:PORT with a numeric address (e.g. 127.0.0.1:5353), got '{DnsAddress}'");
             }
         }
 

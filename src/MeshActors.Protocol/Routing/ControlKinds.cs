@@ -8,4 +8,7 @@ public static class ControlKinds
 {
     public const byte RouteUpdates = 0x01;
     public const byte SeqnoRequests = 0x02;
+
+    /// <summary>One signed name record (Names/NameRecordCodec), flooded with de-duplication.</summary>
+    public const byte NameRecord = 0x10;
 }

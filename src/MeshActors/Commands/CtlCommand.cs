@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace MeshActors.Cli.Commands;
 
-/// <summary><c>ctl actors|links|routes|stats|log-level|watch</c>: remote inspection of a running node over its API.</summary>
+/// <summary><c>ctl actors|links|routes|names|stats|log-level|watch</c>: remote inspection of a running node over its API.</summary>
 internal static class CtlCommand
 {
     /// <summary>Refresh period of <c>ctl watch</c>, 1 s: throughput is shown per second.</summary>
@@ -16,6 +16,7 @@ internal static class CtlCommand
         command.Subcommands.Add(Simple(console, "actors", "Live actor tree: path, type, mailbox depth, restarts", "/api/v1/ctl/actors", RenderActors));
         command.Subcommands.Add(Simple(console, "links", "Per link: state, endpoint, RTT, loss, ring fill, drops", "/api/v1/admin/peers", RenderLinks));
         command.Subcommands.Add(Simple(console, "routes", "Selected routes", "/api/v1/admin/routes/selected", RenderRoutes));
+        command.Subcommands.Add(NamesCommand.List(console, "names"));
         command.Subcommands.Add(Stats(console));
         command.Subcommands.Add(LogLevel(console));
         command.Subcommands.Add(Watch(console));

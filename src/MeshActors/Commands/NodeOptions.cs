@@ -26,6 +26,8 @@ internal sealed class NodeOptions
 
     public Option<string?> ApiAddress { get; } = new("--api-addr") { Description = "Local HTTP API endpoint HOST:PORT" };
 
+    public Option<string?> DnsAddress { get; } = new("--dns-addr") { Description = "Serve DNS for the mesh's names on HOST:PORT (dns.address)" };
+
     public void AddTo(Command command, bool keyFileOnly = false)
     {
         command.Options.Add(Config);
@@ -41,6 +43,7 @@ internal sealed class NodeOptions
         command.Options.Add(AuditEncryption);
         command.Options.Add(TunName);
         command.Options.Add(ApiAddress);
+        command.Options.Add(DnsAddress);
     }
 
     public NodeSettings Load(ParseResult parsed, FileInfo? positionalConfig = null)
@@ -60,6 +63,7 @@ internal sealed class NodeOptions
             TunName = parsed.GetValue(TunName),
             KeyFile = parsed.GetValue(KeyFile),
             ApiAddress = parsed.GetValue(ApiAddress),
+            DnsAddress = parsed.GetValue(DnsAddress),
         };
         return SettingsLoader.Load((positionalConfig ?? flagConfig)?.FullName, overrides);
     }

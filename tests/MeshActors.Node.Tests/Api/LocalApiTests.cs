@@ -59,13 +59,14 @@ public sealed class LocalApiTests
             "meshactors_e2e_sealed_total", "meshactors_routes{view=\"selected\"}", "meshactors_handshakes_refused_total", "meshactors_bus_sends_total{result=\"accepted\"} 1",
             "meshactors_bus_outbound_total{kind=\"chunks_sent\"}", "meshactors_routing_events_total{event=\"updates_over_table_limit\"} 0",
             "meshactors_link_direct_frames_total", "meshactors_forwarder_packets_total{kind=\"hop_limit_notices\"}",
+            "meshactors_name_records_received_total{outcome=\"forged\"} 0", "meshactors_name_records ",
         })
         {
             Assert.Contains(family, metrics);
         }
 
         var openApi = JsonNode.Parse(await node.Http.GetStringAsync("/api/v1/openapi.json"))!["paths"]!.AsObject();
-        foreach (var path in new[] { "/api/v1/admin", "/api/v1/admin/peers", "/api/v1/admin/routes/{view}", "/api/v1/messages", "/api/v1/messages/reply/{id}", "/api/v1/messages/status/{id}", "/metrics", "/api/v1/ctl/actors", "/api/v1/ctl/log-level" })
+        foreach (var path in new[] { "/api/v1/admin", "/api/v1/admin/peers", "/api/v1/admin/routes/{view}", "/api/v1/messages", "/api/v1/messages/reply/{id}", "/api/v1/messages/status/{id}", "/metrics", "/api/v1/ctl/actors", "/api/v1/ctl/log-level", "/api/v1/names", "/api/v1/names/{name}" })
         {
             Assert.True(openApi.ContainsKey(path), path);
         }

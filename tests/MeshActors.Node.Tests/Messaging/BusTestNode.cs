@@ -58,10 +58,10 @@ public sealed class BusTestNode : IAsyncDisposable
         NodeSettingsReader.Read(HoconSource.Load(Path.Combine(AppContext.BaseDirectory, "test.conf")));
 
     public static async Task<BusTestNode> StartAsync(
-        IEnumerable<BusTestNode>? peers = null, MessageBusSettings? bus = null, Func<NodeSettings, NodeSettings>? adjust = null)
+        IEnumerable<BusTestNode>? peers = null, MessageBusSettings? bus = null, Func<NodeSettings, NodeSettings>? adjust = null, NodeIdentity? identity = null)
     {
         var port = FreePort();
-        var identity = NodeIdentity.Generate();
+        identity ??= NodeIdentity.Generate();
         var settings = TestSettings() with
         {
             Listen = [PeerUri.Parse($"tcp://127.0.0.1:{port}")],

@@ -66,6 +66,9 @@ public class NodeSettingsTests
               tun { enabled = off, name = "ma0", mtu = 1400 }
               ipv4 { addresses = ["10.220.0.1/24"], prefixes = ["192.168.5.0/24"] }
               api.address = "[::1]:9000"
+              ipv4 { network = "10.250.0.0/16", conflict-check-interval = 5s }
+              names { refresh-interval = 10s, record-lifetime = 30s, max-records = 100, max-clock-skew = 5s }
+              dns { address = "127.0.0.1:5353", domain = "Example.Mesh.", ttl = 10s }
               dataplane.audit-encryption = on
               log-level = debug
             }
@@ -86,6 +89,20 @@ public class NodeSettingsTests
         Assert.Equal("[::1]:9000", settings.ApiAddress.ToString());
         Assert.Equal(LogEventLevel.Debug, settings.LogLevel);
         Assert.True(settings.LinkOptions.AuditEncryption);
+        Assert.Equal(new Ipv4NetworkSettings(Protocol.IpPrefix.Parse("10.250.0.0/16"), TimeSpan.FromSeconds(5)), settings.Ipv4Network);
+        Assert.Equal(new NameSettings(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), 100, TimeSpan.FromSeconds(5)), settings.Names);
+        Assert.Equal(new DnsSettings(System.Net.IPEndPoint.Parse("127.0.0.1:5353"), "example.mesh", TimeSpan.FromSeconds(10)), settings.Dns);
+    }
+
+    [Fact]
+    public void Dns_addr_flag_turns_the_dns_server_on_and_bad_values_name_the_flag()
+    {
+        var settings = new SettingsOverrides { DnsAddress = "127.0.0.1:5300" }.ApplyTo(Parse("meshactors {}"));
+        Assert.Equal("127.0.0.1:5300", settings.Dns.Address!.ToString());
+        Assert.Null(Parse("meshactors {}").Dns.Address);
+
+        var error = Assert.Single(Assert.Throws<ConfigException>(() => new SettingsOverrides { DnsAddress = "nowhere" }.ApplyTo(Parse("meshactors {}"))).Errors);
+        Assert.Equal("--dns-addr", error.Key);
     }
 
     [Theory]
@@ -142,6 +159,13 @@ public class NodeSettingsTests
     [InlineData("meshactors {\n  routing.max-destinations = 8\n}", 2, "meshactors.routing.max-destinations", "must be 16..16777216, got 8")]
     [InlineData("meshactors {\n  routing.update-intervall = 5s\n}", 2, "meshactors.routing.update-intervall", "unknown key (did you mean 'update-interval'?)")]
     [InlineData("meshactors {\n  routing = fast\n}", 2, "meshactors.routing", "must be an object")]
+    [InlineData("meshactors {\n  ipv4.network = \"10.250.0.0/31\"\n}", 2, "meshactors.ipv4.network", "must be an IPv4 prefix of length 8..30")]
+    [InlineData("meshactors {\n  ipv4.network = \"fd00::/64\"\n}", 2, "meshactors.ipv4.network", "must be an IPv4 prefix of length 8..30")]
+    [InlineData("meshactors {\n  ipv4.conflict-check-interval = 10ms\n}", 2, "meshactors.ipv4.conflict-check-interval", "must be 100ms..1m, got 10ms")]
+    [InlineData("meshactors {\n  names.record-lifetime = 90s\n}", 2, "meshactors.names.record-lifetime", "must be at least 2 × names.refresh-interval (120s)")]
+    [InlineData("meshactors {\n  names.max-records = 1\n}", 2, "meshactors.names.max-records", "must be 16..16777216, got 1")]
+    [InlineData("meshactors {\n  dns.address = \"localhost:53\"\n}", 2, "meshactors.dns.address", "must be empty (no DNS server) or HOST:PORT")]
+    [InlineData("meshactors {\n  dns.domain = \"my_mesh\"\n}", 2, "meshactors.dns.domain", "must be one or more DNS labels")]
     public void Bad_value_names_file_line_key_and_problem(string text, int line, string key, string problem)
     {
         var error = SingleError(text);

@@ -79,6 +79,31 @@ public sealed class NetworkSimulator
         }
     }
 
+    /// <summary>Node <paramref name="node"/> starts originating <paramref name="prefix"/> now.</summary>
+    public void Originate(int node, RoutePrefix prefix) => Apply(node, Cores[node].AddLocalPrefix(prefix, Now));
+
+    /// <summary>Node <paramref name="node"/> stops originating <paramref name="prefix"/> now.</summary>
+    public void Withdraw(int node, RoutePrefix prefix) => Apply(node, Cores[node].RemoveLocalPrefix(prefix, Now));
+
+    /// <summary>
+    /// Called when a message sent with <see cref="SendToNeighbours"/> arrives: (receiving node, sending neighbour,
+    /// message). Floods above routing (name records) ride on this, over the same links, latency, loss and cuts.
+    /// </summary>
+    public Action<int, int, object>? MessageArrived { get; set; }
+
+    /// <summary>Sends <paramref name="message"/> to every neighbour the node sees up, except <paramref name="except"/>.</summary>
+    public void SendToNeighbours(int node, object message, int? except = null)
+    {
+        foreach (var link in Targets(node, null))
+        {
+            var other = link.Other(node);
+            if (other != except && Delivered(link))
+            {
+                Enqueue(Now + link.Latency, new MessageArrives(link, link.Epoch, node, other, message));
+            }
+        }
+    }
+
     /// <summary>Physically cuts a link; the cores notice after the detection delay.</summary>
     public void Cut(int a, int b)
     {
@@ -154,6 +179,9 @@ public sealed class NetworkSimulator
                 break;
             case RequestsArrive requests when IsDeliverable(requests.Link, requests.Epoch):
                 Apply(requests.To, Cores[requests.To].ReceiveSeqnoRequests(new NeighbourId(requests.From), requests.Batch.AsSpan(), Now));
+                break;
+            case MessageArrives message when IsDeliverable(message.Link, message.Epoch):
+                MessageArrived?.Invoke(message.To, message.From, message.Message);
                 break;
             case LinkDetected detected when detected.Link.Epoch == detected.Epoch:
                 if (detected.Link.IsUp && !detected.Link.CoresSeeUp)
@@ -267,6 +295,8 @@ public sealed class NetworkSimulator
     private sealed record UpdatesArrive(SimulatedLink Link, int Epoch, int From, int To, RouteUpdate[] Batch) : Event;
 
     private sealed record RequestsArrive(SimulatedLink Link, int Epoch, int From, int To, SeqnoRequest[] Batch) : Event;
+
+    private sealed record MessageArrives(SimulatedLink Link, int Epoch, int From, int To, object Message) : Event;
 
     private sealed record LinkDetected(SimulatedLink Link, int Epoch) : Event;
 }

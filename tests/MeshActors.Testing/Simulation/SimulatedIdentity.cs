@@ -5,7 +5,8 @@ namespace MeshActors.Testing.Simulation;
 
 /// <summary>
 /// Deterministic stand-ins for node keys and overlay subnets: node i has router id (i+1, 0, 0, 0) and owns
-/// fd00::i:0:0:0/64. <see cref="Ownership"/> enforces exactly that pairing, like the real key-derived rule.
+/// fd00::i:0:0:0/64. <see cref="Ownership"/> enforces exactly that pairing inside IPv6, like the real key-derived rule,
+/// and lets anyone originate IPv4 prefixes, as the real rule does outside the overlay prefix.
 /// </summary>
 public static class SimulatedIdentity
 {
@@ -21,6 +22,6 @@ public static class SimulatedIdentity
     private sealed class SubnetOwnership : IPrefixOwnership
     {
         public bool MayOriginate(RouterId originator, RoutePrefix prefix) =>
-            originator.W0 >= 1 && prefix == SubnetOf((int)(originator.W0 - 1));
+            !prefix.IsIPv6 || (originator.W0 >= 1 && prefix == SubnetOf((int)(originator.W0 - 1)));
     }
 }

@@ -31,6 +31,9 @@ internal sealed class IpCommand
         }
     }
 
+    public void DeleteAddress(string device, TunAddress address) =>
+        _ip.Run(address.IsIPv6 ? "-6" : "-4", "address", "del", address.ToString(), "dev", device);
+
     /// <summary>Adds a route, replacing any route to the same prefix so a stale entry cannot block the mesh.</summary>
     public void ReplaceRoute(string device, IpPrefix prefix) =>
         _ip.Run(FamilyFlag(prefix), "route", "replace", prefix.ToString(), "dev", device);

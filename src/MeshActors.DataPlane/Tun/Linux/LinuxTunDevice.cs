@@ -18,7 +18,7 @@ namespace MeshActors.DataPlane.Tun.Linux;
 /// The interface is not persistent: when the descriptor closes, the kernel deletes it together with its
 /// addresses and routes, so nothing outlives the process, not even after a crash.
 /// </remarks>
-public sealed unsafe class LinuxTunDevice : IHostTunDevice
+public sealed unsafe class LinuxTunDevice : IHostTunDevice, ITunAddresses
 {
     private const string ClonePath = "/dev/net/tun";
 
@@ -217,6 +217,10 @@ public sealed unsafe class LinuxTunDevice : IHostTunDevice
     }
 
     public void AddRoute(IpPrefix prefix) => _routes.Add(prefix, IsDisposed, this);
+
+    public void AddAddress(TunAddress address) => _ip.AddAddress(Name, address);
+
+    public void RemoveAddress(TunAddress address) => _ip.DeleteAddress(Name, address);
 
     public bool RemoveRoute(IpPrefix prefix) => _routes.Remove(prefix, IsDisposed, this);
 

@@ -1,0 +1,23 @@
+using MeshActors.Protocol.Names;
+using NSec.Cryptography;
+
+namespace MeshActors.Crypto.Names;
+
+/// <summary>Signs this node's name records and checks everyone's (Ed25519 over <see cref="NameRecordCodec.SignedBytes"/>).</summary>
+public static class NameRecordSigner
+{
+    /// <summary>A record of <paramref name="identity"/> with the given contents, signed.</summary>
+    public static NameRecord Sign(
+        NodeIdentity identity, string name, long issuedAtMs, long claimedAtMs, uint lifetimeSeconds, NameRecordFlags flags, uint ipv4)
+    {
+        var unsigned = new NameRecord(
+            identity.Public.Bytes.ToArray(), name, issuedAtMs, claimedAtMs, lifetimeSeconds, flags, ipv4, new byte[NameRecordCodec.SignatureSize]);
+        return unsigned with { Signature = identity.Sign(NameRecordCodec.SignedBytes(unsigned)) };
+    }
+
+    /// <summary>True when the signature verifies under the record's key (a key that is no valid point fails).</summary>
+    public static bool Verify(NameRecord record) =>
+        record.Signature.Length == NameRecordCodec.SignatureSize
+        && PublicKey.TryImport(SignatureAlgorithm.Ed25519, record.Key, KeyBlobFormat.RawPublicKey, out var key)
+        && SignatureAlgorithm.Ed25519.Verify(key!, NameRecordCodec.SignedBytes(record), record.Signature);
+}

@@ -1,0 +1,84 @@
+using MeshActors.Protocol.Names;
+using MeshActors.Protocol.Routing;
+
+namespace MeshActors.Protocol.Tests.Names;
+
+public sealed class NameRecordCodecTests
+{
+    private static NameRecord Sample(string name = "alpha") => new(
+        Enumerable.Range(1, 32).Select(i => (byte)i).ToArray(), name, 1_700_000_000_123, name.Length > 0 ? 1_700_000_000_000 : 0, 300,
+        NameRecordFlags.Ipv4Auto, 0x0afa0102, Enumerable.Range(100, 64).Select(i => (byte)i).ToArray());
+
+    [Theory]
+    [InlineData("alpha")]
+    [InlineData("")]
+    [InlineData("a-1")]
+    public void Round_trips(string name)
+    {
+        var record = Sample(name);
+        var payload = NameRecordCodec.Encode(record);
+
+        Assert.Equal(ControlKinds.NameRecord, payload[0]);
+        Assert.Equal(NameRecordCodec.FixedSize + name.Length + NameRecordCodec.SignatureSize, payload.Length);
+        Assert.Equal(NameDecodeError.None, NameRecordCodec.TryDecode(payload, out var decoded));
+        Assert.Equal(record.Key, decoded!.Key);
+        Assert.Equal(record.Signature, decoded.Signature);
+        Assert.Equal(record with { Key = decoded.Key, Signature = decoded.Signature }, decoded);
+    }
+
+    [Fact]
+    public void Signed_bytes_cover_every_field_but_the_signature()
+    {
+        var record = Sample();
+        var signed = NameRecordCodec.SignedBytes(record);
+
+        Assert.Equal(signed, NameRecordCodec.SignedBytes(record with { Signature = new byte[64] }));
+        Assert.NotEqual(signed, NameRecordCodec.SignedBytes(record with { Name = "beta1" }));
+        Assert.NotEqual(signed, NameRecordCodec.SignedBytes(record with { IssuedAtMs = record.IssuedAtMs + 1 }));
+        Assert.NotEqual(signed, NameRecordCodec.SignedBytes(record with { Ipv4 = 1 }));
+        Assert.NotEqual(signed, NameRecordCodec.SignedBytes(record with { Flags = NameRecordFlags.None }));
+        Assert.StartsWith("meshactors/name/v1", System.Text.Encoding.ASCII.GetString(signed));
+    }
+
+    [Fact]
+    public void Malformed_payloads_are_refused_without_throwing()
+    {
+        var good = NameRecordCodec.Encode(Sample());
+        for (var length = 0; length < good.Length; length++)
+        {
+            Assert.NotEqual(NameDecodeError.None, NameRecordCodec.TryDecode(good.AsSpan(0, length), out _));
+        }
+
+        Assert.Equal(NameDecodeError.UnknownVersion, NameRecordCodec.TryDecode(Patched(good, 1, 2), out _));
+        Assert.Equal(NameDecodeError.UnknownFlags, NameRecordCodec.TryDecode(Patched(good, 2, 0x80), out _));
+        Assert.Equal(NameDecodeError.WrongLength, NameRecordCodec.TryDecode(Patched(good, 3, 6), out _));
+        Assert.Equal(NameDecodeError.BadName, NameRecordCodec.TryDecode(Patched(good, NameRecordCodec.FixedSize, (byte)'A'), out _));
+        Assert.Equal(NameDecodeError.BadTimes, NameRecordCodec.TryDecode(NameRecordCodec.Encode(Sample() with { LifetimeSeconds = 0 }), out _));
+        Assert.Equal(NameDecodeError.BadTimes, NameRecordCodec.TryDecode(NameRecordCodec.Encode(Sample() with { ClaimedAtMs = 0 }), out _));
+        Assert.Equal(NameDecodeError.BadTimes, NameRecordCodec.TryDecode(NameRecordCodec.Encode(Sample() with { ClaimedAtMs = long.MaxValue }), out _));
+    }
+
+    [Theory]
+    [InlineData("a", true)]
+    [InlineData("node-7", true)]
+    [InlineData("7up", true)]
+    [InlineData("", false)]
+    [InlineData("-a", false)]
+    [InlineData("a-", false)]
+    [InlineData("Alpha", false)]
+    [InlineData("a.b", false)]
+    [InlineData("a_b", false)]
+    public void Names_are_lower_case_dns_labels(string name, bool valid)
+    {
+        Assert.Equal(valid, NameSyntax.IsValid(name));
+        Assert.False(NameSyntax.IsValid(new string('a', 64)));
+        Assert.True(NameSyntax.IsValid(new string('a', 63)));
+    }
+
+    private static byte[] Patched(byte[] payload, int offset, byte value)
+    {
+        var copy = payload.ToArray();
+        copy[offset] = value;
+        return copy;
+    }
+}
