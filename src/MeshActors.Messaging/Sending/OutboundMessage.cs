@@ -1,3 +1,4 @@
+using MeshActors.Messaging.Persistence;
 using MeshActors.Messaging.Wire;
 using MeshActors.Protocol.Routing;
 
@@ -164,6 +165,30 @@ internal sealed class OutboundMessage
         }
 
         return effect;
+    }
+
+    /// <summary>This message as plain data for a snapshot: content, deadline and which chunks were acknowledged.</summary>
+    public PendingOutbound ToPending() => new(
+        Id, Destination.ToBytes(), _topic, _payload, _replyTo.HasValue, _replyTo ?? 0, Created.UtcTicks, Deadline.UtcTicks, Acked.ToWords());
+
+    /// <summary>
+    /// Takes back the acknowledgements of a restored message. Every other chunk counts as sent and lost, so it goes out
+    /// again first thing (the receiver re-acks what it already holds); false when <paramref name="words"/> do not fit.
+    /// </summary>
+    public bool RestoreAcked(ReadOnlySpan<ulong> words)
+    {
+        if (!Acked.TrySetFrom(words))
+        {
+            return false;
+        }
+
+        _nextFresh = _plan.Count;
+        for (var index = Acked.NextWith(false, 0); index < _plan.Count; index = Acked.NextWith(false, index + 1))
+        {
+            _lost.Set(index);
+        }
+
+        return true;
     }
 
     public MessageStatus Status(MessageState state, AbortReason reason) => new(
