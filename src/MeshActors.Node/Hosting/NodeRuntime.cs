@@ -8,6 +8,7 @@ using MeshActors.Crypto;
 using MeshActors.Node.Actors;
 using MeshActors.Node.Api;
 using MeshActors.Node.Settings;
+using MeshActors.Node.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -72,10 +73,11 @@ public sealed class NodeRuntime : IAsyncDisposable
 
         // Akka.Logger.Serilog writes through the static logger: one node per process, so this is that node's logger.
         Log.Logger = logger;
+        var store = OpenStore(settings, identity);
         var dataPlane = NodeDataPlane.Start(settings, identity);
         try
         {
-            var app = await StartHostAsync(settings, identity, info, dataPlane, logger, levelSwitch, cancellationToken);
+            var app = await StartHostAsync(settings, identity, info, dataPlane, store, logger, levelSwitch, cancellationToken);
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             return new NodeRuntime(app, dataPlane, info, new IPEndPoint(settings.ApiAddress.Address, new Uri(bound).Port));
         }
@@ -86,8 +88,27 @@ public sealed class NodeRuntime : IAsyncDisposable
         }
     }
 
+    private static SnapshotStore OpenStore(NodeSettings settings, NodeIdentity identity)
+    {
+        try
+        {
+            return SnapshotStore.Open(settings.State.DataDir, identity.Public.Bytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new NodeStartException($"cannot use data-dir '{settings.State.DataDir}': {e.Message} (change 'data-dir' or --data-dir)", e);
+        }
+    }
+
     private static async Task<WebApplication> StartHostAsync(
-        NodeSettings settings, NodeIdentity identity, NodeInfo info, NodeDataPlane dataPlane, Logger logger, LoggingLevelSwitch levelSwitch, CancellationToken cancellationToken)
+        NodeSettings settings,
+        NodeIdentity identity,
+        NodeInfo info,
+        NodeDataPlane dataPlane,
+        SnapshotStore store,
+        Logger logger,
+        LoggingLevelSwitch levelSwitch,
+        CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
@@ -97,7 +118,7 @@ public sealed class NodeRuntime : IAsyncDisposable
         builder.Services.AddSingleton(levelSwitch);
         builder.Services.AddSingleton(dataPlane);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
-        builder.Services.AddMeshNode(settings, info, () => NodeChildren.For(settings, identity, dataPlane));
+        builder.Services.AddMeshNode(settings, info, () => NodeChildren.For(settings, identity, dataPlane, store));
 
         var app = builder.Build();
         app.UseApiToken(settings.ApiToken);

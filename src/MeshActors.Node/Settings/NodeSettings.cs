@@ -50,6 +50,9 @@ public sealed record NodeSettings
     /// <summary>Message bus limits and timers (<c>messages { … }</c>).</summary>
     public MeshActors.Messaging.MessageBusSettings Messages { get; init; } = new();
 
+    /// <summary>Where and how often the node saves the state it must not lose (<c>data-dir</c>, <c>state { … }</c>).</summary>
+    public StateSettings State { get; init; } = new(StateSettings.DefaultDataDir, StateSettings.DefaultWriteInterval);
+
     /// <summary>Bearer token every API request must carry (<c>api.token</c>); <see cref="Api.ApiToken.None"/> = no check.</summary>
     public Api.ApiToken ApiToken { get; init; } = Api.ApiToken.None;
 }
@@ -110,4 +113,15 @@ public sealed record DataPlaneSettings(long BufferPoolBytes, int TunBatchSize, i
     /// <summary>Buffers of <paramref name="bufferSize"/> bytes the pool holds: as many as the budget buys, within
     /// <see cref="MinPoolBuffers"/>..<see cref="MaxPoolBuffers"/>.</summary>
     public int PoolBuffers(int bufferSize) => (int)Math.Clamp(BufferPoolBytes / bufferSize, MinPoolBuffers, MaxPoolBuffers);
+}
+
+/// <summary>
+/// The data folder (<c>data-dir</c>, relative to the working directory like the key file) and the shortest time
+/// between two saves of one changed state section (<c>state.write-interval</c>).
+/// </summary>
+public sealed record StateSettings(string DataDir, TimeSpan WriteInterval)
+{
+    public const string DefaultDataDir = "meshactors-data";
+
+    public static readonly TimeSpan DefaultWriteInterval = TimeSpan.FromMilliseconds(100);
 }

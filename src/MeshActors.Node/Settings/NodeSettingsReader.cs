@@ -74,6 +74,9 @@ public sealed class NodeSettingsReader
             LogLevel = ReadLogLevel("log-level"),
             Messages = ReadMessages(),
             ApiToken = new Api.ApiToken(ReadString("api.token", allowEmpty: true)),
+            State = new StateSettings(
+                ReadString("data-dir", allowEmpty: false),
+                ReadDuration("state.write-interval", TimeSpan.Zero, TimeSpan.FromMinutes(1))),
         };
         CheckPoolBudget(settings.DataPlane, settings.Tun.Mtu);
         return settings;

@@ -24,6 +24,8 @@ internal sealed class NodeOptions
 
     public Option<string?> KeyFile { get; } = new("--key-file", "-k") { Description = "Secret key file (created with mode 0600 when missing)" };
 
+    public Option<string?> DataDir { get; } = new("--data-dir") { Description = "Folder for the state kept across restarts (created with mode 0700)" };
+
     public Option<string?> ApiAddress { get; } = new("--api-addr") { Description = "Local HTTP API endpoint HOST:PORT" };
 
     public void AddTo(Command command, bool keyFileOnly = false)
@@ -41,6 +43,7 @@ internal sealed class NodeOptions
         command.Options.Add(AuditEncryption);
         command.Options.Add(TunName);
         command.Options.Add(ApiAddress);
+        command.Options.Add(DataDir);
     }
 
     public NodeSettings Load(ParseResult parsed, FileInfo? positionalConfig = null)
@@ -60,6 +63,7 @@ internal sealed class NodeOptions
             TunName = parsed.GetValue(TunName),
             KeyFile = parsed.GetValue(KeyFile),
             ApiAddress = parsed.GetValue(ApiAddress),
+            DataDir = parsed.GetValue(DataDir),
         };
         return SettingsLoader.Load((positionalConfig ?? flagConfig)?.FullName, overrides);
     }
