@@ -15,7 +15,7 @@ public sealed class DurableStateProcessTests : IDisposable
     /// <summary>One chunk in flight at a time: a 1 MB message takes hundreds of round trips, so a kill lands inside it.</summary>
     private const string SlowSender = "messages { initial-retransmit-interval = 100ms, min-retransmit-interval = 50ms, max-retransmit-interval = 500ms, initial-send-window = 1, max-send-window = 1 }";
 
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
     private readonly TempFolder _root = new();
 
     public void Dispose() => _root.Dispose();
@@ -35,7 +35,7 @@ public sealed class DurableStateProcessTests : IDisposable
 
         Assert.Null(await receiver.ReceiveAsync(0, peek: true));
         await sender.StartAsync();
-        var message = await receiver.ReceiveAsync(60);
+        var message = await receiver.ReceiveAsync(120);
 
         Assert.NotNull(message);
         Assert.Equal(payload, Convert.FromBase64String(message["payload"]!.GetValue<string>()));
@@ -56,7 +56,7 @@ public sealed class DurableStateProcessTests : IDisposable
         sender.Kill();
         await receiver.StartAsync();
         await sender.StartAsync();
-        var message = await receiver.ReceiveAsync(60);
+        var message = await receiver.ReceiveAsync(120);
 
         Assert.NotNull(message);
         Assert.Equal("sent while you were away"u8.ToArray(), Convert.FromBase64String(message["payload"]!.GetValue<string>()));

@@ -14,7 +14,7 @@ namespace MeshActors.Tests;
 /// </summary>
 public sealed class NodeProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
     private readonly string _folder;
     private readonly string _config;
     private readonly StringBuilder _output = new();
@@ -77,6 +77,11 @@ public sealed class NodeProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            Environment =
+            {
+                // The node turns tiered compilation off for a steady packet path; a test node wants a quick start instead.
+                ["DOTNET_TieredCompilation"] = "1",
+            },
         };
         foreach (var argument in new[]
         {
@@ -123,10 +128,10 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public async Task WaitForRouteAsync(NodeProcess other)
     {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(120);
         while (!(await Http.GetStringAsync("/api/v1/admin/routes/selected")).Contains(other.Subnet, StringComparison.Ordinal))
         {
-            Assert.True(DateTime.UtcNow < until, $"no route to {other.Subnet} within 30 s:\n{Output}");
+            Assert.True(DateTime.UtcNow < until, $"no route to {other.Subnet} within 120 s:\n{Output}");
             await Task.Delay(100);
         }
     }
