@@ -59,6 +59,45 @@ public sealed class RestoreTests
     }
 
     [Fact]
+    public void Receiver_that_forgot_a_half_reassembled_message_gets_its_chunks_again()
+    {
+        var alice = new MessageBusCore(_settings, new SequentialIds(3));
+        var bob = new MessageBusCore(_settings, new SequentialIds());
+        var payload = Bytes(200_000, 2);
+        var id = alice.Outbound.Send(new SendRequest(Bob, payload), T0).MessageId;
+        alice.Poll(T0, _toBob);
+        var burst = _toBob.Take();
+        foreach (var (_, frame) in burst.Take(burst.Count / 2))
+        {
+            bob.Receive(Alice, frame, T0, _toAlice);
+        }
+
+        bob.Inbound.FlushAcks(_toAlice);
+        Pump(_toAlice, Bob, alice, T0, _toBob);
+
+        // Bob restarts: his snapshot has no reassemblies, so the chunks Alice saw acknowledged are gone.
+        bob = new MessageBusCore(_settings, new SequentialIds());
+        bob.Restore(new MessageBusCore(_settings, new SequentialIds()).Capture(), T0);
+        for (var step = 1; step < 400 && alice.Outbound.GetStatus(id)!.State == MessageState.Sending; step++)
+        {
+            var now = T0.AddSeconds(step * 0.1);
+            alice.Poll(now, _toBob);
+            Pump(_toBob, Alice, bob, now, _toAlice);
+            foreach (var (_, frame) in _toAlice.Take())
+            {
+                alice.Receive(Bob, frame, now, _toBob);
+            }
+
+            alice.Flush(now, _toBob);
+        }
+
+        Assert.Equal(MessageState.Delivered, alice.Outbound.GetStatus(id)!.State);
+        Assert.True(alice.Outbound.Counters.ChunksForgotten > 0);
+        Assert.Equal(payload, bob.Inbound.Pop(default, _toAlice)!.Payload);
+        Assert.Null(bob.Inbound.Pop(default, _toAlice));
+    }
+
+    [Fact]
     public void Restored_inbox_keeps_messages_and_refuses_to_deliver_them_again()
     {
         var alice = new MessageBusCore(_settings, new SequentialIds(9));

@@ -307,6 +307,7 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
                 ["window_reductions"] = outbound.WindowReductions,
                 ["timeouts"] = outbound.Timeouts,
                 ["messages_parked"] = outbound.MessagesParked,
+                ["chunks_forgotten"] = outbound.ChunksForgotten,
             },
             new Dictionary<string, long>
             {
