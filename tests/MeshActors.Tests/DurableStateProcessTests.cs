@@ -45,6 +45,29 @@ public sealed class DurableStateProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Receiver_killed_in_the_middle_of_a_1_MB_message_gets_it_once_after_restart()
+    {
+        await using var receiver = await NodeProcess.StartAsync(_root.Path, "receiver", FastBus);
+        await using var sender = await NodeProcess.StartAsync(_root.Path, "sender", $"peers = [\"tcp://127.0.0.1:{receiver.LinkPort}\"]\n{SlowSender}");
+        await sender.WaitForRouteAsync(receiver);
+        var payload = new byte[1_000_000];
+        new Random(18).NextBytes(payload);
+
+        var id = await sender.SendAsync(receiver, payload);
+        await sender.WaitUntilAsync(async () => await sender.StatusAsync(id) is ("sending", >= 100), Patience, "100 chunks acknowledged");
+        receiver.Kill();
+        await receiver.StartAsync();
+        var message = await receiver.ReceiveAsync(120);
+
+        Assert.NotNull(message);
+        Assert.Equal(payload, Convert.FromBase64String(message["payload"]!.GetValue<string>()));
+        Assert.Null(await receiver.ReceiveAsync(2));
+        var forgotten = System.Text.RegularExpressions.Regex.Match(
+            await sender.Http.GetStringAsync("/metrics"), "meshactors_bus_outbound_total\\{kind=\"chunks_forgotten\"\\} (\\d+)");
+        Assert.True(forgotten.Success && long.Parse(forgotten.Groups[1].Value) > 0, "the sender resent chunks the restarted receiver had lost");
+    }
+
+    [Fact]
     public async Task Message_sent_while_the_receiver_is_down_survives_a_sender_kill_and_arrives_once_when_both_are_back()
     {
         await using var receiver = await NodeProcess.StartAsync(_root.Path, "receiver", FastBus);

@@ -14,7 +14,11 @@ public sealed class SnapshotSerializer
 
     public SnapshotSerializer()
     {
+        // No reference tracking (the state is a tree) and no per-field manifests (the section version in the file
+        // header says which layout it is): both only cost time here.
         var settings = HyperionSerializerSettings.Default
+            .WithPreserveObjectReference(false)
+            .WithVersionTolerance(false)
             .WithDisallowUnsafeType(true)
             .WithTypeFilter(new AllowListTypeFilter(SnapshotTypes.Allowed));
         _hyperion = new HyperionSerializer(null!, settings);
