@@ -67,7 +67,7 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
             var now = DateTimeOffset.UtcNow;
             _core.Flush(now, _sink);
             _snapshots?.SaveIfDue(_core, now, _sink);
-            if (_statusChanged)
+            if (_statusChanged || _snapshots?.DueAt is not null)
             {
                 _statusChanged = false;
                 ScheduleWakeup(now);
