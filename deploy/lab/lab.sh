@@ -184,6 +184,7 @@ write_config() {  # write_config NODE TOPO "UDP-LINKS"
 meshactors {
   node-name = "$n"
   key-file = "$STATE/$n.key"
+  data-dir = "$STATE/$n.data"
   overlay-prefix = "fd6d::/16"
   listen = ["tcp://0.0.0.0:$PORT", "udp://0.0.0.0:$PORT"]
   peers = [$(IFS=,; echo "${peers[*]}" | sed 's/,/, /g')]

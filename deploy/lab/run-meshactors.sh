@@ -40,6 +40,7 @@ for n in $NODES; do
 meshactors {
   node-name = "$n"
   key-file = "$D/$n.key"
+  data-dir = "$D/$n.data"
   overlay-prefix = "fd6d::/16"
   listen = ["tcp://0.0.0.0:$PORT", "udp://0.0.0.0:$PORT"]
   peers = [$peers]

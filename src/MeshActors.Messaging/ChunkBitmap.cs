@@ -72,6 +72,38 @@ public sealed class ChunkBitmap
         return added;
     }
 
+    /// <summary>A copy of the bits, 64 per word, for a snapshot (bits beyond <see cref="Count"/> clear).</summary>
+    public ulong[] ToWords()
+    {
+        var words = (ulong[])_words.Clone();
+        if ((Count & 63) != 0)
+        {
+            words[^1] &= (1UL << (Count & 63)) - 1;
+        }
+
+        return words;
+    }
+
+    /// <summary>Sets every bit set in <paramref name="words"/> (as from <see cref="ToWords"/>); false when the words do not
+    /// fit this bitmap (wrong length, bits beyond <see cref="Count"/>), and then nothing is set.</summary>
+    public bool TrySetFrom(ReadOnlySpan<ulong> words)
+    {
+        var tailBits = Count & 63;
+        if (words.Length != _words.Length || (tailBits != 0 && (words[^1] >> tailBits) != 0))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < words.Length; i++)
+        {
+            var added = words[i] & ~_words[i];
+            _words[i] |= added;
+            SetCount += BitOperations.PopCount(added);
+        }
+
+        return true;
+    }
+
     public void SetAll()
     {
         Array.Fill(_words, ulong.MaxValue);

@@ -1,3 +1,4 @@
+using MeshActors.Messaging.Persistence;
 using MeshActors.Messaging.Receiving;
 using MeshActors.Messaging.Sending;
 using MeshActors.Messaging.Wire;
@@ -91,6 +92,27 @@ public sealed class MessageBusCore
         Outbound.Poll(now, sink);
         Inbound.Poll(now);
         Inbound.FlushAcks(sink);
+    }
+
+    /// <summary>The durable part of the bus as plain data: unfinished outbound messages, the inbox, delivered ids.</summary>
+    public BusState Capture()
+    {
+        var (inbox, delivered) = Inbound.Capture();
+        return new BusState(Outbound.Capture(), inbox, delivered);
+    }
+
+    /// <summary>Takes back a <see cref="Capture"/> of an earlier run (call once, on a fresh core); what it skips is counted.</summary>
+    public BusRestoreReport Restore(BusState state, DateTimeOffset now)
+    {
+        var outbound = Outbound.Restore(state.Outbound ?? [], now);
+        var inbound = Inbound.Restore(state.Inbox ?? [], state.Delivered ?? [], now);
+        return new BusRestoreReport(
+            outbound.Restored,
+            inbound.Inbox,
+            inbound.Delivered,
+            outbound.Expired + inbound.Expired,
+            outbound.Invalid + inbound.Invalid,
+            outbound.NoRoom + inbound.NoRoom);
     }
 
     private ReceiveOutcome Abort(RouterId sender, ulong messageId)

@@ -44,6 +44,11 @@ public sealed class ReplyWaiters(int capacity)
         return false;
     }
 
+    /// <summary>Replies parked for a waiter and not taken yet: delivered, so a snapshot keeps them (in the inbox, as
+    /// nobody waits for them after a restart).</summary>
+    internal IEnumerable<ReceivedMessage> ParkedReplies =>
+        _waiters.Values.Where(waiter => waiter.Reply is not null).Select(waiter => waiter.Reply!);
+
     /// <summary>Ends a wait early (the HTTP caller went away); a reply that arrives later goes to the inbox.</summary>
     public void StopWaiting(ulong messageId) => _waiters.Remove(messageId);
 

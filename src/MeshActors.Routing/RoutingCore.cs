@@ -67,6 +67,13 @@ public sealed class RoutingCore
     /// <summary>This node's sequence number for the prefixes it originates.</summary>
     public ushort OwnSeqno => _advertiser.OwnSeqno;
 
+    /// <summary>
+    /// Continues from the seqno an earlier run of this node advertised last: the next one, so neighbours that still hold
+    /// the old announcement take the new one at once instead of waiting for it to expire. Call before the first
+    /// <see cref="AddLocalPrefix"/>.
+    /// </summary>
+    public void ResumeOwnSeqno(ushort lastAdvertised) => _advertiser.OwnSeqno = Seqno.Next(lastAdvertised);
+
     /// <summary>Destinations with a selected route (local prefixes not counted).</summary>
     public int SelectedCount { get; private set; }
 

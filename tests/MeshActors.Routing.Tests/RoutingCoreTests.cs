@@ -101,6 +101,20 @@ public sealed class RoutingCoreTests
     }
 
     [Fact]
+    public void Restarted_node_resumes_one_past_the_seqno_it_advertised_last()
+    {
+        var core = new RoutingCore(SimulatedIdentity.RouterIdOf(0), SimulatedIdentity.Ownership, RoutingSettings.Default, T0);
+        core.ResumeOwnSeqno(41);
+        core.AddLocalPrefix(SimulatedIdentity.SubnetOf(0), T0);
+        core.NeighbourUp(A, 10, T0);
+
+        var updates = core.Tick(T0 + TimeSpan.FromSeconds(1)).OfType<SendRouteUpdates>().SelectMany(send => send.Updates);
+
+        Assert.Equal(42, core.OwnSeqno);
+        Assert.Contains(new RouteUpdate(SimulatedIdentity.SubnetOf(0), 42, 0, core.Self), updates);
+    }
+
+    [Fact]
     public void Originator_bumps_its_seqno_when_asked_for_a_newer_one()
     {
         var fixture = new CoreFixture();

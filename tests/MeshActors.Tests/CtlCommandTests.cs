@@ -3,6 +3,7 @@ using MeshActors.Cli;
 using MeshActors.Crypto;
 using MeshActors.Node.Hosting;
 using MeshActors.Node.Settings;
+using MeshActors.Testing.Doubles;
 using Serilog.Core;
 using Serilog.Events;
 
@@ -13,7 +14,8 @@ public sealed class CtlCommandTests
     [Fact]
     public async Task Ctl_actors_lists_the_live_tree_and_log_level_changes_the_node()
     {
-        var settings = SettingsLoader.Load(null, new SettingsOverrides { NoTun = true, ApiAddress = "127.0.0.1:0" }) with { Listen = [] };
+        using var data = new TempFolder();
+        var settings = SettingsLoader.Load(null, new SettingsOverrides { NoTun = true, ApiAddress = "127.0.0.1:0", DataDir = data.Path }) with { Listen = [] };
         using var identity = NodeIdentity.Generate();
         var levelSwitch = new LoggingLevelSwitch(LogEventLevel.Warning);
         await using var logger = NodeLogging.CreateLogger(levelSwitch);

@@ -7,6 +7,7 @@ using MeshActors.Crypto;
 using MeshActors.DataPlane.Transports;
 using MeshActors.Node.Hosting;
 using MeshActors.Node.Settings;
+using MeshActors.Testing.Doubles;
 using Serilog.Core;
 using Serilog.Events;
 
@@ -17,9 +18,11 @@ public sealed class CliTestNode : IAsyncDisposable
 {
     private readonly NodeIdentity _identity;
     private readonly Logger _logger;
+    private readonly TempFolder _data;
 
-    private CliTestNode(NodeRuntime runtime, NodeIdentity identity, Logger logger, int port)
+    private CliTestNode(NodeRuntime runtime, NodeIdentity identity, Logger logger, int port, TempFolder data)
     {
+        _data = data;
         Runtime = runtime;
         _identity = identity;
         _logger = logger;
@@ -37,7 +40,8 @@ public sealed class CliTestNode : IAsyncDisposable
     public static async Task<CliTestNode> StartAsync(CliTestNode? peer = null)
     {
         var port = FreePort();
-        var settings = SettingsLoader.Load(null, new SettingsOverrides { NoTun = true, ApiAddress = "127.0.0.1:0" }) with
+        var data = new TempFolder();
+        var settings = SettingsLoader.Load(null, new SettingsOverrides { NoTun = true, ApiAddress = "127.0.0.1:0", DataDir = data.Path }) with
         {
             Listen = [PeerUri.Parse($"tcp://127.0.0.1:{port}")],
             Peers = peer is null ? [] : [PeerUri.Parse($"tcp://127.0.0.1:{peer.Port}")],
@@ -45,7 +49,7 @@ public sealed class CliTestNode : IAsyncDisposable
         var identity = NodeIdentity.Generate();
         var levelSwitch = new LoggingLevelSwitch(LogEventLevel.Warning);
         var logger = NodeLogging.CreateLogger(levelSwitch);
-        return new CliTestNode(await NodeRuntime.StartAsync(settings, identity, logger, levelSwitch), identity, logger, port);
+        return new CliTestNode(await NodeRuntime.StartAsync(settings, identity, logger, levelSwitch), identity, logger, port, data);
     }
 
     /// <summary>A loopback port nothing listens on (taken and released at once).</summary>
@@ -61,6 +65,7 @@ public sealed class CliTestNode : IAsyncDisposable
         await Runtime.DisposeAsync();
         await _logger.DisposeAsync();
         _identity.Dispose();
+        _data.Dispose();
     }
 }
 

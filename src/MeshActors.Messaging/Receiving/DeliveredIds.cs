@@ -12,14 +12,20 @@ internal sealed class DeliveredIds(MessageBusSettings settings)
 
     public bool Contains(MessageKey key) => _ids.Contains(key);
 
-    public void Add(MessageKey key, DateTimeOffset now)
+    /// <summary>The remembered ids with their expiry, oldest first.</summary>
+    public IEnumerable<(MessageKey Key, DateTimeOffset Expires)> Entries => _order;
+
+    public void Add(MessageKey key, DateTimeOffset now) => AddUntil(key, now + settings.DeliveredIdRetention);
+
+    /// <summary>Remembers <paramref name="key"/> until <paramref name="expires"/>; callers add in expiry order.</summary>
+    public void AddUntil(MessageKey key, DateTimeOffset expires)
     {
         if (!_ids.Add(key))
         {
             return;
         }
 
-        _order.Enqueue((key, now + settings.DeliveredIdRetention));
+        _order.Enqueue((key, expires));
         while (_ids.Count > settings.MaxDeliveredIds && _order.TryDequeue(out var oldest))
         {
             _ids.Remove(oldest.Key);

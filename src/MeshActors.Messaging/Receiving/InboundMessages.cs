@@ -1,3 +1,4 @@
+using MeshActors.Messaging.Persistence;
 using MeshActors.Messaging.Wire;
 using MeshActors.Protocol.Routing;
 
@@ -7,7 +8,9 @@ namespace MeshActors.Messaging.Receiving;
 /// Receiver half of the bus: bounded reassembly, exactly-once delivery (delivered ids remembered per sender),
 /// the bounded inbox, acks and read receipts. Single owner (the MessageBus actor); time is passed in.
 /// Acks are batched: chunks only mark their message "ack due", and <see cref="FlushAcks"/> sends one ack per
-/// marked message, so a burst of N chunks costs one ack, not N.
+/// marked message, so a burst of N chunks costs one ack, not N. With <see cref="HoldCompletionAcks"/> (durable state)
+/// the ack that tells a sender its message is delivered waits until a snapshot holding that message is saved
+/// (<see cref="ReleaseSaved"/>), so "delivered" survives a crash of this node.
 /// </summary>
 public sealed class InboundMessages
 {
@@ -19,6 +22,7 @@ public sealed class InboundMessages
     private readonly Inbox _inbox;
     private readonly List<MessageKey> _stale = [];
     private readonly List<ReceivedMessage> _orphans = [];
+    private readonly HashSet<MessageKey> _unsaved = [];
     private readonly byte[] _scratch;
 
     public InboundMessages(MessageBusSettings settings, ReplyWaiters replies)
@@ -32,6 +36,12 @@ public sealed class InboundMessages
     }
 
     public InboundCounters Counters { get; } = new();
+
+    /// <summary>Hold back the "complete" ack of each newly delivered message until <see cref="ReleaseSaved"/>.</summary>
+    public bool HoldCompletionAcks { get; set; }
+
+    /// <summary>Messages delivered since the last <see cref="ReleaseSaved"/>: a snapshot is due.</summary>
+    public bool HasUnsaved => _unsaved.Count > 0;
 
     public int InboxCount => _inbox.Count;
 
@@ -98,6 +108,11 @@ public sealed class InboundMessages
     {
         foreach (var key in _ackDue)
         {
+            if (_unsaved.Contains(key))
+            {
+                continue;
+            }
+
             int written;
             if (_reassemblies.TryGetValue(key, out var reassembly))
             {
@@ -116,6 +131,77 @@ public sealed class InboundMessages
         }
 
         _ackDue.Clear();
+    }
+
+    /// <summary>A snapshot holding every message delivered so far is saved: their completing acks may go now.</summary>
+    public void ReleaseSaved()
+    {
+        _ackDue.UnionWith(_unsaved);
+        _unsaved.Clear();
+    }
+
+    /// <summary>The inbox (and replies parked for a waiter, which go to the inbox after a restart) and the delivered ids, as
+    /// plain data for a snapshot.</summary>
+    public (StoredInbound[] Inbox, DeliveredMark[] Delivered) Capture()
+    {
+        var inbox = _inbox.Messages.Concat(_replies.ParkedReplies)
+            .Select(m => new StoredInbound(m.Sender.ToBytes(), m.Id, m.Topic, m.Payload, m.ReplyTo.HasValue, m.ReplyTo ?? 0, m.ReceivedAt.UtcTicks))
+            .ToArray();
+        var delivered = _delivered.Entries.Select(e => new DeliveredMark(e.Key.Sender.ToBytes(), e.Key.Id, e.Expires.UtcTicks)).ToArray();
+        return (inbox, delivered);
+    }
+
+    /// <summary>
+    /// Takes back a snapshot's inbox and delivered ids. Expiries are capped at now + delivered-id-retention; entries with a
+    /// bad key, an expired mark, or beyond the inbox and delivered-id limits are left out and counted.
+    /// </summary>
+    internal (int Inbox, int Delivered, int Expired, int Invalid, int NoRoom) Restore(
+        IEnumerable<StoredInbound> inbox, IEnumerable<DeliveredMark> delivered, DateTimeOffset now)
+    {
+        var (stored, remembered, expired, invalid, noRoom) = (0, 0, 0, 0, 0);
+        var latest = now + _settings.DeliveredIdRetention;
+        foreach (var mark in delivered.OrderBy(mark => mark?.ExpiresTicks ?? 0))
+        {
+            if (mark?.IsComplete != true || mark.Sender.Length != RouterId.Size || mark.ExpiresTicks < 0)
+            {
+                invalid++;
+            }
+            else if (mark.ExpiresTicks <= now.UtcTicks)
+            {
+                expired++;
+            }
+            else
+            {
+                var expires = new DateTimeOffset(Math.Min(mark.ExpiresTicks, latest.UtcTicks), TimeSpan.Zero);
+                _delivered.AddUntil(new MessageKey(RouterId.FromBytes(mark.Sender), mark.Id), expires);
+                remembered++;
+            }
+        }
+
+        foreach (var entry in inbox)
+        {
+            if (entry?.IsComplete != true || entry.Sender.Length != RouterId.Size || entry.Topic.Length > BusFrameLayout.MaxTopicLength
+                || entry.Payload.Length > _settings.MaxMessageSize || entry.ReceivedTicks < 0 || entry.ReceivedTicks > DateTimeOffset.MaxValue.UtcTicks)
+            {
+                invalid++;
+                continue;
+            }
+
+            var key = new MessageKey(RouterId.FromBytes(entry.Sender), entry.Id);
+            var message = new ReceivedMessage(
+                key.Sender, key.Id, entry.Topic, entry.Payload, entry.IsReply ? entry.ReplyTo : null, new DateTimeOffset(entry.ReceivedTicks, TimeSpan.Zero));
+            if (!_inbox.TryAdd(message))
+            {
+                noRoom++;
+                continue;
+            }
+
+            // A message in the inbox was delivered: a retransmit of it must be re-acked, never delivered again.
+            _delivered.AddUntil(key, latest);
+            stored++;
+        }
+
+        return (stored, remembered, expired, invalid, noRoom);
     }
 
     /// <summary>Discards idle reassemblies, forgets expired delivered ids, ends reply waits whose time is up.</summary>
@@ -211,6 +297,11 @@ public sealed class InboundMessages
 
         Counters.Delivered++;
         _delivered.Add(key, now);
+        if (HoldCompletionAcks)
+        {
+            _unsaved.Add(key);
+        }
+
         return outcome;
     }
 

@@ -13,6 +13,9 @@ internal sealed class Inbox(MessageBusSettings settings)
 
     public long Bytes { get; private set; }
 
+    /// <summary>The held messages, oldest first.</summary>
+    public IReadOnlyList<ReceivedMessage> Messages => _messages;
+
     public bool HasRoomFor(int length) => _messages.Count < settings.MaxInboxMessages && Bytes + length <= settings.MaxInboxBytes;
 
     public bool TryAdd(ReceivedMessage message)

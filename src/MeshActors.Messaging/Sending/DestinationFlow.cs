@@ -112,6 +112,15 @@ internal sealed class DestinationFlow
         var inFlightBefore = InFlight;
         var effect = message.ApplyAck(ack);
         InFlight -= effect.WasInFlight;
+        if (effect.Forgotten > 0)
+        {
+            _counters.ChunksForgotten += effect.Forgotten;
+            if (message.Node.List is null && !message.Parked)
+            {
+                _ready.AddLast(message.Node);
+            }
+        }
+
         if (effect.NewlyAcked == 0)
         {
             return;

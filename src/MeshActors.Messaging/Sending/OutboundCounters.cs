@@ -20,4 +20,8 @@ public sealed class OutboundCounters
 
     /// <summary>Messages held back because the receiver seemed to have no room to reassemble them.</summary>
     public long MessagesParked { get; internal set; }
+
+    /// <summary>Chunks acknowledged once that a later ack showed the receiver no longer held (it restarted, or dropped
+    /// an idle reassembly); sent again.</summary>
+    public long ChunksForgotten { get; internal set; }
 }

@@ -1,3 +1,4 @@
+using MeshActors.Messaging.Persistence;
 using MeshActors.Messaging.Wire;
 using MeshActors.Protocol.Routing;
 
@@ -144,7 +145,12 @@ internal sealed class OutboundMessage
         return count;
     }
 
-    /// <summary>Marks what the ack says arrived; reports what changed for the flow's window and estimators.</summary>
+    /// <summary>
+    /// Marks what the ack says arrived; reports what changed for the flow's window and estimators. An ack is the
+    /// receiver's whole picture up to the end of its last range, so a chunk acknowledged before but missing from the
+    /// gaps between its (ascending) ranges was forgotten by the receiver (it restarted, or dropped an idle reassembly):
+    /// it is taken back and waits to be sent again.
+    /// </summary>
     public AckEffect ApplyAck(in AckFrame ack)
     {
         var effect = default(AckEffect);
@@ -154,20 +160,69 @@ internal sealed class OutboundMessage
             return effect;
         }
 
+        var covered = 0L;
+        var ascending = true;
         for (var i = 0; i < ack.RangeCount; i++)
         {
             var (first, length) = ack.GetRange(i);
-            if (first + (long)length <= _plan.Count)
+            if (first + (long)length > _plan.Count)
             {
-                Acknowledge((int)first, (int)(first + length), ref effect);
+                continue;
             }
+
+            ascending &= first >= covered;
+            if (ascending)
+            {
+                effect.Forgotten += Forget((int)covered, (int)first);
+                covered = first + length;
+            }
+
+            Acknowledge((int)first, (int)(first + length), ref effect);
         }
 
         return effect;
     }
 
+    /// <summary>This message as plain data for a snapshot: content, deadline and which chunks were acknowledged.</summary>
+    public PendingOutbound ToPending() => new(
+        Id, Destination.ToBytes(), _topic, _payload, _replyTo.HasValue, _replyTo ?? 0, Created.UtcTicks, Deadline.UtcTicks, Acked.ToWords());
+
+    /// <summary>
+    /// Takes back the acknowledgements of a restored message. Every other chunk counts as sent and lost, so it goes out
+    /// again first thing (the receiver re-acks what it already holds); false when <paramref name="words"/> do not fit.
+    /// </summary>
+    public bool RestoreAcked(ReadOnlySpan<ulong> words)
+    {
+        if (!Acked.TrySetFrom(words))
+        {
+            return false;
+        }
+
+        _nextFresh = _plan.Count;
+        for (var index = Acked.NextWith(false, 0); index < _plan.Count; index = Acked.NextWith(false, index + 1))
+        {
+            _lost.Set(index);
+        }
+
+        return true;
+    }
+
     public MessageStatus Status(MessageState state, AbortReason reason) => new(
         Id, Destination, state, reason, Created, Deadline, Length, _plan.Count, _nextFresh, Acked.SetCount);
+
+    /// <summary>Takes back the acknowledgement of every chunk in [<paramref name="first"/>, <paramref name="end"/>).</summary>
+    private int Forget(int first, int end)
+    {
+        var count = 0;
+        for (var index = Acked.NextWith(true, first); index < end; index = Acked.NextWith(true, index + 1))
+        {
+            Acked.Clear(index);
+            _lost.Set(index);
+            count++;
+        }
+
+        return count;
+    }
 
     private void Acknowledge(int first, int end, ref AckEffect effect)
     {
@@ -199,14 +254,17 @@ internal sealed class OutboundMessage
 }
 
 /// <summary>
-/// What one ack changed: chunks newly acknowledged (<see cref="WasInFlight"/> of them counted in flight until now),
-/// and the latest transmission among them: its sequence number, send time (UTC ticks), and whether that chunk had
+/// What one ack changed: chunks newly acknowledged (<see cref="WasInFlight"/> of them counted in flight until now), chunks
+/// the receiver forgot, and the latest transmission among them: its sequence number, send time (UTC ticks), and whether that chunk had
 /// been sent more than once, which makes its round trip ambiguous.
 /// </summary>
 internal struct AckEffect
 {
     public int NewlyAcked;
     public int WasInFlight;
+
+    /// <summary>Chunks acknowledged earlier that this ack shows the receiver no longer holds.</summary>
+    public int Forgotten;
     public long NewestSequence;
     public long NewestSentAt;
     public bool NewestWasResent;

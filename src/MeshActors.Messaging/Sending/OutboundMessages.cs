@@ -1,3 +1,4 @@
+using MeshActors.Messaging.Persistence;
 using MeshActors.Messaging.Wire;
 using MeshActors.Protocol.Routing;
 
@@ -101,6 +102,60 @@ public sealed class OutboundMessages
         }
 
         return new SendResult(id, SendError.None);
+    }
+
+    /// <summary>Every unfinished message as plain data, for a snapshot (payloads are shared, never changed after accept).</summary>
+    public PendingOutbound[] Capture() => [.. _inFlight.Values.Select(message => message.ToPending())];
+
+    /// <summary>
+    /// Takes back a snapshot's unfinished messages, with their ids, deadlines and acknowledged chunks; their other
+    /// chunks go out again on the next <see cref="Poll"/>. An entry that is malformed, over this node's limits, already
+    /// known, acknowledged in full, or past its deadline is left out and counted in the report.
+    /// </summary>
+    internal (int Restored, int Expired, int Invalid, int NoRoom) Restore(IEnumerable<PendingOutbound> pending, DateTimeOffset now)
+    {
+        var (restored, expired, invalid, noRoom) = (0, 0, 0, 0);
+        foreach (var entry in pending)
+        {
+            if (entry?.IsComplete != true || entry.Destination.Length != RouterId.Size || entry.Payload.Length > _settings.MaxMessageSize
+                || entry.Topic.Length > BusFrameLayout.MaxTopicLength || entry.CreatedTicks > entry.DeadlineTicks
+                || entry.DeadlineTicks > DateTimeOffset.MaxValue.UtcTicks || entry.CreatedTicks < 0 || _inFlight.ContainsKey(entry.Id))
+            {
+                invalid++;
+                continue;
+            }
+
+            var deadline = new DateTimeOffset(entry.DeadlineTicks, TimeSpan.Zero);
+            if (deadline <= now)
+            {
+                expired++;
+                continue;
+            }
+
+            if (_inFlight.Count >= _settings.MaxInFlight)
+            {
+                noRoom++;
+                continue;
+            }
+
+            var request = new SendRequest(RouterId.FromBytes(entry.Destination), entry.Payload)
+            {
+                Topic = entry.Topic,
+                ReplyTo = entry.IsReply ? entry.ReplyTo : null,
+            };
+            var message = new OutboundMessage(entry.Id, request, new DateTimeOffset(entry.CreatedTicks, TimeSpan.Zero), deadline, _settings);
+            if (!message.RestoreAcked(entry.AckedChunks) || message.Acked.IsComplete)
+            {
+                invalid++;
+                continue;
+            }
+
+            _inFlight.Add(entry.Id, message);
+            FlowTo(message.Destination, now).Add(message, now);
+            restored++;
+        }
+
+        return (restored, expired, invalid, noRoom);
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ using MeshActors.Node.Names;
 using MeshActors.Node.Messaging;
 using MeshActors.Node.Routing;
 using MeshActors.Node.Settings;
+using MeshActors.Node.State;
 using MeshActors.Node.Tun;
 using MeshActors.Protocol.Routing;
 using MeshActors.Routing;
@@ -15,7 +16,9 @@ namespace MeshActors.Node.Hosting;
 /// <summary>The guardian's children for a real node, in start order.</summary>
 public static class NodeChildren
 {
-    public static IReadOnlyList<ChildSpec> For(NodeSettings settings, NodeIdentity identity, NodeDataPlane dataPlane, NameDirectoryHolder? names = null)
+    /// <param name="store">The node's data folder; each actor that keeps durable state gets its own section of it.</param>
+    public static IReadOnlyList<ChildSpec> For(
+        NodeSettings settings, NodeIdentity identity, NodeDataPlane dataPlane, SnapshotStore store, NameDirectoryHolder? names = null)
     {
         var forwarder = dataPlane.Forwarder;
         names ??= new NameDirectoryHolder();
@@ -32,25 +35,32 @@ public static class NodeChildren
         return
         [
             .. tun,
-            RouteTable(settings, identity.Public, lookup => forwarder.Routes = lookup),
+            RouteTable(settings, identity.Public, lookup => forwarder.Routes = lookup, new(store, StateSections.RouteSeqno)),
             new ChildSpec(NamesActor.Name, NamesActor.Props(
                 identity, settings.NodeName, ipv4, automatic, settings.Names, settings.OverlayPrefix, names)),
             .. ipv4Actor,
             new ChildSpec(PeerManager.Name, PeerManager.Props(
-                dataPlane.Links, settings.Peers, settings.LinkTimers)),
+                dataPlane.Links, settings.Peers, settings.LinkTimers, new(store, StateSections.Peers))),
             new ChildSpec(MessageBusActor.Name, MessageBusActor.Props(
-                settings.Messages, forwarder, RouterId.FromBytes(identity.Public.Bytes), settings.OverlayPrefix)),
+                settings.Messages,
+                forwarder,
+                RouterId.FromBytes(identity.Public.Bytes),
+                settings.OverlayPrefix,
+                new(store, StateSections.Bus),
+                settings.State.WriteInterval)),
             new ChildSpec(InspectionActor.Name, InspectionActor.Props()),
         ];
     }
 
     /// <summary>The route table: originates this node's prefixes, runs with the <c>routing</c> timers and hands every
-    /// new lookup to <paramref name="publish"/>.</summary>
-    public static ChildSpec RouteTable(NodeSettings settings, PublicIdentity identity, Action<MeshRouteLookup> publish) =>
+    /// new lookup to <paramref name="publish"/>; with <paramref name="seqnoStore"/> its own seqno survives a restart.</summary>
+    public static ChildSpec RouteTable(
+        NodeSettings settings, PublicIdentity identity, Action<MeshRouteLookup> publish, SectionStore<OwnRouteSeqno>? seqnoStore = null) =>
         new(RouteTableActor.Name, RouteTableActor.Props(
             RouterId.FromBytes(identity.Bytes),
             new OverlayPrefixOwnership(settings.OverlayPrefix),
             settings.Routing,
             LocalPrefixes.For(settings, identity),
-            publish));
+            publish,
+            seqnoStore));
 }

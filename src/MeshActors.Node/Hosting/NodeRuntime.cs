@@ -10,6 +10,7 @@ using MeshActors.Node.Api;
 using MeshActors.Node.Dns;
 using MeshActors.Node.Names;
 using MeshActors.Node.Settings;
+using MeshActors.Node.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -76,10 +77,11 @@ public sealed class NodeRuntime : IAsyncDisposable
 
         // Akka.Logger.Serilog writes through the static logger: one node per process, so this is that node's logger.
         Log.Logger = logger;
+        var store = OpenStore(settings, identity);
         var dataPlane = NodeDataPlane.Start(settings, identity);
         try
         {
-            var app = await StartHostAsync(settings, identity, info, dataPlane, logger, levelSwitch, cancellationToken);
+            var app = await StartHostAsync(settings, identity, info, dataPlane, store, logger, levelSwitch, cancellationToken);
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var runtime = new NodeRuntime(app, dataPlane, info, new IPEndPoint(settings.ApiAddress.Address, new Uri(bound).Port));
             await runtime.StartDnsAsync(settings);
@@ -92,8 +94,27 @@ public sealed class NodeRuntime : IAsyncDisposable
         }
     }
 
+    private static SnapshotStore OpenStore(NodeSettings settings, NodeIdentity identity)
+    {
+        try
+        {
+            return SnapshotStore.Open(settings.State.DataDir, identity.Public.Bytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new NodeStartException($"cannot use data-dir '{settings.State.DataDir}': {e.Message} (change 'data-dir' or --data-dir)", e);
+        }
+    }
+
     private static async Task<WebApplication> StartHostAsync(
-        NodeSettings settings, NodeIdentity identity, NodeInfo info, NodeDataPlane dataPlane, Logger logger, LoggingLevelSwitch levelSwitch, CancellationToken cancellationToken)
+        NodeSettings settings,
+        NodeIdentity identity,
+        NodeInfo info,
+        NodeDataPlane dataPlane,
+        SnapshotStore store,
+        Logger logger,
+        LoggingLevelSwitch levelSwitch,
+        CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
@@ -105,7 +126,7 @@ public sealed class NodeRuntime : IAsyncDisposable
         var names = new NameDirectoryHolder();
         builder.Services.AddSingleton(names);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
-        builder.Services.AddMeshNode(settings, info, () => NodeChildren.For(settings, identity, dataPlane, names));
+        builder.Services.AddMeshNode(settings, info, () => NodeChildren.For(settings, identity, dataPlane, store, names));
 
         var app = builder.Build();
         app.UseApiToken(settings.ApiToken);

@@ -3,6 +3,8 @@ using Akka.Event;
 using MeshActors.Crypto;
 using MeshActors.DataPlane.Links;
 using MeshActors.DataPlane.Transports;
+using MeshActors.Node.Settings;
+using MeshActors.Node.State;
 
 namespace MeshActors.Node.Links;
 
@@ -10,7 +12,8 @@ namespace MeshActors.Node.Links;
 /// Owns one <see cref="PeerLink"/> child per configured peer and per accepted inbound link, and keeps exactly one
 /// link per peer key: when two links to the same peer exist (both dialled, or a redial raced an inbound one), the
 /// link initiated by the node with the smaller public key wins on both sides, so both drop the same one.
-/// Answers the peer table for the API and takes peers added or removed at run time.
+/// Answers the peer table for the API and takes peers added or removed at run time; with a state section those are
+/// remembered across restarts and dialled again at start.
 /// </summary>
 public sealed class PeerManager : ReceiveActor, IWithTimers
 {
@@ -38,19 +41,24 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
     private readonly Dictionary<Link, IActorRef> _owners = [];
     private readonly Dictionary<Link, Queue<ControlFrameReceived>> _early = [];
     private readonly Action<Link> _onInbound;
+    private readonly SectionStore<LearnedPeers>? _learnedStore;
+    private readonly Dictionary<IActorRef, PeerUri> _learned = [];
     private int _nextChild;
     private long _refusedLogged;
 
-    public PeerManager(NodeLinks links, IReadOnlyList<PeerUri> peers, LinkTimers timers)
+    public PeerManager(NodeLinks links, IReadOnlyList<PeerUri> peers, LinkTimers timers, SectionStore<LearnedPeers>? learnedStore = null)
     {
         _links = links;
         _timers = timers;
+        _learnedStore = learnedStore;
         var self = Self;
         _onInbound = link => self.Tell(new InboundLink(link));
         foreach (var peer in peers)
         {
             StartOutbound(peer);
         }
+
+        RedialLearned();
 
         Receive<InboundLink>(inbound => Context.Watch(Context.ActorOf(PeerLink.Inbound(inbound.Link, _timers), $"in-{++_nextChild}")));
         Receive<ControlFrameReceived>(OnEarlyControl);
@@ -85,8 +93,9 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(NodeLinks links, IReadOnlyList<PeerUri> peers, LinkTimers timers) =>
-        Akka.Actor.Props.Create(() => new PeerManager(links, peers, timers));
+    /// <param name="learnedStore">Where peers added at run time are kept across restarts; null: they are forgotten.</param>
+    public static Props Props(NodeLinks links, IReadOnlyList<PeerUri> peers, LinkTimers timers, SectionStore<LearnedPeers>? learnedStore = null) =>
+        Akka.Actor.Props.Create(() => new PeerManager(links, peers, timers, learnedStore));
 
     protected override void PreStart()
     {
@@ -201,6 +210,8 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         }
 
         var child = StartOutbound(add.Peer);
+        _learned[child] = add.Peer;
+        SaveLearned();
         _log.Info("peer {0} added as {1}", add.Peer, child.Path.Name);
         Sender.Tell(new PeerCommandResult(true, $"added {add.Peer}"));
     }
@@ -215,6 +226,11 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         foreach (var child in matches)
         {
             Context.Stop(child);
+        }
+
+        if (matches.Count(child => _learned.Remove(child)) > 0)
+        {
+            SaveLearned();
         }
 
         Sender.Tell(matches.Count > 0
@@ -241,6 +257,32 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
             _active.Remove(peer);
         }
     }
+
+    /// <summary>Dials the peers an earlier run learned, except those the configuration names anyway.</summary>
+    private void RedialLearned()
+    {
+        if (_learnedStore?.Load(_log) is not { } saved)
+        {
+            return;
+        }
+
+        foreach (var text in saved.Endpoints ?? [])
+        {
+            if (!PeerUriCheck.TryParse(text ?? "", out var peer, out var problem))
+            {
+                _log.Warning("ignoring a learned peer that does not parse: {0}", problem);
+                continue;
+            }
+
+            if (_configured.Values.All(existing => existing.ToString() != peer.ToString()))
+            {
+                _learned[StartOutbound(peer)] = peer;
+                _log.Info("dialling learned peer {0} again", peer);
+            }
+        }
+    }
+
+    private void SaveLearned() => _learnedStore?.TrySave(new LearnedPeers([.. _learned.Values.Select(peer => peer.ToString())]), _log);
 
     private void LogRefusals()
     {

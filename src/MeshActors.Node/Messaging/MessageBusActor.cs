@@ -3,8 +3,10 @@ using Akka.Event;
 using MeshActors.DataPlane.Forwarding;
 using MeshActors.Messaging;
 using MeshActors.Messaging.Api;
+using MeshActors.Messaging.Persistence;
 using MeshActors.Messaging.Receiving;
 using MeshActors.Messaging.Sending;
+using MeshActors.Node.State;
 using MeshActors.Protocol;
 using MeshActors.Protocol.Routing;
 
@@ -16,7 +18,8 @@ namespace MeshActors.Node.Messaging;
 /// Frames arrive from the forwarder's message handler through a bounded <see cref="BusInlet"/>; frames leave through
 /// <see cref="Forwarder.TrySendMessage"/>. Works without a TUN device. Once per mailbox batch (the first frame of a
 /// batch queues a flush behind the frames already waiting) the core flushes acks and sends the chunks that the acks
-/// received in the batch let through the send windows: the ack clock of the bus's flow control.
+/// received in the batch let through the send windows: the ack clock of the bus's flow control. With a state section
+/// (<see cref="BusSnapshots"/>) the bus survives a restart: restored at start, saved on change and when stopping.
 /// </summary>
 public sealed class MessageBusActor : ReceiveActor, IWithTimers
 {
@@ -39,14 +42,17 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
     private readonly RecentSenders _recentSenders = new(RememberedSenders);
     private readonly Dictionary<ulong, (IActorRef Asker, DateTimeOffset Until)> _replyWaits = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly BusSnapshots? _snapshots;
     private BusInlet _inlet = null!;
     private bool _flushQueued;
     private bool _statusChanged;
     private long _accepted;
     private long _refused;
 
-    public MessageBusActor(MessageBusSettings settings, Forwarder forwarder, RouterId self, IpPrefix overlayPrefix)
+    public MessageBusActor(
+        MessageBusSettings settings, Forwarder forwarder, RouterId self, IpPrefix overlayPrefix, SectionStore<BusState>? state = null, TimeSpan writeInterval = default)
     {
+        _snapshots = state is null ? null : new BusSnapshots(state, writeInterval, _log);
         _forwarder = forwarder;
         _core = new MessageBusCore(settings, new RandomMessageIdSource());
         _sink = new ForwarderBusSink(forwarder);
@@ -60,14 +66,19 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
             _flushQueued = false;
             var now = DateTimeOffset.UtcNow;
             _core.Flush(now, _sink);
-            if (_statusChanged)
+            _snapshots?.SaveIfDue(_core, now, _sink);
+            if (_statusChanged || _snapshots?.DueAt is not null)
             {
                 _statusChanged = false;
                 ScheduleWakeup(now);
             }
         });
         Receive<SendBusMessage>(OnSend);
-        Receive<TakeBusMessage>(take => Sender.Tell(new TakeAnswer(Take(take.TopicPrefix, take.Peek))));
+        Receive<TakeBusMessage>(take =>
+        {
+            var message = Take(take.TopicPrefix, take.Peek);
+            Answer(take.Peek || message is null ? null : DateTimeOffset.UtcNow, new TakeAnswer(message));
+        });
         Receive<GetSenderOf>(get => Sender.Tell(new SenderOfAnswer(
             _recentSenders.SenderOf(get.Id) is { } sender ? MessageApiValidation.FormatKey(sender) : null)));
         Receive<WaitForBusMessage>(OnWait);
@@ -80,17 +91,26 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(MessageBusSettings settings, Forwarder forwarder, RouterId self, IpPrefix overlayPrefix) =>
-        Akka.Actor.Props.Create(() => new MessageBusActor(settings, forwarder, self, overlayPrefix));
+    /// <param name="state">Where the bus keeps its durable state; null: nothing survives a restart.</param>
+    /// <param name="writeInterval">Shortest time between two saves of the state (<c>state.write-interval</c>).</param>
+    public static Props Props(
+        MessageBusSettings settings, Forwarder forwarder, RouterId self, IpPrefix overlayPrefix, SectionStore<BusState>? state = null, TimeSpan writeInterval = default) =>
+        Akka.Actor.Props.Create(() => new MessageBusActor(settings, forwarder, self, overlayPrefix, state, writeInterval));
 
     protected override void PreStart()
     {
+        var now = DateTimeOffset.UtcNow;
+        _snapshots?.Restore(_core, now);
         _inlet = new BusInlet(Self);
         _forwarder.MessageHandler = _inlet.Accept;
-        ScheduleWakeup(DateTimeOffset.UtcNow);
+        Poll(now);
     }
 
-    protected override void PostStop() => _forwarder.MessageHandler = null;
+    protected override void PostStop()
+    {
+        _forwarder.MessageHandler = null;
+        _snapshots?.SaveIfChanged(_core, DateTimeOffset.UtcNow, _sink);
+    }
 
     private void OnFrame(BusFrame frame)
     {
@@ -113,6 +133,10 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
         }
 
         _statusChanged |= outcome.Kind == ReceiveKind.StatusChanged;
+        if (outcome.Kind == ReceiveKind.StatusChanged || outcome.Chunk is ChunkOutcome.Delivered or ChunkOutcome.ReplyParked)
+        {
+            _snapshots?.Changed();
+        }
     }
 
     private void OnSend(SendBusMessage send)
@@ -145,7 +169,7 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
         }
         else
         {
-            Sender.Tell(new SendAccepted(result.MessageId));
+            Answer(now, new SendAccepted(result.MessageId));
         }
 
         Poll(now);
@@ -198,16 +222,37 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
             wait.Asker.Tell(new SendReplyTimedOut(id));
         }
 
+        var inFlight = _core.Outbound.InFlightCount;
         _core.Poll(now, _sink);
+        if (_core.Outbound.InFlightCount != inFlight)
+        {
+            _snapshots?.Changed();
+        }
+
+        _snapshots?.SaveIfDue(_core, now, _sink);
         _receivers.Expire(now);
         ScheduleWakeup(now);
+    }
+
+    /// <summary>Answers the sender; with durable state and a <paramref name="changedAt"/>, only once the change is saved.</summary>
+    private void Answer(DateTimeOffset? changedAt, object answer)
+    {
+        if (_snapshots is null || changedAt is null)
+        {
+            Sender.Tell(answer);
+            return;
+        }
+
+        _snapshots.AnswerAfterSave(Sender, answer);
+        _snapshots.SaveIfDue(_core, changedAt.Value, _sink);
+        ScheduleWakeup(changedAt.Value);
     }
 
     /// <summary>One timer at the earliest of: the core's next burst or deadline, a waiter's timeout, housekeeping.</summary>
     private void ScheduleWakeup(DateTimeOffset now)
     {
         var next = now + HousekeepingInterval;
-        foreach (var candidate in new[] { _core.Outbound.NextWakeup, _receivers.Earliest, _replyWaits.Count == 0 ? null : _replyWaits.Values.Min(w => w.Until) })
+        foreach (var candidate in new[] { _core.Outbound.NextWakeup, _receivers.Earliest, _replyWaits.Count == 0 ? null : _replyWaits.Values.Min(w => w.Until), _snapshots?.DueAt })
         {
             if (candidate is { } due && due < next)
             {
@@ -262,6 +307,7 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
                 ["window_reductions"] = outbound.WindowReductions,
                 ["timeouts"] = outbound.Timeouts,
                 ["messages_parked"] = outbound.MessagesParked,
+                ["chunks_forgotten"] = outbound.ChunksForgotten,
             },
             new Dictionary<string, long>
             {

@@ -5,6 +5,7 @@ using Akka.Event;
 using MeshActors.Crypto;
 using MeshActors.DataPlane.Links;
 using MeshActors.Node.Links;
+using MeshActors.Node.State;
 using MeshActors.Protocol.Frames;
 using MeshActors.Protocol.Routing;
 using MeshActors.Routing;
@@ -37,13 +38,21 @@ public sealed class RouteTableActor : ReceiveActor, IWithTimers
     private readonly List<RouteUpdate> _updates = [];
     private readonly List<SeqnoRequest> _requests = [];
     private readonly Protocol.IpPrefix _overlay;
+    private readonly SectionStore<OwnRouteSeqno>? _seqnoStore;
+    private ushort? _savedSeqno;
     private HashSet<Protocol.IpPrefix> _routedPrefixes = [];
     private int _nextNeighbour;
     private long _undecodable;
 
     public RouteTableActor(
-        RouterId self, OverlayPrefixOwnership ownership, RoutingSettings settings, IReadOnlyList<RoutePrefix> localPrefixes, Action<MeshRouteLookup> publish)
+        RouterId self,
+        OverlayPrefixOwnership ownership,
+        RoutingSettings settings,
+        IReadOnlyList<RoutePrefix> localPrefixes,
+        Action<MeshRouteLookup> publish,
+        SectionStore<OwnRouteSeqno>? seqnoStore = null)
     {
+        _seqnoStore = seqnoStore;
         // A restart starts from an empty core; PreStart asks the links that are up to announce themselves again.
         _core = new RoutingCore(self, ownership, settings, TimeSpan.Zero);
         _overlay = ownership.OverlayPrefix;
@@ -71,9 +80,15 @@ public sealed class RouteTableActor : ReceiveActor, IWithTimers
     /// <summary>The routing timers and policies the core runs with (<c>meshactors.routing</c>).</summary>
     public RoutingSettings Settings => _core.Settings;
 
+    /// <param name="seqnoStore">Where this node's own seqno is kept across restarts; null: it starts at 0 each time.</param>
     public static Props Props(
-        RouterId self, OverlayPrefixOwnership ownership, RoutingSettings settings, IReadOnlyList<RoutePrefix> localPrefixes, Action<MeshRouteLookup> publish) =>
-        Akka.Actor.Props.Create(() => new RouteTableActor(self, ownership, settings, localPrefixes, publish));
+        RouterId self,
+        OverlayPrefixOwnership ownership,
+        RoutingSettings settings,
+        IReadOnlyList<RoutePrefix> localPrefixes,
+        Action<MeshRouteLookup> publish,
+        SectionStore<OwnRouteSeqno>? seqnoStore = null) =>
+        Akka.Actor.Props.Create(() => new RouteTableActor(self, ownership, settings, localPrefixes, publish, seqnoStore));
 
     private TimeSpan Now => _clock.Elapsed;
 
@@ -84,6 +99,12 @@ public sealed class RouteTableActor : ReceiveActor, IWithTimers
         events.Subscribe(Self, typeof(LinkDown));
         events.Subscribe(Self, typeof(LinkQualityChanged));
         events.Subscribe(Self, typeof(ControlReceived));
+        if (_seqnoStore?.Load(_log) is { } saved)
+        {
+            _core.ResumeOwnSeqno(saved.Seqno);
+            _log.Info("own route seqno resumes after {0} at {1}", saved.Seqno, _core.OwnSeqno);
+        }
+
         foreach (var prefix in _localPrefixes)
         {
             Apply(_core.AddLocalPrefix(prefix, Now));
@@ -184,6 +205,13 @@ public sealed class RouteTableActor : ReceiveActor, IWithTimers
             var snapshot = _core.BuildForwardingSnapshot();
             _publish(MeshRouteLookup.Build(snapshot, _neighbours.ToDictionary(pair => pair.Key, pair => pair.Value.Link), _ownership.IdentityOf));
             PublishRoutedPrefixes(snapshot);
+        }
+
+        if (_seqnoStore is not null && _savedSeqno != _core.OwnSeqno)
+        {
+            // Seqno changes are rare (a restart, a neighbour's request), so each is saved at once.
+            _savedSeqno = _core.OwnSeqno;
+            _seqnoStore.TrySave(new OwnRouteSeqno(_core.OwnSeqno), _log);
         }
 
         var delay = _core.NextWakeup - Now;

@@ -59,6 +59,9 @@ public sealed record NodeSettings
     /// <summary>Automatic IPv4 address in <c>ipv4.network</c>.</summary>
     public Ipv4NetworkSettings Ipv4Network { get; init; } = Ipv4NetworkSettings.Off;
 
+    /// <summary>Where and how often the node saves the state it must not lose (<c>data-dir</c>, <c>state { … }</c>).</summary>
+    public StateSettings State { get; init; } = new(StateSettings.DefaultDataDir, StateSettings.DefaultWriteInterval);
+
     /// <summary>Bearer token every API request must carry (<c>api.token</c>); <see cref="Api.ApiToken.None"/> = no check.</summary>
     public Api.ApiToken ApiToken { get; init; } = Api.ApiToken.None;
 }
@@ -119,4 +122,15 @@ public sealed record DataPlaneSettings(long BufferPoolBytes, int TunBatchSize, i
     /// <summary>Buffers of <paramref name="bufferSize"/> bytes the pool holds: as many as the budget buys, within
     /// <see cref="MinPoolBuffers"/>..<see cref="MaxPoolBuffers"/>.</summary>
     public int PoolBuffers(int bufferSize) => (int)Math.Clamp(BufferPoolBytes / bufferSize, MinPoolBuffers, MaxPoolBuffers);
+}
+
+/// <summary>
+/// The data folder (<c>data-dir</c>, relative to the working directory like the key file) and the shortest time
+/// between two saves of one changed state section (<c>state.write-interval</c>).
+/// </summary>
+public sealed record StateSettings(string DataDir, TimeSpan WriteInterval)
+{
+    public const string DefaultDataDir = "meshactors-data";
+
+    public static readonly TimeSpan DefaultWriteInterval = TimeSpan.FromMilliseconds(100);
 }

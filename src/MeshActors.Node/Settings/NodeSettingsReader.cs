@@ -78,6 +78,9 @@ public sealed class NodeSettingsReader
             Dns = ReadDns(),
             Ipv4Network = new Ipv4NetworkSettings(
                 ReadIpv4Network("ipv4.network"), ReadDuration("ipv4.conflict-check-interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1))),
+            State = new StateSettings(
+                ReadString("data-dir", allowEmpty: false),
+                ReadDuration("state.write-interval", TimeSpan.Zero, TimeSpan.FromMinutes(1))),
         };
 
         CheckPoolBudget(settings.DataPlane, settings.Tun.Mtu);

@@ -20,6 +20,8 @@ public sealed record SettingsOverrides
 
     public string? KeyFile { get; init; }
 
+    public string? DataDir { get; init; }
+
     public string? ApiAddress { get; init; }
 
     public string? DnsAddress { get; init; }
@@ -92,6 +94,16 @@ public sealed record SettingsOverrides
             }
 
             result = result with { KeyFile = KeyFile };
+        }
+
+        if (DataDir is not null)
+        {
+            if (DataDir.Trim().Length == 0)
+            {
+                Fail("--data-dir", "must not be empty");
+            }
+
+            result = result with { State = result.State with { DataDir = DataDir } };
         }
 
         if (ApiAddress is not null)

@@ -24,6 +24,8 @@ internal sealed class NodeOptions
 
     public Option<string?> KeyFile { get; } = new("--key-file", "-k") { Description = "Secret key file (created with mode 0600 when missing)" };
 
+    public Option<string?> DataDir { get; } = new("--data-dir") { Description = "Folder for the state kept across restarts (created with mode 0700)" };
+
     public Option<string?> ApiAddress { get; } = new("--api-addr") { Description = "Local HTTP API endpoint HOST:PORT" };
 
     public Option<string?> DnsAddress { get; } = new("--dns-addr") { Description = "Serve DNS for the mesh's names on HOST:PORT (dns.address)" };
@@ -44,6 +46,7 @@ internal sealed class NodeOptions
         command.Options.Add(TunName);
         command.Options.Add(ApiAddress);
         command.Options.Add(DnsAddress);
+        command.Options.Add(DataDir);
     }
 
     public NodeSettings Load(ParseResult parsed, FileInfo? positionalConfig = null)
@@ -64,6 +67,7 @@ internal sealed class NodeOptions
             KeyFile = parsed.GetValue(KeyFile),
             ApiAddress = parsed.GetValue(ApiAddress),
             DnsAddress = parsed.GetValue(DnsAddress),
+            DataDir = parsed.GetValue(DataDir),
         };
         return SettingsLoader.Load((positionalConfig ?? flagConfig)?.FullName, overrides);
     }

@@ -6,6 +6,7 @@ using MeshActors.DataPlane.Transports;
 using MeshActors.Node.Api;
 using MeshActors.Node.Hosting;
 using MeshActors.Node.Settings;
+using MeshActors.Testing.Doubles;
 using Serilog.Core;
 using Serilog.Events;
 
@@ -18,9 +19,11 @@ internal sealed class BusThroughputNode : IAsyncDisposable
 
     private readonly NodeIdentity _identity;
     private readonly Logger _logger;
+    private readonly TempFolder _data;
 
-    private BusThroughputNode(NodeRuntime runtime, NodeIdentity identity, Logger logger, int port, IActorRef bus)
+    private BusThroughputNode(NodeRuntime runtime, NodeIdentity identity, Logger logger, int port, IActorRef bus, TempFolder data)
     {
+        _data = data;
         Runtime = runtime;
         _identity = identity;
         _logger = logger;
@@ -40,7 +43,8 @@ internal sealed class BusThroughputNode : IAsyncDisposable
     public static async Task<BusThroughputNode> StartAsync(BusThroughputNode? peer = null)
     {
         var port = FreePort();
-        var settings = SettingsLoader.Load(null, new SettingsOverrides { NoTun = true, ApiAddress = "127.0.0.1:0" }) with
+        var data = new TempFolder();
+        var settings = SettingsLoader.Load(null, new SettingsOverrides { NoTun = true, ApiAddress = "127.0.0.1:0", DataDir = data.Path }) with
         {
             Listen = [PeerUri.Parse($"tcp://127.0.0.1:{port}")],
             Peers = peer is null ? [] : [PeerUri.Parse($"tcp://127.0.0.1:{peer.Port}")],
@@ -50,7 +54,7 @@ internal sealed class BusThroughputNode : IAsyncDisposable
         var logger = NodeLogging.CreateLogger(levelSwitch);
         var runtime = await NodeRuntime.StartAsync(settings, identity, logger, levelSwitch);
         var bus = await runtime.ActorSystem.ActorSelection(MessageEndpoints.BusPath).ResolveOne(ResolveTimeout);
-        return new BusThroughputNode(runtime, identity, logger, port, bus);
+        return new BusThroughputNode(runtime, identity, logger, port, bus, data);
     }
 
     /// <summary>Waits until the selected routes include <paramref name="other"/>'s subnet.</summary>
@@ -74,6 +78,7 @@ internal sealed class BusThroughputNode : IAsyncDisposable
         await Runtime.DisposeAsync();
         await _logger.DisposeAsync();
         _identity.Dispose();
+        _data.Dispose();
     }
 
     private static int FreePort()

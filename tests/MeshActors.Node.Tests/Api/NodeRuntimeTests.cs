@@ -4,6 +4,7 @@ using MeshActors.Crypto;
 using MeshActors.Node.Actors;
 using MeshActors.Node.Hosting;
 using MeshActors.Node.Settings;
+using MeshActors.Testing.Doubles;
 using Serilog.Core;
 using Serilog.Events;
 
@@ -14,7 +15,11 @@ public class NodeRuntimeTests
     [Fact]
     public async Task Serves_node_info_on_the_admin_api_and_stops_within_the_shutdown_bound()
     {
-        var settings = NodeSettingsReader.Read(HoconSource.Load(Path.Combine(AppContext.BaseDirectory, "test.conf")));
+        using var data = new TempFolder();
+        var settings = NodeSettingsReader.Read(HoconSource.Load(Path.Combine(AppContext.BaseDirectory, "test.conf"))) with
+        {
+            State = new StateSettings(data.Path, StateSettings.DefaultWriteInterval),
+        };
         using var identity = NodeIdentity.Generate();
         var levelSwitch = new LoggingLevelSwitch(LogEventLevel.Warning);
         await using var logger = NodeLogging.CreateLogger(levelSwitch);

@@ -9,6 +9,7 @@ using MeshActors.Node.Hosting;
 using MeshActors.Node.Settings;
 using MeshActors.Node.Tests.Links;
 using MeshActors.Protocol.Addressing;
+using MeshActors.Testing.Doubles;
 using Serilog.Core;
 using Serilog.Events;
 
@@ -27,9 +28,11 @@ public sealed class BusTestNode : IAsyncDisposable
     };
 
     private readonly Logger _logger;
+    private readonly TempFolder _data;
 
-    private BusTestNode(NodeRuntime runtime, NodeIdentity identity, int port, Logger logger, NodeSettings settings)
+    private BusTestNode(NodeRuntime runtime, NodeIdentity identity, int port, Logger logger, NodeSettings settings, TempFolder data)
     {
+        _data = data;
         Runtime = runtime;
         Identity = identity;
         Port = port;
@@ -62,8 +65,10 @@ public sealed class BusTestNode : IAsyncDisposable
     {
         var port = FreePort();
         identity ??= NodeIdentity.Generate();
+        var data = new TempFolder();
         var settings = TestSettings() with
         {
+            State = new StateSettings(data.Path, StateSettings.DefaultWriteInterval),
             Listen = [PeerUri.Parse($"tcp://127.0.0.1:{port}")],
             Peers = [.. (peers ?? []).Select(p => PeerUri.Parse(p.TcpUri))],
             LinkTimers = LinkTestNode.FastTimers,
@@ -73,7 +78,7 @@ public sealed class BusTestNode : IAsyncDisposable
         var levelSwitch = new LoggingLevelSwitch(LogEventLevel.Warning);
         var logger = NodeLogging.CreateLogger(levelSwitch);
         var runtime = await NodeRuntime.StartAsync(settings, identity, logger, levelSwitch);
-        return new BusTestNode(runtime, identity, port, logger, settings);
+        return new BusTestNode(runtime, identity, port, logger, settings, data);
     }
 
     /// <summary>Waits until this node's forwarder has a route to <paramref name="other"/>.</summary>
@@ -121,6 +126,7 @@ public sealed class BusTestNode : IAsyncDisposable
         await Runtime.DisposeAsync();
         await _logger.DisposeAsync();
         Identity.Dispose();
+        _data.Dispose();
     }
 
     private static int FreePort()

@@ -338,6 +338,22 @@ public class NodeSettingsTests
     }
 
     [Fact]
+    public void Data_folder_and_write_interval_are_read_overridden_and_checked()
+    {
+        var defaults = NodeSettingsReader.Read(HoconSource.Load(null));
+        Assert.Equal(new StateSettings("meshactors-data", TimeSpan.FromMilliseconds(100)), defaults.State);
+
+        var configured = Parse("meshactors { data-dir = \"/var/lib/meshactors\", state.write-interval = 2s }");
+        Assert.Equal(new StateSettings("/var/lib/meshactors", TimeSpan.FromSeconds(2)), configured.State);
+        Assert.Equal("/tmp/state", new SettingsOverrides { DataDir = "/tmp/state" }.ApplyTo(configured).State.DataDir);
+
+        Assert.Equal("meshactors.state.write-interval", SingleError("meshactors { state.write-interval = 2m }").Key);
+        Assert.Equal("meshactors.data-dir", SingleError("meshactors { data-dir = \"\" }").Key);
+        var flag = Assert.Throws<ConfigException>(() => new SettingsOverrides { DataDir = " " }.ApplyTo(configured));
+        Assert.Equal("--data-dir", Assert.Single(flag.Errors).Key);
+    }
+
+    [Fact]
     public void Network_key_never_appears_in_printed_settings()
     {
         var settings = Parse("meshactors.admission { mode = network-key, network-key = \"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\" }");
