@@ -1,5 +1,4 @@
 using MeshActors.DataPlane.Buffers;
-using MeshActors.Protocol.Frames;
 
 namespace MeshActors.DataPlane.Links;
 
@@ -12,9 +11,3 @@ public interface ILinkDataSink
 {
     void OnData(Link link, PacketBuffer payload);
 }
-
-/// <summary>
-/// Receives a link's low-rate frames (Hello, Ihu, Control, KeepAlive) on the link's reader thread. The payload
-/// span is valid only during the call: the actor layer copies it into a message. Must not block.
-/// </summary>
-public delegate void ControlFrameHandler(Link link, FrameType type, ReadOnlySpan<byte> payload);

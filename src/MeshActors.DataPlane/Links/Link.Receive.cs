@@ -127,25 +127,7 @@ public sealed partial class Link
         sink.OnData(this, buffer);
     }
 
-    private void DeliverControl(FrameType type, ReadOnlySpan<byte> payload)
-    {
-        var handler = ControlHandler ?? _env.ControlHandler;
-        if (handler is null)
-        {
-            Stats.Drop(LinkDrop.NoHandler);
-            return;
-        }
-
-        try
-        {
-            handler(this, type, payload);
-        }
-        catch (Exception)
-        {
-            // The actor layer's callback must not take the link's reader thread (and the process) down with it.
-            Stats.Drop(LinkDrop.HandlerFailed);
-        }
-    }
+    private void DeliverControl(FrameType type, ReadOnlySpan<byte> payload) => Inbox.Post(type, payload);
 
     private LinkSession? SessionFor(uint receiverIndex)
     {

@@ -15,8 +15,8 @@ namespace MeshActors.DataPlane.Links;
 /// writer thread "meshactors-link-tx" seals in place with the current <see cref="LinkSession"/> → transport. In:
 /// the reader ("meshactors-tcp-rx" thread of this link, or the node's shared "meshactors-udp-rx" thread) →
 /// <see cref="ReceiveFrame"/> opens in place → Data payloads to the forwarder (<see cref="ILinkDataSink"/>, no
-/// mailbox), Hello/Ihu/Control/KeepAlive to the actor layer's <see cref="ControlFrameHandler"/>, handshake frames
-/// to the rekey logic.</para>
+/// mailbox), Hello/Ihu/Control/KeepAlive into the link's bounded <see cref="ControlInbox"/> for the actor that
+/// claimed it (<see cref="Claim"/>), handshake frames to the rekey logic.</para>
 /// <para>Threads: the link owns its writer thread (and, on TCP, its reader thread). Both end when the link closes —
 /// <see cref="Close"/> from any thread, a Close frame or end of stream from the peer, a transport error — after
 /// which <see cref="Closed"/> completes and every buffer and key is released.</para>
@@ -46,8 +46,10 @@ public sealed partial class Link
     private uint _rekeyIndex;
     private long _rekeyStartedMs;
     private LinkClosedInfo? _closeInfo;
-    private ControlFrameHandler? _controlHandler;
     private int _loopsRunning;
+
+    /// <summary>TCP reader thread: 0 not started, 1 started by <see cref="Claim"/>, 2 never to start (the link ended first).</summary>
+    private int _readerState;
 
     /// <summary>
     /// A frame goes the direct path only after the link was quiet this long (0.5 ms): sparse traffic (pings,
@@ -71,6 +73,7 @@ public sealed partial class Link
         Peer = session.Peer;
         IsOutbound = isOutbound;
         _queue = new PacketQueue(env.Options.SendRingCapacity);
+        Inbox = new ControlInbox(env.Options.ControlInboxCapacity, Stats);
         MaxInnerPacket = Math.Min(LinkOptions.MaxInnerPacketFor(transport.MaxFrameSize), env.Pool.MaxPacket);
     }
 
@@ -96,14 +99,24 @@ public sealed partial class Link
 
     public bool IsClosing => Volatile.Read(ref _closeInfo) is not null;
 
-    /// <summary>Overrides the environment's control handler for this link only.</summary>
-    public ControlFrameHandler? ControlHandler
-    {
-        get => Volatile.Read(ref _controlHandler);
-        set => Volatile.Write(ref _controlHandler, value);
-    }
+    /// <summary>Where this link's Hello, Ihu, Control and KeepAlive frames wait for the actor that claimed it.</summary>
+    public ControlInbox Inbox { get; }
 
-    public LinkStatsSnapshot Snapshot() => Stats.Snapshot(_queue.Count, _queue.Capacity);
+    public LinkStatsSnapshot Snapshot() => Stats.Snapshot(_queue.Count, _queue.Capacity, Inbox.Count, Inbox.Capacity);
+
+    /// <summary>
+    /// Makes <paramref name="owner"/> the one receiver of this link's control frames and starts reading the stream
+    /// (TCP: nothing is read before the claim, so the first frames wait in the kernel). Frames that came earlier
+    /// (UDP) are already in the inbox, in order: the owner is woken at once. A link is claimed once.
+    /// </summary>
+    public void Claim(ILinkEvents owner)
+    {
+        Inbox.Claim(this, owner);
+        if (_transport.HasOwnReader && Interlocked.CompareExchange(ref _readerState, 1, 0) == 0)
+        {
+            StartThread(ReaderLoop, "meshactors-tcp-rx");
+        }
+    }
 
     /// <summary>
     /// Queues a Data payload (<c>payload.Start</c> must be <see cref="BufferLayout.PayloadOffset"/>). Takes ownership
@@ -165,10 +178,6 @@ public sealed partial class Link
         _loopsRunning = _transport.HasOwnReader ? 2 : 1;
         _transport.RegisterIndex(_current.LocalIndex, this);
         StartThread(WriterLoop, "meshactors-link-tx");
-        if (_transport.HasOwnReader)
-        {
-            StartThread(ReaderLoop, "meshactors-tcp-rx");
-        }
     }
 
     /// <summary>Ends the link because its transport ended or broke; safe from any thread, first cause wins.</summary>
@@ -307,6 +316,11 @@ public sealed partial class Link
         finally
         {
             _transport.Shutdown();
+            if (_transport.HasOwnReader && Interlocked.CompareExchange(ref _readerState, 2, 0) == 0)
+            {
+                LoopEnded(); // never claimed: the reader that would have ended will not start
+            }
+
             LoopEnded();
         }
     }

@@ -6,13 +6,12 @@ namespace MeshActors.DataPlane.Links;
 
 /// <summary>
 /// What every link of one node shares: identity and admission (handshake settings), the one handshake responder,
-/// the session index table, the buffer pool, the clock, options, and the two upward callbacks — the data sink
-/// (forwarder) and the control handler (actor layer). Created once per node by the actor layer.
+/// the session index table, the buffer pool, the clock, options, and the data sink (forwarder). Control frames go
+/// to each link's own <see cref="ControlInbox"/>, claimed by its actor. Created once per node by the actor layer.
 /// </summary>
 public sealed class LinkEnvironment : IDisposable
 {
     private ILinkDataSink? _dataSink;
-    private ControlFrameHandler? _controlHandler;
 
     public LinkEnvironment(HandshakeSettings handshake, BufferPool pool, LinkOptions? options = null, IDataPlaneClock? clock = null)
     {
@@ -42,13 +41,6 @@ public sealed class LinkEnvironment : IDisposable
     {
         get => Volatile.Read(ref _dataSink);
         set => Volatile.Write(ref _dataSink, value);
-    }
-
-    /// <summary>Where Hello, Ihu, Control and KeepAlive payloads go (the actor layer). Null: dropped and counted.</summary>
-    public ControlFrameHandler? ControlHandler
-    {
-        get => Volatile.Read(ref _controlHandler);
-        set => Volatile.Write(ref _controlHandler, value);
     }
 
     public void Dispose() => Responder.Dispose();

@@ -9,6 +9,10 @@ public sealed record LinkOptions
     /// <summary>Frames a link's send ring holds: 1,024 × a 1.5 KB packet ≈ 1.5 MB in flight per link, ~10 ms at 1 Gbit/s.</summary>
     public int SendRingCapacity { get; init; } = 1024;
 
+    /// <summary>Control frames (hello, IHU, routing, …) waiting for a link's actor, at most: 256 covers a full route
+    /// dump of a large mesh (≈ 40 updates per frame) arriving in one burst; beyond it frames are dropped and counted.</summary>
+    public int ControlInboxCapacity { get; init; } = 256;
+
     /// <summary>Milliseconds a connection gets to complete its handshake before it is closed: 5 s covers a slow
     /// intercontinental round trip many times over and bounds what a silent peer costs.</summary>
     public int HandshakeTimeoutMs { get; init; } = 5_000;

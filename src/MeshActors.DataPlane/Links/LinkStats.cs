@@ -52,7 +52,7 @@ public sealed class LinkStats
 
     internal void Rekeyed() => Interlocked.Increment(ref _rekeys);
 
-    public LinkStatsSnapshot Snapshot(int ringFill, int ringCapacity)
+    public LinkStatsSnapshot Snapshot(int ringFill, int ringCapacity, int inboxFill, int inboxCapacity)
     {
         var drops = new Dictionary<LinkDrop, long>();
         foreach (var reason in Enum.GetValues<LinkDrop>())
@@ -64,7 +64,7 @@ public sealed class LinkStats
             }
         }
 
-        return new LinkStatsSnapshot(BytesIn, BytesOut, FramesIn, FramesOut, FramesOutDirect, Rekeys, ringFill, ringCapacity, drops);
+        return new LinkStatsSnapshot(BytesIn, BytesOut, FramesIn, FramesOut, FramesOutDirect, Rekeys, ringFill, ringCapacity, inboxFill, inboxCapacity, drops);
     }
 }
 
@@ -78,4 +78,6 @@ public sealed record LinkStatsSnapshot(
     long Rekeys,
     int RingFill,
     int RingCapacity,
+    int InboxFill,
+    int InboxCapacity,
     IReadOnlyDictionary<LinkDrop, long> Drops);

@@ -16,15 +16,15 @@ public static class NodeChildren
     public static IReadOnlyList<ChildSpec> For(NodeSettings settings, NodeIdentity identity, NodeDataPlane dataPlane)
     {
         var forwarder = dataPlane.Forwarder;
-        var tun = dataPlane.Tun is { } device ? new[] { new ChildSpec(TunDeviceActor.Name, TunDeviceActor.Props(device)) } : [];
+        var tun = dataPlane.Tun is { } device ? new[] { new ChildSpec(TunDeviceActor.Name, TunDeviceActor.Props(device), typeof(TunDeviceActor)) } : [];
         return
         [
             .. tun,
             RouteTable(settings, identity.Public, lookup => forwarder.Routes = lookup),
             new ChildSpec(PeerManager.Name, PeerManager.Props(
-                dataPlane.Links, settings.Peers, settings.LinkTimers)),
+                dataPlane.Links, settings.Peers, settings.LinkTimers), typeof(PeerManager)),
             new ChildSpec(MessageBusActor.Name, MessageBusActor.Props(
-                settings.Messages, forwarder, RouterId.FromBytes(identity.Public.Bytes), settings.OverlayPrefix)),
+                settings.Messages, forwarder, RouterId.FromBytes(identity.Public.Bytes), settings.OverlayPrefix), typeof(MessageBusActor)),
             new ChildSpec(InspectionActor.Name, InspectionActor.Props()),
         ];
     }
@@ -37,5 +37,5 @@ public static class NodeChildren
             new OverlayPrefixOwnership(settings.OverlayPrefix),
             settings.Routing,
             LocalPrefixes.For(settings, identity),
-            publish));
+            publish), typeof(RouteTableActor));
 }
