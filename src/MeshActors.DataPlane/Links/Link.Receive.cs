@@ -6,8 +6,8 @@ using MeshActors.Protocol.Frames;
 namespace MeshActors.DataPlane.Links;
 
 /// <summary>
-/// The receive path of a <see cref="Link"/>, run by its reader (the link's own TCP reader thread or the node's
-/// shared UDP reader thread): pick the session by receiver index, open in place, dispatch by frame type.
+/// The receive path of a <see cref="Link"/>, run by its reader (the link's event loop for TCP, the node's shared UDP
+/// reader thread): pick the session by receiver index, open in place, dispatch by frame type.
 /// </summary>
 public sealed partial class Link
 {

@@ -1,6 +1,7 @@
 using MeshActors.Crypto;
 using MeshActors.Crypto.Handshake;
 using MeshActors.DataPlane.Buffers;
+using MeshActors.DataPlane.IO;
 
 namespace MeshActors.DataPlane.Links;
 
@@ -11,15 +12,22 @@ namespace MeshActors.DataPlane.Links;
 /// </summary>
 public sealed class LinkEnvironment : IDisposable
 {
+    private readonly bool _ownsLoops;
     private ILinkDataSink? _dataSink;
 
-    public LinkEnvironment(HandshakeSettings handshake, BufferPool pool, LinkOptions? options = null, IDataPlaneClock? clock = null)
+    /// <param name="shareLoopsWith">Serve this environment's links with another environment's event loops (which
+    /// stay that one's to dispose): a tool or test that speaks as many identities from one process.</param>
+    public LinkEnvironment(
+        HandshakeSettings handshake, BufferPool pool, LinkOptions? options = null, IDataPlaneClock? clock = null, LinkEnvironment? shareLoopsWith = null)
     {
         Handshake = handshake;
         Pool = pool;
         Options = options ?? new LinkOptions();
         Clock = clock ?? SystemDataPlaneClock.Instance;
         Responder = new SharedResponder(handshake, Options.MaxHalfOpen);
+        _ownsLoops = shareLoopsWith is null;
+        Loops = shareLoopsWith?.Loops
+            ?? new EventLoopPool(Options.IoThreads, Options.MaintenanceIntervalMs, Protocol.Frames.FrameLayout.MaxFrameSize + Protocol.Frames.TcpFraming.PrefixSize);
     }
 
     public HandshakeSettings Handshake { get; }
@@ -36,6 +44,9 @@ public sealed class LinkEnvironment : IDisposable
 
     public IDataPlaneClock Clock { get; }
 
+    /// <summary>The event-loop threads that serve every link of this node.</summary>
+    internal EventLoopPool Loops { get; }
+
     /// <summary>Where opened Data payloads go (the forwarder). Null: they are dropped and counted.</summary>
     public ILinkDataSink? DataSink
     {
@@ -43,5 +54,12 @@ public sealed class LinkEnvironment : IDisposable
         set => Volatile.Write(ref _dataSink, value);
     }
 
-    public void Dispose() => Responder.Dispose();
+    public void Dispose()
+    {
+        Responder.Dispose();
+        if (_ownsLoops)
+        {
+            Loops.Dispose();
+        }
+    }
 }

@@ -20,8 +20,12 @@ public sealed record LinkOptions
     /// <summary>Inbound handshakes running at once per listener; beyond it new connections are closed at once (a flood's cost stays bounded).</summary>
     public int MaxPendingHandshakes { get; init; } = 256;
 
-    /// <summary>Milliseconds between the writer loop's maintenance checks (rekey due, session expiry) when idle: 1 s
-    /// is fine-grained enough for the 120 s rekey interval.</summary>
+    /// <summary>Event-loop threads serving all links (reads, sealed sends, maintenance): 2 keeps a relay's inbound
+    /// and outbound link on different cores of a small machine; the thread count does not grow with the links.</summary>
+    public int IoThreads { get; init; } = 2;
+
+    /// <summary>Milliseconds between the event loops' maintenance ticks (rekey due, session expiry): 1 s is
+    /// fine-grained enough for the 120 s rekey interval.</summary>
     public int MaintenanceIntervalMs { get; init; } = 1_000;
 
     /// <summary>Largest frame sent on UDP links, bytes. 65,507 fits loopback and labs with a large underlay MTU;
