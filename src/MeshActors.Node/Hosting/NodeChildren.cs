@@ -24,7 +24,7 @@ public static class NodeChildren
             new ChildSpec(PeerManager.Name, PeerManager.Props(
                 dataPlane.Links, settings.Peers, settings.LinkTimers), typeof(PeerManager)),
             new ChildSpec(MessageBusActor.Name, MessageBusActor.Props(
-                settings.Messages, forwarder, RouterId.FromBytes(identity.Public.Bytes), settings.OverlayPrefix), typeof(MessageBusActor)),
+                settings.Messages, forwarder, dataPlane.BusInlet, RouterId.FromBytes(identity.Public.Bytes), settings.OverlayPrefix), typeof(MessageBusActor)),
             new ChildSpec(InspectionActor.Name, InspectionActor.Props()),
         ];
     }

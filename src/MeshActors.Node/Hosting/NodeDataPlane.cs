@@ -6,6 +6,7 @@ using MeshActors.DataPlane.Forwarding;
 using MeshActors.DataPlane.Links;
 using MeshActors.DataPlane.Tun;
 using MeshActors.Node.Links;
+using MeshActors.Node.Messaging;
 using MeshActors.Node.Settings;
 using MeshActors.Protocol;
 
@@ -18,9 +19,10 @@ namespace MeshActors.Node.Hosting;
 /// </summary>
 public sealed class NodeDataPlane : IAsyncDisposable
 {
-    private NodeDataPlane(BufferPool pool, Forwarder forwarder, NodeLinks links, IHostTunDevice? tun)
+    private NodeDataPlane(BufferPool pool, Forwarder forwarder, NodeLinks links, IHostTunDevice? tun, BusInlet busInlet)
     {
         Pool = pool;
+        BusInlet = busInlet;
         Forwarder = forwarder;
         Links = links;
         Tun = tun;
@@ -32,6 +34,9 @@ public sealed class NodeDataPlane : IAsyncDisposable
 
     public NodeLinks Links { get; }
 
+    /// <summary>Where the forwarder hands message-bus chunks to the MessageBus actor (bound to the actor system once it runs).</summary>
+    public BusInlet BusInlet { get; }
+
     /// <summary>The TUN device, or null with <c>tun.enabled = off</c>; owned (and disposed) by the forwarder.</summary>
     public IHostTunDevice? Tun { get; }
 
@@ -41,13 +46,14 @@ public sealed class NodeDataPlane : IAsyncDisposable
         var pool = new BufferPool(settings.DataPlane.PoolBuffers(bufferSize), bufferSize);
         var tun = settings.Tun.Enabled ? OpenTun(settings, identity) : null;
         var sessions = new EndToEndSessionCache(identity, EndToEndLimits.DefaultCapacity, () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var busInlet = new BusInlet();
         var forwarder = new Forwarder(identity, pool, sessions, tun, new ForwarderOptions
         {
             OverlayPrefix = settings.OverlayPrefix,
             LocalIpv4Prefixes = [.. settings.Ipv4.Addresses.Select(a => IpPrefix.Create(a.Address, 32)), .. settings.Ipv4.Prefixes],
             TunBatchSize = settings.DataPlane.TunBatchSize,
             TunWriteRingCapacity = settings.DataPlane.TunWriteRingCapacity,
-        });
+        }, busInlet.Accept);
         NodeLinks links;
         try
         {
@@ -61,7 +67,7 @@ public sealed class NodeDataPlane : IAsyncDisposable
 
         links.Environment.DataSink = forwarder;
         forwarder.Start();
-        return new NodeDataPlane(pool, forwarder, links, tun);
+        return new NodeDataPlane(pool, forwarder, links, tun, busInlet);
     }
 
     public async ValueTask DisposeAsync()

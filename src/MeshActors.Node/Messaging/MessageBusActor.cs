@@ -13,7 +13,7 @@ namespace MeshActors.Node.Messaging;
 /// <summary>
 /// Thin actor around <see cref="MessageBusCore"/>: turns API asks and received frames into core calls (reading the
 /// clock once per message and passing it in) and wakes itself at <see cref="OutboundMessages.NextWakeup"/>.
-/// Frames arrive from the forwarder's message handler through a bounded <see cref="BusInlet"/>; frames leave through
+/// Frames arrive from the forwarder through the bounded <see cref="BusInlet"/> (which finds this actor in the registry); frames leave through
 /// <see cref="Forwarder.TrySendMessage"/>. Works without a TUN device. Once per mailbox batch (the first frame of a
 /// batch queues a flush behind the frames already waiting) the core flushes acks and sends the chunks that the acks
 /// received in the batch let through the send windows: the ack clock of the bus's flow control.
@@ -39,15 +39,16 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
     private readonly RecentSenders _recentSenders = new(RememberedSenders);
     private readonly Dictionary<ulong, (IActorRef Asker, DateTimeOffset Until)> _replyWaits = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private BusInlet _inlet = null!;
+    private readonly BusInlet _inlet;
     private bool _flushQueued;
     private bool _statusChanged;
     private long _accepted;
     private long _refused;
 
-    public MessageBusActor(MessageBusSettings settings, Forwarder forwarder, RouterId self, IpPrefix overlayPrefix)
+    public MessageBusActor(MessageBusSettings settings, Forwarder forwarder, BusInlet inlet, RouterId self, IpPrefix overlayPrefix)
     {
         _forwarder = forwarder;
+        _inlet = inlet;
         _core = new MessageBusCore(settings, new RandomMessageIdSource());
         _sink = new ForwarderBusSink(forwarder);
         _addressing = new BusAddressing(forwarder, overlayPrefix);
@@ -80,17 +81,10 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(MessageBusSettings settings, Forwarder forwarder, RouterId self, IpPrefix overlayPrefix) =>
-        Akka.Actor.Props.Create(() => new MessageBusActor(settings, forwarder, self, overlayPrefix));
+    public static Props Props(MessageBusSettings settings, Forwarder forwarder, BusInlet inlet, RouterId self, IpPrefix overlayPrefix) =>
+        Akka.Actor.Props.Create(() => new MessageBusActor(settings, forwarder, inlet, self, overlayPrefix));
 
-    protected override void PreStart()
-    {
-        _inlet = new BusInlet(Self);
-        _forwarder.MessageHandler = _inlet.Accept;
-        ScheduleWakeup(DateTimeOffset.UtcNow);
-    }
-
-    protected override void PostStop() => _forwarder.MessageHandler = null;
+    protected override void PreStart() => ScheduleWakeup(DateTimeOffset.UtcNow);
 
     private void OnFrame(BusFrame frame)
     {

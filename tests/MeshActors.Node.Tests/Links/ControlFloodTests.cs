@@ -15,8 +15,10 @@ namespace MeshActors.Node.Tests.Links;
 /// <summary>
 /// An authenticated peer floods one PeerLink with routing frames faster than the route table can handle them: the
 /// link's bounded control inbox drops and counts the excess, memory stays flat, and routing between the other peers
-/// goes on (a new neighbour's routes still spread).
+/// goes on (a new neighbour's routes still spread). Runs alone: the heap it measures is the whole test process's.
 /// </summary>
+[Collection(nameof(ControlFloodTests))]
+[CollectionDefinition(nameof(ControlFloodTests), DisableParallelization = true)]
 public sealed class ControlFloodTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
