@@ -1,3 +1,4 @@
+using MeshActors.DataPlane.Forwarding;
 using MeshActors.Crypto;
 using MeshActors.Node.Actors;
 using MeshActors.Node.Links;

@@ -1,3 +1,4 @@
+using MeshActors.DataPlane.Transports;
 using MeshActors.Crypto;
 using MeshActors.Crypto.EndToEnd;
 using MeshActors.Crypto.Handshake;

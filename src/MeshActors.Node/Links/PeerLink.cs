@@ -86,8 +86,29 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
         Become(() =>
         {
             Receive<Connected>(connected => Adopt(connected.Link));
-            Receive<ConnectFailed>(failed => BackOff(Describe(failed.Error)));
+            Receive<ConnectFailed>(failed =>
+            {
+                // Typed failures decide: a transport this platform or node cannot speak is a configuration error that
+                // no retry fixes; anything else (refused, timed out, reset) is transient and backs off.
+                if (Unwrap(failed.Error) is TransportNotSupportedException unsupported)
+                {
+                    GiveUp(unsupported.Message);
+                }
+                else
+                {
+                    BackOff(Describe(failed.Error));
+                }
+            });
         });
+    }
+
+    private void GiveUp(string reason)
+    {
+        _lastError = reason;
+        _log.Error("peer {0}: {1}; not retrying (change or remove this peer)", _dial, reason);
+        _state = PeerState.Failed;
+        Report();
+        Become(() => { });
     }
 
     private void BackOff(string reason)
@@ -302,6 +323,8 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
         _health?.Loss ?? 0,
         _lastError,
         _link?.Snapshot())));
+
+    private static Exception Unwrap(Exception error) => error is AggregateException { InnerException: { } inner } ? Unwrap(inner) : error;
 
     private static string Describe(Exception error) => error switch
     {

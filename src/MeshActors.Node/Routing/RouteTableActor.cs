@@ -1,3 +1,4 @@
+using MeshActors.DataPlane.Forwarding;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Akka.Actor;

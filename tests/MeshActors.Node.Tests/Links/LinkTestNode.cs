@@ -1,3 +1,4 @@
+using MeshActors.DataPlane.Forwarding;
 using System.Net;
 using Akka.Actor;
 using Akka.Configuration;
