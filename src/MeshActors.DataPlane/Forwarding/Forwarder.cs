@@ -49,13 +49,16 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     private readonly TunWriter? _writer;
     private readonly RecentPacketHeads _recentHeads = new();
     private readonly NoticeRateLimit _noticeLimit = new();
+    private readonly MessageHandler? _messageHandler;
     private IRouteLookup? _routes;
-    private MessageHandler? _messageHandler;
     private int _disposed;
 
-    public Forwarder(NodeIdentity identity, BufferPool pool, EndToEndSessionCache sessions, ITunDevice? tun, ForwarderOptions? options = null)
+    /// <param name="messages">Where decrypted message-bus chunks go (the actor layer's bounded inlet); null drops them (counted).</param>
+    public Forwarder(
+        NodeIdentity identity, BufferPool pool, EndToEndSessionCache sessions, ITunDevice? tun, ForwarderOptions? options = null, MessageHandler? messages = null)
     {
         _pool = pool;
+        _messageHandler = messages;
         _sessions = sessions;
         _options = options ?? new ForwarderOptions();
         _identity = identity.Public;
@@ -82,13 +85,6 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     {
         get => Volatile.Read(ref _routes);
         set => Volatile.Write(ref _routes, value);
-    }
-
-    /// <summary>Where decrypted message-bus chunks go; null drops them (counted).</summary>
-    public MessageHandler? MessageHandler
-    {
-        get => Volatile.Read(ref _messageHandler);
-        set => Volatile.Write(ref _messageHandler, value);
     }
 
     /// <summary>This node's overlay address (the source of its ICMPv6 errors).</summary>
@@ -318,7 +314,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
 
     private void DeliverMessage(PacketBuffer payload, EndToEndSession source, ReadOnlySpan<byte> chunk)
     {
-        var handler = MessageHandler;
+        var handler = _messageHandler;
         if (handler is null)
         {
             Drop(payload, ForwardDrop.NoMessageHandler);

@@ -1,10 +1,9 @@
 using MeshActors.DataPlane.Buffers;
-using MeshActors.Protocol.Frames;
 
 namespace MeshActors.DataPlane.Links;
 
 /// <summary>
-/// Receives the opened Data payloads of every link: the forwarder. Called on the link's reader thread; takes
+/// Receives the opened Data payloads of every link: the forwarder. Called on the link's reader (its event loop, or the shared UDP reader); takes
 /// ownership of <paramref name="payload"/> (its <see cref="PacketBuffer.Span"/> is the Data payload: data header
 /// and the end-to-end sealed part). Must not block.
 /// </summary>
@@ -12,9 +11,3 @@ public interface ILinkDataSink
 {
     void OnData(Link link, PacketBuffer payload);
 }
-
-/// <summary>
-/// Receives a link's low-rate frames (Hello, Ihu, Control, KeepAlive) on the link's reader thread. The payload
-/// span is valid only during the call: the actor layer copies it into a message. Must not block.
-/// </summary>
-public delegate void ControlFrameHandler(Link link, FrameType type, ReadOnlySpan<byte> payload);

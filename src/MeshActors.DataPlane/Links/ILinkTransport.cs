@@ -1,10 +1,13 @@
 using System.Net;
+using MeshActors.DataPlane.Buffers;
+using MeshActors.DataPlane.IO;
 
 namespace MeshActors.DataPlane.Links;
 
 /// <summary>
-/// The socket side of one link, as the <see cref="Link"/> sees it. Sends may come from the link's writer thread and
-/// (for handshake replies during a rekey) its reader thread: implementations serialise them.
+/// The socket side of one link, as the <see cref="Link"/> sees it. Sends never block: the link's event loop
+/// (<see cref="EventLoop"/>) sends on its thread (<see cref="TrySend"/>, <see cref="Flush"/>), and a producer may send
+/// a small frame itself (<see cref="TrySendNow"/>); the link's send gate keeps the two apart and in order.
 /// </summary>
 internal interface ILinkTransport
 {
@@ -15,40 +18,53 @@ internal interface ILinkTransport
     /// <summary>Largest frame this transport carries, bytes.</summary>
     int MaxFrameSize { get; }
 
-    /// <summary>True when the link needs a reader thread of its own (TCP); false when a shared socket reader feeds it (UDP).</summary>
+    /// <summary>True when the link reads its own socket on its event loop (TCP); false when a shared socket reader
+    /// feeds it (UDP).</summary>
     bool HasOwnReader { get; }
 
-    /// <summary>
-    /// Sends the frame at <c>buffer[FrameOffset .. FrameOffset + frameLength]</c>; the two bytes before it are free
-    /// for a length prefix. Throws on a transport failure.
-    /// </summary>
-    void Send(byte[] buffer, int frameLength);
+    /// <summary>Loop thread: sends the sealed frame at <c>buffer[FrameOffset .. FrameOffset + SealedFrameLength]</c>
+    /// (the two bytes before it are free for a length prefix). True: sent, the caller still owns the buffer. False:
+    /// the socket is full; the transport keeps the buffer (and returns it to its pool) until <see cref="Flush"/> has
+    /// sent the rest. Throws on a transport failure.</summary>
+    bool TrySend(PacketBuffer buffer);
+
+    /// <summary>Loop thread: sends what <see cref="TrySend"/> or <see cref="TrySendNow"/> left over; true when nothing
+    /// is left. Throws on a transport failure.</summary>
+    bool Flush();
 
     /// <summary>
-    /// Sends the frame (laid out as for <see cref="Send"/>) only if that cannot block, from whichever thread produced
+    /// Sends the frame (laid out as for <see cref="TrySend"/>) only if that cannot block, from whichever thread produced
     /// it: <see cref="DirectSend.NotSent"/> leaves it to the caller's queue, <see cref="DirectSend.Started"/> means
-    /// the transport holds the rest until <see cref="FlushStarted"/>. Never throws for a transport failure: the
-    /// blocking path reports it.
+    /// the transport holds the rest until <see cref="Flush"/>. Never throws for a transport failure: the loop
+    /// reports it.
     /// </summary>
     DirectSend TrySendNow(byte[] buffer, int frameLength);
-
-    /// <summary>Sends, blocking, whatever <see cref="TrySendNow"/> started but could not finish. Writer thread.</summary>
-    void FlushStarted();
 
     /// <summary>An authenticated frame of this link arrived from <paramref name="from"/> (datagram transports follow a
     /// peer that moved; a stream transport has nothing to do).</summary>
     void PeerSeenAt(System.Net.SocketAddress from);
 
-    /// <summary>Reads frames for the link until the transport ends; only called when <see cref="HasOwnReader"/>.</summary>
-    void RunReader(Link link);
+    /// <summary>Loop thread: starts reporting readability of the socket to <paramref name="slot"/> (only when
+    /// <see cref="HasOwnReader"/>), then reads what arrived before (behind the handshake).</summary>
+    void StartReading(Link link, EventLoop loop, int slot);
+
+    /// <summary>Loop thread: the socket is (or is no longer) watched for room to send.</summary>
+    void WatchWritable(EventLoop loop, int slot, bool writable);
+
+    /// <summary>Loop thread: reads what the socket holds (a bounded amount) and hands each frame to the link. False at
+    /// end of stream. Throws on a transport or framing failure.</summary>
+    bool Read(Link link, byte[] scratch);
 
     /// <summary>Frames to this session index belong to this link from now on (UDP demultiplexing).</summary>
     void RegisterIndex(uint index, Link link);
 
     void UnregisterIndex(uint index);
 
-    /// <summary>Ends the transport; a blocked reader wakes and returns.</summary>
+    /// <summary>Any thread: ends the conversation (a TCP shutdown); the socket itself stays open until <see cref="Release"/>.</summary>
     void Shutdown();
+
+    /// <summary>Loop thread, last call: stops watching, closes the socket, returns a kept buffer to its pool.</summary>
+    void Release(EventLoop loop);
 }
 
 /// <summary>Bounds of the direct path (<see cref="ILinkTransport.TrySendNow"/>).</summary>
@@ -56,8 +72,8 @@ internal static class DirectSendLimits
 {
     /// <summary>
     /// Largest frame a producer thread sends itself, bytes: pings, TCP acknowledgements and interactive traffic, for
-    /// which a hand-off to the writer thread is a large part of the latency. Bigger frames are bulk traffic, which
-    /// the writer thread batches; a TCP transport keeps at most this many unsent bytes of a started frame.
+    /// which a hand-off to the event loop is a large part of the latency. Bigger frames are bulk traffic, which
+    /// the loop batches; a TCP transport keeps at most this many unsent bytes of a started frame.
     /// </summary>
     public const int MaxFrame = 2048;
 }
@@ -71,6 +87,6 @@ internal enum DirectSend
     /// <summary>The whole frame is on its way.</summary>
     Sent,
 
-    /// <summary>Part of it went out; the transport kept the rest, which the writer must flush before anything else.</summary>
+    /// <summary>Part of it went out; the transport kept the rest, which the loop must flush before anything else.</summary>
     Started,
 }

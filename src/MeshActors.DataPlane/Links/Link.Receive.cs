@@ -6,8 +6,8 @@ using MeshActors.Protocol.Frames;
 namespace MeshActors.DataPlane.Links;
 
 /// <summary>
-/// The receive path of a <see cref="Link"/>, run by its reader (the link's own TCP reader thread or the node's
-/// shared UDP reader thread): pick the session by receiver index, open in place, dispatch by frame type.
+/// The receive path of a <see cref="Link"/>, run by its reader (the link's event loop for TCP, the node's shared UDP
+/// reader thread): pick the session by receiver index, open in place, dispatch by frame type.
 /// </summary>
 public sealed partial class Link
 {
@@ -127,25 +127,7 @@ public sealed partial class Link
         sink.OnData(this, buffer);
     }
 
-    private void DeliverControl(FrameType type, ReadOnlySpan<byte> payload)
-    {
-        var handler = ControlHandler ?? _env.ControlHandler;
-        if (handler is null)
-        {
-            Stats.Drop(LinkDrop.NoHandler);
-            return;
-        }
-
-        try
-        {
-            handler(this, type, payload);
-        }
-        catch (Exception)
-        {
-            // The actor layer's callback must not take the link's reader thread (and the process) down with it.
-            Stats.Drop(LinkDrop.HandlerFailed);
-        }
-    }
+    private void DeliverControl(FrameType type, ReadOnlySpan<byte> payload) => Inbox.Post(type, payload);
 
     private LinkSession? SessionFor(uint receiverIndex)
     {

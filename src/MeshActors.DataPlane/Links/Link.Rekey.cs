@@ -6,8 +6,8 @@ using MeshActors.Protocol.Frames;
 namespace MeshActors.DataPlane.Links;
 
 /// <summary>
-/// Rekeying a <see cref="Link"/> on its own transport: the writer thread starts a pinned (IK) initiation when the
-/// current session asks for it (<see cref="Maintain"/>); the reader thread answers the peer's initiations through
+/// Rekeying a <see cref="Link"/> on its own transport: the loop's tick starts a pinned (IK) initiation when the
+/// current session asks for it (<see cref="Maintain"/>); the reader (loop or shared UDP reader) answers the peer's initiations through
 /// the node's responder and completes our own; either way the new session becomes current and the old one stays
 /// as previous (frames in flight still open) until the next rekey retires it.
 /// </summary>
@@ -56,7 +56,7 @@ public sealed partial class Link
 
         if (result.ReplyLength > 0)
         {
-            _transport.Send(_readerScratch, result.ReplyLength);
+            SendHandshakeFrame(_readerScratch, result.ReplyLength);
         }
 
         if (result.Session is { } session)
@@ -112,7 +112,7 @@ public sealed partial class Link
         session.Dispose();
     }
 
-    /// <summary>Writer thread, between batches: expire the session or start a rekey when it is due.</summary>
+    /// <summary>The loop's maintenance tick: expire the session or start a rekey when it is due.</summary>
     private void Maintain()
     {
         var now = _env.Clock.MonotonicMs;
@@ -149,7 +149,7 @@ public sealed partial class Link
             _rekeyStartedMs = now;
             _transport.RegisterIndex(_rekeyIndex, this);
             var length = _rekey.WriteInitiation((ulong)_env.Clock.UnixMs, _writerScratch.AsSpan(BufferLayout.FrameOffset));
-            _transport.Send(_writerScratch, length);
+            SendHandshakeFrame(_writerScratch, length);
         }
     }
 }

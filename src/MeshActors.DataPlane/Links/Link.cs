@@ -5,39 +5,47 @@ using MeshActors.Crypto;
 using MeshActors.Crypto.Handshake;
 using MeshActors.Crypto.Session;
 using MeshActors.DataPlane.Buffers;
+using MeshActors.DataPlane.IO;
 using MeshActors.Protocol.Frames;
 
 namespace MeshActors.DataPlane.Links;
 
 /// <summary>
 /// One established, authenticated link to a neighbour.
-/// <para>Pipeline. Out: any thread → <see cref="TrySendData"/>/<see cref="SendControl"/> → bounded send ring →
-/// writer thread "meshactors-link-tx" seals in place with the current <see cref="LinkSession"/> → transport. In:
-/// the reader ("meshactors-tcp-rx" thread of this link, or the node's shared "meshactors-udp-rx" thread) →
-/// <see cref="ReceiveFrame"/> opens in place → Data payloads to the forwarder (<see cref="ILinkDataSink"/>, no
-/// mailbox), Hello/Ihu/Control/KeepAlive to the actor layer's <see cref="ControlFrameHandler"/>, handshake frames
-/// to the rekey logic.</para>
-/// <para>Threads: the link owns its writer thread (and, on TCP, its reader thread). Both end when the link closes —
-/// <see cref="Close"/> from any thread, a Close frame or end of stream from the peer, a transport error — after
-/// which <see cref="Closed"/> completes and every buffer and key is released.</para>
+/// <para>Pipeline. Out: any thread → <see cref="TrySendData"/>/<see cref="SendControl"/> → bounded send ring → the
+/// link's event loop ("meshactors-io-N", shared with other links) seals in place with the current
+/// <see cref="LinkSession"/> and sends without blocking → transport; a small frame on a quiet link is sealed and sent
+/// by its producer instead (<see cref="TrySendDirect"/>). In: the event loop (TCP) or the node's shared
+/// "meshactors-udp-rx" thread → <see cref="ReceiveFrame"/> opens in place → Data payloads to the forwarder
+/// (<see cref="ILinkDataSink"/>, no mailbox), Hello/Ihu/Control/KeepAlive into the link's bounded
+/// <see cref="ControlInbox"/> for the actor that claimed it (<see cref="Claim"/>), handshake frames to the rekey logic.</para>
+/// <para>Threads: none of its own. Its loop serves it (reads, sends, a maintenance tick per
+/// <see cref="LinkOptions.MaintenanceIntervalMs"/>) until it closes — <see cref="Close"/> from any thread, a Close
+/// frame or end of stream from the peer, a transport error — after which the loop releases every buffer and key and
+/// <see cref="Closed"/> completes.</para>
 /// <para>Rekey: when the current session asks for it (its initiator at <see cref="SessionLimits.RekeyAfterTimeMs"/>,
-/// either side at <see cref="SessionLimits.RekeyAfterMessages"/>), the writer thread sends a pinned (IK)
-/// initiation on the same transport; the new session becomes current when established (on the responder when
-/// it answers, on the initiator when the response arrives). The replaced session stays open for frames still in
-/// flight until the next rekey replaces it in turn (at most its reject age, 180 s).</para>
+/// either side at <see cref="SessionLimits.RekeyAfterMessages"/>), the loop sends a pinned (IK) initiation on the
+/// same transport; the new session becomes current when established (on the responder when it answers, on the
+/// initiator when the response arrives). The replaced session stays open for frames still in flight until the next
+/// rekey replaces it in turn (at most its reject age, 180 s).</para>
 /// </summary>
-public sealed partial class Link
+public sealed partial class Link : ILoopClient
 {
+    /// <summary>Frames sent per service call, at most: a link with a full ring yields its loop to the others
+    /// after this many (1,024 frames is one full default ring) and asks for service again.</summary>
+    private const int MaxFramesPerService = 1024;
+
     private readonly LinkEnvironment _env;
     private readonly ILinkTransport _transport;
     private readonly PacketQueue _queue;
+    private readonly EventLoop _loop;
     private readonly TaskCompletionSource<LinkClosedInfo> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _rekeyLock = new();
 
-    /// <summary>Handshake frames sent by the reader (rekey replies): a reader-only scratch buffer.</summary>
+    /// <summary>Handshake frames sent on behalf of the reader (rekey replies): a reader-only scratch buffer.</summary>
     private readonly byte[] _readerScratch = new byte[BufferLayout.FrameOffset + HandshakeLayout.XxResponseSize];
 
-    /// <summary>Rekey initiations sent by the writer: a writer-only scratch buffer.</summary>
+    /// <summary>Rekey initiations started by the loop's tick: a loop-only scratch buffer.</summary>
     private readonly byte[] _writerScratch = new byte[BufferLayout.FrameOffset + HandshakeLayout.IkInitSize];
 
     private LinkSession _current;
@@ -46,14 +54,25 @@ public sealed partial class Link
     private uint _rekeyIndex;
     private long _rekeyStartedMs;
     private LinkClosedInfo? _closeInfo;
-    private ControlFrameHandler? _controlHandler;
-    private int _loopsRunning;
+
+    /// <summary>1 while a service request is queued on the loop (producers ask once, the loop clears it).</summary>
+    private int _serviceRequested;
+
+    /// <summary>1 once the link was claimed: the loop starts reading (TCP).</summary>
+    private int _readRequested;
+
+    // Loop thread only.
+    private int _slot = -1;
+    private bool _reading;
+    private bool _watchingWrites;
+    private bool _finished;
+    private long _closingSinceMs = -1;
 
     /// <summary>
     /// A frame goes the direct path only after the link was quiet this long (0.5 ms): sparse traffic (pings,
-    /// interactive packets) saves the writer thread's wake-up, while back-to-back frames keep the pipelining of a
-    /// producer that queues and a writer that sends (without this rule a bulk producer sent everything itself: the
-    /// message bus's 1 KiB chunks moved at 71–80 MiB/s, against 116–145 with it).
+    /// interactive packets) saves the loop's wake-up, while back-to-back frames keep the pipelining of a producer
+    /// that queues and a loop that sends (without this rule a bulk producer sent everything itself: the message
+    /// bus's 1 KiB chunks moved at 71–80 MiB/s, against 116–145 with it).
     /// </summary>
     private static readonly long DirectSendQuietTicks = Stopwatch.Frequency / 2000;
 
@@ -71,6 +90,8 @@ public sealed partial class Link
         Peer = session.Peer;
         IsOutbound = isOutbound;
         _queue = new PacketQueue(env.Options.SendRingCapacity);
+        _loop = env.Loops.Take();
+        Inbox = new ControlInbox(env.Options.ControlInboxCapacity, Stats);
         MaxInnerPacket = Math.Min(LinkOptions.MaxInnerPacketFor(transport.MaxFrameSize), env.Pool.MaxPacket);
     }
 
@@ -91,19 +112,30 @@ public sealed partial class Link
 
     public LinkStats Stats { get; } = new();
 
-    /// <summary>Completes once the link is closed and both of its threads have ended.</summary>
+    /// <summary>Completes once the link is closed and its loop has released it.</summary>
     public Task<LinkClosedInfo> Closed => _closed.Task;
 
     public bool IsClosing => Volatile.Read(ref _closeInfo) is not null;
 
-    /// <summary>Overrides the environment's control handler for this link only.</summary>
-    public ControlFrameHandler? ControlHandler
-    {
-        get => Volatile.Read(ref _controlHandler);
-        set => Volatile.Write(ref _controlHandler, value);
-    }
+    /// <summary>Where this link's Hello, Ihu, Control and KeepAlive frames wait for the actor that claimed it.</summary>
+    public ControlInbox Inbox { get; }
 
-    public LinkStatsSnapshot Snapshot() => Stats.Snapshot(_queue.Count, _queue.Capacity);
+    public LinkStatsSnapshot Snapshot() => Stats.Snapshot(_queue.Count, _queue.Capacity, Inbox.Count, Inbox.Capacity);
+
+    /// <summary>
+    /// Makes <paramref name="owner"/> the one receiver of this link's control frames and starts reading the stream
+    /// (TCP: nothing is read before the claim, so the first frames wait in the kernel). Frames that came earlier
+    /// (UDP) are already in the inbox, in order: the owner is woken at once. A link is claimed once.
+    /// </summary>
+    public void Claim(ILinkEvents owner)
+    {
+        Inbox.Claim(this, owner);
+        if (_transport.HasOwnReader)
+        {
+            Volatile.Write(ref _readRequested, 1);
+            RequestService();
+        }
+    }
 
     /// <summary>
     /// Queues a Data payload (<c>payload.Start</c> must be <see cref="BufferLayout.PayloadOffset"/>). Takes ownership
@@ -155,20 +187,17 @@ public sealed partial class Link
         if (Interlocked.CompareExchange(ref _closeInfo, new LinkClosedInfo(LinkCloseCause.Local, reason, "closed locally"), null) is null)
         {
             _queue.Complete();
+            RequestService();
         }
     }
 
     public override string ToString() => $"Link({Scheme}://{RemoteEndPoint}, {Peer})";
 
+    /// <summary>Hands the link to its event loop: maintenance starts; reading waits for <see cref="Claim"/>.</summary>
     internal void Start()
     {
-        _loopsRunning = _transport.HasOwnReader ? 2 : 1;
         _transport.RegisterIndex(_current.LocalIndex, this);
-        StartThread(WriterLoop, "meshactors-link-tx");
-        if (_transport.HasOwnReader)
-        {
-            StartThread(ReaderLoop, "meshactors-tcp-rx");
-        }
+        RequestService();
     }
 
     /// <summary>Ends the link because its transport ended or broke; safe from any thread, first cause wins.</summary>
@@ -178,6 +207,30 @@ public sealed partial class Link
         {
             _queue.Complete();
             _transport.Shutdown();
+            RequestService();
+        }
+    }
+
+    /// <summary>Queues a handshake frame already laid out at <c>scratch[FrameOffset..]</c> (rekey), sent as it is.</summary>
+    private void SendHandshakeFrame(byte[] scratch, int length)
+    {
+        if (!_env.Pool.TryRent(out var buffer))
+        {
+            Stats.Drop(LinkDrop.PoolExhausted);
+            return;
+        }
+
+        scratch.AsSpan(BufferLayout.FrameOffset, length).CopyTo(buffer.Array.AsSpan(BufferLayout.FrameOffset));
+        buffer.Set(BufferLayout.FrameOffset, length);
+        buffer.SealedFrameLength = length;
+        Enqueue(buffer);
+    }
+
+    private void RequestService()
+    {
+        if (Interlocked.Exchange(ref _serviceRequested, 1) == 0)
+        {
+            _loop.Request(this);
         }
     }
 
@@ -196,6 +249,7 @@ public sealed partial class Link
 
         if (_queue.TryEnqueue(buffer))
         {
+            RequestService();
             return true;
         }
 
@@ -205,9 +259,9 @@ public sealed partial class Link
 
     /// <summary>
     /// A small frame on a quiet link is sealed and sent by the thread that produced it (TUN reader, or the reader of
-    /// the link it arrived on), saving the wake-up of the writer thread. Only while the send gate is free and the
-    /// ring empty, so frames leave in order; only when the transport can send without blocking, so a slow peer never
-    /// stalls a producer. False when the frame must be queued instead (it may have been sealed meanwhile).
+    /// the link it arrived on), saving the loop's wake-up. Only while the send gate is free and the ring empty, so
+    /// frames leave in order; only when the transport can send without blocking, so a slow peer never stalls a
+    /// producer. False when the frame must be queued instead (it may have been sealed meanwhile).
     /// </summary>
     private bool TrySendDirect(PacketBuffer buffer)
     {
@@ -223,7 +277,7 @@ public sealed partial class Link
                 return false;
             }
 
-            if (!Seal(buffer))
+            if (buffer.SealedFrameLength == 0 && !Seal(buffer))
             {
                 buffer.Return();
                 return true;
@@ -234,7 +288,7 @@ public sealed partial class Link
                 case DirectSend.NotSent:
                     return false;
                 case DirectSend.Started:
-                    _queue.Wake();
+                    RequestService();
                     break;
             }
 
@@ -249,7 +303,7 @@ public sealed partial class Link
         }
     }
 
-    /// <summary>Waits out a producer's direct send (never a blocking one) before the writer sends.</summary>
+    /// <summary>Waits out a producer's direct send (never a blocking one) before the loop sends.</summary>
     private void AcquireSendGate()
     {
         var spin = new SpinWait();
@@ -266,77 +320,137 @@ public sealed partial class Link
         return false;
     }
 
-    private void WriterLoop()
+    void ILoopClient.OnService(EventLoop loop)
     {
+        if (_finished)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _serviceRequested, 0);
+        if (_slot < 0)
+        {
+            _slot = loop.Attach(this);
+        }
+
+        if (!_reading && !IsClosing && Volatile.Read(ref _readRequested) != 0)
+        {
+            _reading = true;
+            Guarded(() => _transport.StartReading(this, loop, _slot));
+        }
+
+        var state = IsClosing && Volatile.Read(ref _closeInfo)!.Cause != LinkCloseCause.Local ? PumpState.Drained : Pump();
+        if (IsClosing)
+        {
+            _closingSinceMs = _closingSinceMs < 0 ? Environment.TickCount64 : _closingSinceMs;
+            if (state == PumpState.Drained || Volatile.Read(ref _closeInfo)!.Cause != LinkCloseCause.Local)
+            {
+                Finish(loop);
+                return;
+            }
+        }
+
+        if (state == PumpState.Yielded)
+        {
+            RequestService();
+        }
+
+        var blocked = state == PumpState.Blocked;
+        if (blocked != _watchingWrites)
+        {
+            _watchingWrites = blocked;
+            Guarded(() => _transport.WatchWritable(loop, _slot, blocked));
+        }
+    }
+
+    void ILoopClient.OnReadable(EventLoop loop)
+    {
+        if (_finished || IsClosing)
+        {
+            return;
+        }
+
         try
         {
-            while (true)
+            if (!_transport.Read(this, loop.ReceiveBuffer))
             {
-                _queue.WaitForItems(_env.Options.MaintenanceIntervalMs);
-                AcquireSendGate();
-                try
-                {
-                    _transport.FlushStarted();
-                    while (_queue.TryDequeue(out var buffer))
-                    {
-                        SendQueued(buffer);
-                    }
-                }
-                finally
-                {
-                    Volatile.Write(ref _sendGate, 0);
-                }
-
-                if (IsClosing)
-                {
-                    break;
-                }
-
-                Maintain();
+                Terminate(LinkCloseCause.TransportFailed, "end of stream");
             }
-
-            if (Volatile.Read(ref _closeInfo) is { Cause: LinkCloseCause.Local } info)
-            {
-                SendClose(info.Reason);
-            }
+        }
+        catch (InvalidDataException e)
+        {
+            Terminate(LinkCloseCause.ProtocolViolation, e.Message);
         }
         catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
         {
             Terminate(LinkCloseCause.TransportFailed, e.Message);
         }
-        finally
+    }
+
+    void ILoopClient.OnTick(EventLoop loop)
+    {
+        if (_finished)
         {
-            _transport.Shutdown();
-            LoopEnded();
+            return;
+        }
+
+        if (!IsClosing)
+        {
+            Maintain();
+        }
+        else if (_closingSinceMs >= 0 && Environment.TickCount64 - _closingSinceMs > _env.Options.HandshakeTimeoutMs)
+        {
+            // A peer that takes nothing more cannot hold a closing link forever: drop what is still queued.
+            Finish(loop);
         }
     }
 
-    private void ReaderLoop()
+    /// <summary>Seals and sends queued frames until the ring is empty, the socket full, or the batch done.</summary>
+    private PumpState Pump()
     {
+        AcquireSendGate();
         try
         {
-            _transport.RunReader(this);
-        }
-        finally
-        {
-            LoopEnded();
-        }
-    }
-
-    private void SendQueued(PacketBuffer buffer)
-    {
-        try
-        {
-            if (buffer.SealedFrameLength != 0 || Seal(buffer))
+            if (!_transport.Flush())
             {
-                _transport.Send(buffer.Array, buffer.SealedFrameLength);
-                Stats.Sent(buffer.SealedFrameLength);
-                Volatile.Write(ref _lastSendTimestamp, Stopwatch.GetTimestamp());
+                return PumpState.Blocked;
             }
+
+            for (var sent = 0; sent < MaxFramesPerService; sent++)
+            {
+                if (!_queue.TryDequeue(out var buffer))
+                {
+                    return PumpState.Drained;
+                }
+
+                if (buffer.SealedFrameLength == 0 && !Seal(buffer))
+                {
+                    buffer.Return();
+                    continue;
+                }
+
+                var length = buffer.SealedFrameLength;
+                var whole = _transport.TrySend(buffer);
+                Stats.Sent(length);
+                Volatile.Write(ref _lastSendTimestamp, Stopwatch.GetTimestamp());
+                if (!whole)
+                {
+                    return PumpState.Blocked; // the transport keeps the buffer until the rest is sent
+                }
+
+                buffer.Return();
+            }
+
+            return _queue.Count == 0 ? PumpState.Drained : PumpState.Yielded;
+        }
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
+        {
+            Terminate(LinkCloseCause.TransportFailed, e.Message);
+            return PumpState.Drained;
         }
         finally
         {
-            buffer.Return();
+            Volatile.Write(ref _sendGate, 0);
         }
     }
 
@@ -360,28 +474,19 @@ public sealed partial class Link
         }
     }
 
-    private void SendClose(CloseReason reason)
+    /// <summary>Loop thread, once: a Close frame for a local close (best effort), then every resource released.</summary>
+    private void Finish(EventLoop loop)
     {
-        if (!_env.Pool.TryRent(out var buffer))
-        {
-            return;
-        }
+        _finished = true;
+        var info = Volatile.Read(ref _closeInfo)!;
 
-        ClosePayload.Write(buffer.Array.AsSpan(BufferLayout.PayloadOffset), reason);
-        buffer.Set(BufferLayout.PayloadOffset, ClosePayload.Size);
-        buffer.FrameType = FrameType.Close;
-        SendQueued(buffer);
-    }
-
-    private void LoopEnded()
-    {
-        if (Interlocked.Decrement(ref _loopsRunning) != 0)
-        {
-            return;
-        }
-
-        // Held for good: a producer's direct send never meets released keys or a disposed queue.
+        // Held for good: a producer's direct send never meets released keys or a disposed socket.
         AcquireSendGate();
+        if (info.Cause == LinkCloseCause.Local)
+        {
+            Guarded(() => SendClose(info.Reason));
+        }
+
         lock (_rekeyLock)
         {
             if (_rekey is not null)
@@ -393,6 +498,13 @@ public sealed partial class Link
             }
         }
 
+        Guarded(() => _transport.Release(loop));
+        if (_slot >= 0)
+        {
+            loop.Detach(_slot);
+        }
+
+        _env.Loops.Release(_loop);
         Release(Volatile.Read(ref _current));
         if (_previous is { } previous)
         {
@@ -401,9 +513,42 @@ public sealed partial class Link
 
         _queue.Drain();
         _queue.Dispose();
-        _closed.TrySetResult(Volatile.Read(ref _closeInfo)!);
+        _closed.TrySetResult(info);
     }
 
-    private static void StartThread(ThreadStart body, string name) =>
-        new Thread(body) { Name = name, IsBackground = true }.Start();
+    private void SendClose(CloseReason reason)
+    {
+        if (!_env.Pool.TryRent(out var buffer))
+        {
+            return;
+        }
+
+        ClosePayload.Write(buffer.Array.AsSpan(BufferLayout.PayloadOffset), reason);
+        buffer.Set(BufferLayout.PayloadOffset, ClosePayload.Size);
+        buffer.FrameType = FrameType.Close;
+        if (!_transport.Flush() || !Seal(buffer) || _transport.TrySend(buffer))
+        {
+            buffer.Return();
+        }
+    }
+
+    /// <summary>Runs a transport call whose failure only means the link is gone.</summary>
+    private void Guarded(Action call)
+    {
+        try
+        {
+            call();
+        }
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
+        {
+            Terminate(LinkCloseCause.TransportFailed, e.Message);
+        }
+    }
+
+    private enum PumpState
+    {
+        Drained,
+        Blocked,
+        Yielded,
+    }
 }

@@ -39,11 +39,11 @@ public enum LinkDrop
     /// <summary>Outbound: the link was closing.</summary>
     Closed,
 
-    /// <summary>Inbound: a control or data frame with no handler installed.</summary>
+    /// <summary>Inbound: a data frame with no sink installed.</summary>
     NoHandler,
 
-    /// <summary>Inbound: the control handler threw; the frame is lost, the link goes on.</summary>
-    HandlerFailed,
+    /// <summary>Inbound: a control frame found the link's control inbox full (its actor is behind, or the peer floods).</summary>
+    ControlInboxFull,
 
     /// <summary>Inbound: a handshake frame this link did not expect or that failed (rekey).</summary>
     Handshake,

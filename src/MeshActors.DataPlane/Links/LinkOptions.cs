@@ -9,6 +9,10 @@ public sealed record LinkOptions
     /// <summary>Frames a link's send ring holds: 1,024 × a 1.5 KB packet ≈ 1.5 MB in flight per link, ~10 ms at 1 Gbit/s.</summary>
     public int SendRingCapacity { get; init; } = 1024;
 
+    /// <summary>Control frames (hello, IHU, routing, …) waiting for a link's actor, at most: 256 covers a full route
+    /// dump of a large mesh (≈ 40 updates per frame) arriving in one burst; beyond it frames are dropped and counted.</summary>
+    public int ControlInboxCapacity { get; init; } = 256;
+
     /// <summary>Milliseconds a connection gets to complete its handshake before it is closed: 5 s covers a slow
     /// intercontinental round trip many times over and bounds what a silent peer costs.</summary>
     public int HandshakeTimeoutMs { get; init; } = 5_000;
@@ -16,8 +20,12 @@ public sealed record LinkOptions
     /// <summary>Inbound handshakes running at once per listener; beyond it new connections are closed at once (a flood's cost stays bounded).</summary>
     public int MaxPendingHandshakes { get; init; } = 256;
 
-    /// <summary>Milliseconds between the writer loop's maintenance checks (rekey due, session expiry) when idle: 1 s
-    /// is fine-grained enough for the 120 s rekey interval.</summary>
+    /// <summary>Event-loop threads serving all links (reads, sealed sends, maintenance): 2 keeps a relay's inbound
+    /// and outbound link on different cores of a small machine; the thread count does not grow with the links.</summary>
+    public int IoThreads { get; init; } = 2;
+
+    /// <summary>Milliseconds between the event loops' maintenance ticks (rekey due, session expiry): 1 s is
+    /// fine-grained enough for the 120 s rekey interval.</summary>
     public int MaintenanceIntervalMs { get; init; } = 1_000;
 
     /// <summary>Largest frame sent on UDP links, bytes. 65,507 fits loopback and labs with a large underlay MTU;

@@ -1,7 +1,7 @@
 namespace MeshActors.DataPlane.Links;
 
 /// <summary>
-/// Counters of one link, written with Interlocked by its reader and writer threads and by senders, read as a
+/// Counters of one link, written with Interlocked by its reader, its event loop and producers sending directly, read as a
 /// <see cref="LinkStatsSnapshot"/> by the actor layer.
 /// </summary>
 public sealed class LinkStats
@@ -20,7 +20,7 @@ public sealed class LinkStats
 
     public long FramesOut => Volatile.Read(ref _framesOut);
 
-    /// <summary>Of <see cref="FramesOut"/>, the frames sent by the thread that produced them, without the writer thread.</summary>
+    /// <summary>Of <see cref="FramesOut"/>, the frames sent by the thread that produced them, without the event loop.</summary>
     public long FramesOutDirect => Volatile.Read(ref _framesOutDirect);
 
     public long BytesIn => Volatile.Read(ref _bytesIn);
@@ -52,7 +52,7 @@ public sealed class LinkStats
 
     internal void Rekeyed() => Interlocked.Increment(ref _rekeys);
 
-    public LinkStatsSnapshot Snapshot(int ringFill, int ringCapacity)
+    public LinkStatsSnapshot Snapshot(int ringFill, int ringCapacity, int inboxFill, int inboxCapacity)
     {
         var drops = new Dictionary<LinkDrop, long>();
         foreach (var reason in Enum.GetValues<LinkDrop>())
@@ -64,7 +64,7 @@ public sealed class LinkStats
             }
         }
 
-        return new LinkStatsSnapshot(BytesIn, BytesOut, FramesIn, FramesOut, FramesOutDirect, Rekeys, ringFill, ringCapacity, drops);
+        return new LinkStatsSnapshot(BytesIn, BytesOut, FramesIn, FramesOut, FramesOutDirect, Rekeys, ringFill, ringCapacity, inboxFill, inboxCapacity, drops);
     }
 }
 
@@ -78,4 +78,6 @@ public sealed record LinkStatsSnapshot(
     long Rekeys,
     int RingFill,
     int RingCapacity,
+    int InboxFill,
+    int InboxCapacity,
     IReadOnlyDictionary<LinkDrop, long> Drops);

@@ -1,113 +1,35 @@
 using System.Runtime.InteropServices;
+using static Tmds.Linux.LibC;
 
 namespace MeshActors.DataPlane.Transports;
 
 /// <summary>
-/// send(2), recv(2), fcntl(2) and poll(2) on a link's TCP socket, called straight from the link's own threads (Linux
-/// only; the flag values are Linux's).
-/// <para>Why not <see cref="System.Net.Sockets.Socket"/>'s blocking calls: once a socket has run an asynchronous
-/// operation (the handshake does), .NET keeps it non-blocking for good and emulates a blocking call that must wait by
-/// queueing an operation object for its epoll thread and sleeping on an event — an allocation and a thread hop per
-/// wait. After the handshake the link's reader makes the descriptor blocking again (<see cref="MakeBlocking"/>; no
-/// asynchronous operation is ever issued on it after that), so a wait is one recv or send in the kernel.</para>
-/// <para>Until then (and if the descriptor is non-blocking for any other reason) a call that would block waits in a
-/// bounded poll (<see cref="PollSliceMs"/>) and retries. A thread blocked in recv or send returns when the socket is
-/// shut down, which the transport always does before disposing it; after disposal the next call throws
-/// <see cref="ObjectDisposedException"/>.</para>
+/// send(2), recv(2), fcntl(2) and poll(2) on a link's TCP socket through Tmds.LibC (Linux only).
+/// <para>Why not <see cref="System.Net.Sockets.Socket"/>'s calls: after the handshake a link's socket is served by the
+/// node's event loops (<see cref="IO.EventLoop"/>), which need plain non-blocking calls on the descriptor that
+/// allocate nothing and report EAGAIN as "later", not as an exception.</para>
+/// <para>Calls taking a <see cref="SafeHandle"/> hold a reference on it for the call (producer threads send this way
+/// while the loop may be closing the socket: after disposal they throw <see cref="ObjectDisposedException"/>).
+/// Calls taking a descriptor run on the loop thread, which alone closes it.</para>
 /// </summary>
-internal static unsafe partial class SocketNative
+internal static unsafe class SocketNative
 {
-    private const int MsgDontWait = 0x40;
-
-    /// <summary>No SIGPIPE when the peer has closed: the error comes back as EPIPE instead.</summary>
-    private const int MsgNoSignal = 0x4000;
-
-    private const int FGetFl = 3;
-    private const int FSetFl = 4;
-    private const int ONonBlock = 0x800;
-    private const short PollIn = 0x001;
-    private const short PollOut = 0x004;
-    private const int EIntr = 4;
-    private const int EAgain = 11;
+    /// <summary>Longest single wait of the blocking send the handshake uses, milliseconds; it retries after.</summary>
     private const int PollSliceMs = 1000;
 
     /// <summary>Bytes sent at once (possibly fewer than asked); 0 when nothing could be sent without blocking or the
-    /// send failed — the caller then leaves the bytes to its blocking path, which reports any error.</summary>
+    /// send failed — the caller then leaves the bytes to the loop, which reports any error.</summary>
     public static int SendWithoutBlocking(SafeHandle socket, ReadOnlySpan<byte> bytes)
     {
-        fixed (byte* data = bytes)
-        {
-            var sent = Send(socket, data, (nuint)bytes.Length, MsgDontWait | MsgNoSignal);
-            return sent > 0 ? (int)sent : 0;
-        }
-    }
-
-    /// <summary>Clears O_NONBLOCK on the socket's descriptor, so recv and send wait in the kernel.</summary>
-    public static void MakeBlocking(SafeHandle socket)
-    {
-        var flags = Fcntl(socket, FGetFl, 0);
-        if (flags < 0 || Fcntl(socket, FSetFl, flags & ~ONonBlock) < 0)
-        {
-            var error = Marshal.GetLastPInvokeError();
-            throw new IOException($"fcntl failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error})");
-        }
-    }
-
-    /// <summary>Sends every byte, waiting for room as long as it takes. Throws <see cref="IOException"/> on a failure.</summary>
-    public static void SendAll(SafeHandle socket, ReadOnlySpan<byte> bytes)
-    {
-        fixed (byte* data = bytes)
-        {
-            var offset = 0;
-            while (offset < bytes.Length)
-            {
-                var sent = Send(socket, data + offset, (nuint)(bytes.Length - offset), MsgNoSignal);
-                if (sent > 0)
-                {
-                    offset += (int)sent;
-                }
-                else
-                {
-                    WaitOrThrow(socket, PollOut, "send");
-                }
-            }
-        }
-    }
-
-    /// <summary>Receives at least one byte, waiting as long as it takes; 0 at end of stream. Throws <see cref="IOException"/> on a failure.</summary>
-    public static int Receive(SafeHandle socket, Span<byte> buffer)
-    {
-        fixed (byte* data = buffer)
-        {
-            while (true)
-            {
-                var received = Recv(socket, data, (nuint)buffer.Length, 0);
-                if (received >= 0)
-                {
-                    return (int)received;
-                }
-
-                WaitOrThrow(socket, PollIn, "recv");
-            }
-        }
-    }
-
-    /// <summary>After a call returned -1: waits for the socket when it would have blocked, else throws.</summary>
-    private static void WaitOrThrow(SafeHandle socket, short events, string call)
-    {
-        var error = Marshal.GetLastPInvokeError();
-        if (error is not (EAgain or EIntr))
-        {
-            throw new IOException($"{call} failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error})");
-        }
-
-        var fd = new PollFd { Events = events };
         var added = false;
         try
         {
             socket.DangerousAddRef(ref added);
-            fd.Fd = (int)socket.DangerousGetHandle();
-            Poll(&fd, 1, PollSliceMs);
+            fixed (byte* data = bytes)
+            {
+                var sent = (long)send((int)socket.DangerousGetHandle(), data, bytes.Length, MSG_DONTWAIT | MSG_NOSIGNAL);
+                return sent > 0 ? (int)sent : 0;
+            }
         }
         finally
         {
@@ -118,23 +40,104 @@ internal static unsafe partial class SocketNative
         }
     }
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollFd
+    /// <summary>Loop thread: bytes sent without blocking, 0 when the socket is full. Throws <see cref="IOException"/>
+    /// on a failure (reset, broken pipe).</summary>
+    public static int Send(int fd, ReadOnlySpan<byte> bytes)
     {
-        public int Fd;
-        public short Events;
-        public short REvents;
+        fixed (byte* data = bytes)
+        {
+            while (true)
+            {
+                var sent = (long)send(fd, data, bytes.Length, MSG_DONTWAIT | MSG_NOSIGNAL);
+                if (sent >= 0)
+                {
+                    return (int)sent;
+                }
+
+                var error = errno;
+                if (error == EAGAIN)
+                {
+                    return 0;
+                }
+
+                if (error != EINTR)
+                {
+                    throw Failure("send", error);
+                }
+            }
+        }
     }
 
-    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
-    private static partial nint Send(SafeHandle socket, byte* buffer, nuint length, int flags);
+    /// <summary>Loop thread: bytes received without blocking; 0 at end of stream, -1 when nothing is there yet.
+    /// Throws <see cref="IOException"/> on a failure.</summary>
+    public static int Receive(int fd, Span<byte> buffer)
+    {
+        fixed (byte* data = buffer)
+        {
+            while (true)
+            {
+                var received = (long)recv(fd, data, buffer.Length, MSG_DONTWAIT);
+                if (received >= 0)
+                {
+                    return (int)received;
+                }
 
-    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
-    private static partial nint Recv(SafeHandle socket, byte* buffer, nuint length, int flags);
+                var error = errno;
+                if (error == EAGAIN)
+                {
+                    return -1;
+                }
 
-    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
-    private static partial int Fcntl(SafeHandle socket, int command, int argument);
+                if (error != EINTR)
+                {
+                    throw Failure("recv", error);
+                }
+            }
+        }
+    }
 
-    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
-    private static partial int Poll(PollFd* fds, nuint count, int timeoutMs);
+    /// <summary>Sets O_NONBLOCK on the descriptor (the loop never waits in a socket call).</summary>
+    public static void MakeNonBlocking(int fd)
+    {
+        var flags = fcntl(fd, F_GETFL);
+        if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+        {
+            throw Failure("fcntl", errno);
+        }
+    }
+
+    /// <summary>Handshake phase only: sends every byte, waiting for room (a few small messages per connection).
+    /// Throws <see cref="IOException"/> on a failure.</summary>
+    public static void SendAll(SafeHandle socket, ReadOnlySpan<byte> bytes)
+    {
+        var added = false;
+        try
+        {
+            socket.DangerousAddRef(ref added);
+            var fd = (int)socket.DangerousGetHandle();
+            var offset = 0;
+            while (offset < bytes.Length)
+            {
+                var sent = Send(fd, bytes[offset..]);
+                if (sent > 0)
+                {
+                    offset += sent;
+                    continue;
+                }
+
+                var wait = new Tmds.Linux.pollfd { fd = fd, events = POLLOUT };
+                poll(&wait, 1, PollSliceMs);
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                socket.DangerousRelease();
+            }
+        }
+    }
+
+    private static IOException Failure(string call, int error) =>
+        new($"{call} failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error})");
 }

@@ -26,7 +26,7 @@ internal static class StreamHandshake
         {
             var scratch = new byte[ScratchSize];
             var length = initiator.WriteInitiation((ulong)env.Clock.UnixMs, scratch.AsSpan(BufferLayout.FrameOffset));
-            transport.Send(scratch, length);
+            transport.SendHandshake(scratch, length);
             var response = await reader.ReadFrameAsync(ct).ConfigureAwait(false);
             var result = initiator.Receive(response, env.Clock.MonotonicMs, scratch.AsSpan(BufferLayout.FrameOffset));
             if (result.Session is not { } session)
@@ -36,7 +36,7 @@ internal static class StreamHandshake
 
             if (result.ReplyLength > 0)
             {
-                transport.Send(scratch, result.ReplyLength);
+                transport.SendHandshake(scratch, result.ReplyLength);
             }
 
             return session;
@@ -71,7 +71,7 @@ internal static class StreamHandshake
                 throw new LinkHandshakeException(result.Error, $"initiation refused: {result.Error}");
             }
 
-            transport.Send(scratch, result.ReplyLength);
+            transport.SendHandshake(scratch, result.ReplyLength);
             if (result.Session is { } established)
             {
                 keepIndex = true;

@@ -34,7 +34,7 @@ internal static class TcpConnector
             }
             else
             {
-                transport.Shutdown();
+                transport.Abandon();
             }
 
             throw e switch

@@ -5,38 +5,41 @@ using MeshActors.Protocol.Frames;
 namespace MeshActors.DataPlane.Transports;
 
 /// <summary>
-/// Reads length-prefixed frames from one TCP socket: asynchronously while the handshake runs, then blocking on the
-/// link's reader thread. One receive buffer and one <see cref="TcpFrameDecoder"/> serve both phases, so bytes that
-/// arrived right behind the last handshake message are not lost. Single owner; allocates only at construction.
+/// Reads length-prefixed frames from one TCP socket: asynchronously while the handshake runs (<see cref="ReadFrameAsync"/>),
+/// then on the link's event loop (<see cref="Decode"/> over the loop's receive buffer). One <see cref="TcpFrameDecoder"/>
+/// serves both phases, so bytes that arrived right behind the last handshake message are not lost
+/// (<see cref="DrainHandshakeBuffer"/>). Single owner at a time: the handshake, then the loop thread.
 /// </summary>
 internal sealed class TcpFrameReader
 {
-    /// <summary>Receive buffer bytes: one maximum frame plus prefix, so a kernel read can return a whole large frame.</summary>
-    private const int ReceiveBufferSize = FrameLayout.MaxFrameSize + TcpFraming.PrefixSize;
+    /// <summary>Handshake-phase receive buffer, bytes: the largest handshake message is 128 bytes; anything longer that
+    /// follows it (the peer's first frames) is assembled by the decoder.</summary>
+    private const int HandshakeBufferSize = 1024;
 
     private readonly Socket _socket;
     private readonly TcpFrameDecoder _decoder = new();
-    private readonly byte[] _buffer = new byte[ReceiveBufferSize];
+    private byte[] _buffer = new byte[HandshakeBufferSize];
     private int _start;
     private int _end;
 
     public TcpFrameReader(Socket socket) => _socket = socket;
 
     /// <summary>
-    /// The next complete frame among the bytes already received, or false when more must be read.
-    /// Throws <see cref="InvalidDataException"/> when a length prefix breaks the framing rules.
-    /// The frame is writable memory owned by this reader (its buffer or the decoder's) and valid until the next call.
+    /// The next complete frame in <paramref name="input"/> (advanced past what was consumed), or false when more must
+    /// be read. Throws <see cref="InvalidDataException"/> when a length prefix breaks the framing rules. The frame is
+    /// writable memory owned by the caller (the input) or by this reader (the decoder's assembly buffer), valid until
+    /// the next call.
     /// </summary>
-    public bool TryNext(out Span<byte> frame)
+    public bool Decode(ref Span<byte> input, out Span<byte> frame)
     {
         frame = default;
-        var status = _decoder.Decode(_buffer.AsSpan(_start, _end - _start), out var consumed, out var decoded);
-        _start += consumed;
+        var status = _decoder.Decode(input, out var consumed, out var decoded);
+        input = input[consumed..];
         switch (status)
         {
             case TcpDecodeStatus.Frame:
-                // The decoder hands out read-only views of memory this reader owns (its receive buffer or the
-                // decoder's assembly buffer); nothing else reads it, so opening the frame in place is safe.
+                // The decoder hands out read-only views of memory the caller or this reader owns; nothing else reads
+                // it, so opening the frame in place is safe.
                 frame = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(decoded), decoded.Length);
                 return true;
             case TcpDecodeStatus.NeedMore:
@@ -46,24 +49,18 @@ internal sealed class TcpFrameReader
         }
     }
 
-    /// <summary>Blocking read of more bytes (on Linux without the runtime's emulation, see <see cref="SocketNative"/>);
-    /// false at end of stream.</summary>
-    public bool Fill()
+    /// <summary>Loop thread, once: hands the frames that arrived behind the handshake to <paramref name="link"/> and
+    /// frees the handshake buffer.</summary>
+    public void DrainHandshakeBuffer(Links.Link link)
     {
-        Compact();
-        var read = OperatingSystem.IsLinux()
-            ? SocketNative.Receive(_socket.SafeHandle, _buffer.AsSpan(_end))
-            : _socket.Receive(_buffer, _end, _buffer.Length - _end, SocketFlags.None);
-        _end += read;
-        return read > 0;
-    }
+        var rest = _buffer.AsSpan(_start, _end - _start);
+        while (Decode(ref rest, out var frame))
+        {
+            link.ReceiveFrame(frame);
+        }
 
-    public async ValueTask<bool> FillAsync(CancellationToken ct)
-    {
-        Compact();
-        var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct).ConfigureAwait(false);
-        _end += read;
-        return read > 0;
+        _buffer = [];
+        _start = _end = 0;
     }
 
     /// <summary>The next frame as a copy (handshake phase only, a few per connection).</summary>
@@ -71,25 +68,22 @@ internal sealed class TcpFrameReader
     {
         while (true)
         {
-            if (TryNext(out var frame))
+            var rest = _buffer.AsSpan(_start, _end - _start);
+            var found = Decode(ref rest, out var frame);
+            _start = _end - rest.Length;
+            if (found)
             {
                 return frame.ToArray();
             }
 
-            if (!await FillAsync(ct).ConfigureAwait(false))
+            _start = _end = 0; // everything was consumed (the decoder keeps a partial frame)
+            var read = await _socket.ReceiveAsync(_buffer.AsMemory(), SocketFlags.None, ct).ConfigureAwait(false);
+            if (read == 0)
             {
                 throw new EndOfStreamException("connection closed during the handshake");
             }
-        }
-    }
 
-    /// <summary>Everything before <c>_start</c> is consumed (the decoder copied any partial frame), so reading restarts at 0.</summary>
-    private void Compact()
-    {
-        if (_start == _end)
-        {
-            _start = 0;
-            _end = 0;
+            _end = read;
         }
     }
 }

@@ -149,7 +149,7 @@ public sealed class TcpLinkListener : IAsyncDisposable
             {
                 if (transport is not null)
                 {
-                    transport.Shutdown();
+                    transport.Abandon();
                 }
                 else
                 {

@@ -1,32 +1,47 @@
 using System.Net;
 using System.Net.Sockets;
 using MeshActors.DataPlane.Buffers;
+using MeshActors.DataPlane.IO;
 using MeshActors.DataPlane.Links;
 using MeshActors.Protocol.Frames;
 
 namespace MeshActors.DataPlane.Transports;
 
 /// <summary>
-/// A link's TCP connection. Sends write the u16 length prefix into the two bytes in front of the frame and issue
-/// one blocking send under a lock (the writer thread sends frames, the reader thread sends rekey replies, a producer
-/// thread may send a small frame itself when that cannot block; the lock keeps records whole). Back-pressure: a full socket buffer blocks the writer thread, the link's send ring fills
-/// and further frames are dropped and counted there. The reader loop runs on the link's own reader thread.
+/// A link's TCP connection, served by the link's event loop: reads fill the loop's receive buffer and are cut into
+/// frames by the <see cref="TcpFrameReader"/>; sends write the u16 length prefix into the two bytes in front of the
+/// frame and never block. A record the socket cannot take whole is kept (the loop's buffer, or the small tail of a
+/// producer's direct send) and finished when the socket has room, before anything else is sent. Back-pressure: while
+/// the socket is full the link's send ring fills and further frames are dropped and counted there.
 /// </summary>
 internal sealed class TcpTransport : ILinkTransport
 {
+    /// <summary>Socket reads per wake-up, at most (each up to the loop's 64 KiB buffer): a busy link yields to the
+    /// others sharing its loop after ~256 KiB, and level-triggered epoll brings the loop back for the rest.</summary>
+    private const int MaxReadsPerWakeup = 4;
+
     private readonly Socket _socket;
     private readonly TcpFrameReader _reader;
-    private readonly Lock _sendLock = new();
+    private readonly int _fd;
 
-    /// <summary>The unsent rest of a record <see cref="TrySendNow"/> started (guarded by the send lock).</summary>
+    /// <summary>The unsent rest of a record <see cref="TrySendNow"/> started (written under the link's send gate).</summary>
     private readonly byte[] _tail = new byte[TcpFraming.PrefixSize + DirectSendLimits.MaxFrame];
-    private int _tailLength;
+    private int _tailStart;
+    private int _tailEnd;
+
+    /// <summary>A queued record the socket took only part of (loop thread): the buffer and the next byte to send.</summary>
+    private PacketBuffer? _pending;
+    private int _pendingStart;
+    private int _pendingEnd;
+
+    private bool _watched;
     private int _shutdown;
 
     public TcpTransport(Socket socket, TcpFrameReader reader)
     {
         _socket = socket;
         _reader = reader;
+        _fd = (int)socket.SafeHandle.DangerousGetHandle();
         RemoteEndPoint = socket.RemoteEndPoint ?? new IPEndPoint(IPAddress.None, 0);
     }
 
@@ -47,133 +62,154 @@ internal sealed class TcpTransport : ILinkTransport
         socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
     }
 
-    public void Send(byte[] buffer, int frameLength)
+    /// <summary>Handshake phase only (before the link exists): a blocking send of one handshake message.</summary>
+    public void SendHandshake(byte[] buffer, int frameLength)
     {
         TcpFraming.TryWritePrefix(buffer.AsSpan(BufferLayout.FrameOffset - TcpFraming.PrefixSize), frameLength);
-        lock (_sendLock)
+        SocketNative.SendAll(_socket.SafeHandle, buffer.AsSpan(BufferLayout.FrameOffset - TcpFraming.PrefixSize, frameLength + TcpFraming.PrefixSize));
+    }
+
+    public bool TrySend(PacketBuffer buffer)
+    {
+        var start = BufferLayout.FrameOffset - TcpFraming.PrefixSize;
+        var end = BufferLayout.FrameOffset + buffer.SealedFrameLength;
+        TcpFraming.TryWritePrefix(buffer.Array.AsSpan(start), buffer.SealedFrameLength);
+        var sent = SocketNative.Send(_fd, buffer.Array.AsSpan(start, end - start));
+        if (sent == end - start)
         {
-            SendStartedTail();
-            SendAll(buffer, BufferLayout.FrameOffset - TcpFraming.PrefixSize, frameLength + TcpFraming.PrefixSize);
+            return true;
         }
+
+        _pending = buffer;
+        _pendingStart = start + sent;
+        _pendingEnd = end;
+        return false;
+    }
+
+    public bool Flush()
+    {
+        while (_tailStart < _tailEnd)
+        {
+            var sent = SocketNative.Send(_fd, _tail.AsSpan(_tailStart, _tailEnd - _tailStart));
+            if (sent == 0)
+            {
+                return false;
+            }
+
+            _tailStart += sent;
+        }
+
+        while (_pending is { } pending)
+        {
+            var sent = SocketNative.Send(_fd, pending.Array.AsSpan(_pendingStart, _pendingEnd - _pendingStart));
+            if (sent == 0)
+            {
+                return false;
+            }
+
+            _pendingStart += sent;
+            if (_pendingStart == _pendingEnd)
+            {
+                _pending = null;
+                pending.Return();
+            }
+        }
+
+        return true;
     }
 
     public DirectSend TrySendNow(byte[] buffer, int frameLength)
     {
-        // Another thread sending, a started frame not yet finished, or a frame too big for the tail: the queue keeps order.
-        if (!OperatingSystem.IsLinux() || frameLength > DirectSendLimits.MaxFrame || !_sendLock.TryEnter())
+        // A started record not yet finished, or a frame too big for the tail: the queue keeps order.
+        if (frameLength > DirectSendLimits.MaxFrame || _tailStart < _tailEnd || _pending is not null)
         {
             return DirectSend.NotSent;
         }
 
+        var start = BufferLayout.FrameOffset - TcpFraming.PrefixSize;
+        var record = buffer.AsSpan(start, frameLength + TcpFraming.PrefixSize);
+        TcpFraming.TryWritePrefix(record, frameLength);
+        int sent;
         try
         {
-            if (_tailLength != 0)
-            {
-                return DirectSend.NotSent;
-            }
-
-            var start = BufferLayout.FrameOffset - TcpFraming.PrefixSize;
-            var record = buffer.AsSpan(start, frameLength + TcpFraming.PrefixSize);
-            TcpFraming.TryWritePrefix(record, frameLength);
-            int sent;
-            try
-            {
-                sent = SocketNative.SendWithoutBlocking(_socket.SafeHandle, record);
-            }
-            catch (ObjectDisposedException)
-            {
-                return DirectSend.NotSent; // closed meanwhile: the writer's blocking path reports it
-            }
-
-            if (sent == 0)
-            {
-                return DirectSend.NotSent;
-            }
-
-            if (sent == record.Length)
-            {
-                return DirectSend.Sent;
-            }
-
-            // Part of the record is in the stream: nothing else may be sent before the rest of it.
-            record[sent..].CopyTo(_tail);
-            _tailLength = record.Length - sent;
-            return DirectSend.Started;
+            sent = SocketNative.SendWithoutBlocking(_socket.SafeHandle, record);
         }
-        finally
+        catch (ObjectDisposedException)
         {
-            _sendLock.Exit();
-        }
-    }
-
-    public void FlushStarted()
-    {
-        lock (_sendLock)
-        {
-            SendStartedTail();
-        }
-    }
-
-    private void SendStartedTail()
-    {
-        if (_tailLength != 0)
-        {
-            SendAll(_tail, 0, _tailLength);
-            _tailLength = 0;
-        }
-    }
-
-    private void SendAll(byte[] buffer, int offset, int count)
-    {
-        if (OperatingSystem.IsLinux())
-        {
-            SocketNative.SendAll(_socket.SafeHandle, buffer.AsSpan(offset, count));
-            return;
+            return DirectSend.NotSent; // closed meanwhile: the loop reports it
         }
 
-        while (count > 0)
+        if (sent == 0)
         {
-            var sent = _socket.Send(buffer, offset, count, SocketFlags.None);
-            offset += sent;
-            count -= sent;
+            return DirectSend.NotSent;
         }
+
+        if (sent == record.Length)
+        {
+            return DirectSend.Sent;
+        }
+
+        // Part of the record is in the stream: nothing else may be sent before the rest of it.
+        record[sent..].CopyTo(_tail);
+        _tailStart = 0;
+        _tailEnd = record.Length - sent;
+        return DirectSend.Started;
     }
 
     public void PeerSeenAt(SocketAddress from)
     {
     }
 
-    public void RunReader(Link link)
+    public void StartReading(Link link, EventLoop loop, int slot)
     {
-        try
+        SocketNative.MakeNonBlocking(_fd);
+        loop.Watch(slot, _fd, writable: false, add: true);
+        _watched = true;
+        _reader.DrainHandshakeBuffer(link);
+    }
+
+    public void WatchWritable(EventLoop loop, int slot, bool writable)
+    {
+        if (_watched)
         {
-            if (OperatingSystem.IsLinux())
+            loop.Watch(slot, _fd, writable, add: false);
+        }
+        else if (writable)
+        {
+            // Not reading yet (unclaimed link): watch for room only.
+            loop.Watch(slot, _fd, writable: true, add: true);
+            _watched = true;
+        }
+    }
+
+    public bool Read(Link link, byte[] scratch)
+    {
+        for (var reads = 0; reads < MaxReadsPerWakeup; reads++)
+        {
+            var received = SocketNative.Receive(_fd, scratch);
+            if (received == 0)
             {
-                SocketNative.MakeBlocking(_socket.SafeHandle);
+                return false;
             }
 
-            while (true)
+            if (received < 0)
             {
-                while (_reader.TryNext(out var frame))
-                {
-                    link.ReceiveFrame(frame);
-                }
+                return true;
+            }
 
-                if (!_reader.Fill())
-                {
-                    link.Terminate(LinkCloseCause.TransportFailed, "end of stream");
-                    return;
-                }
+            var input = scratch.AsSpan(0, received);
+            while (_reader.Decode(ref input, out var frame))
+            {
+                link.ReceiveFrame(frame);
+            }
+
+            if (received < scratch.Length)
+            {
+                return true; // drained; level-triggered epoll reports anything that arrives meanwhile
             }
         }
-        catch (InvalidDataException e)
-        {
-            link.Terminate(LinkCloseCause.ProtocolViolation, e.Message);
-        }
-        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
-        {
-            link.Terminate(LinkCloseCause.TransportFailed, e.Message);
-        }
+
+        return true;
     }
 
     public void RegisterIndex(uint index, Link link)
@@ -195,11 +231,33 @@ internal sealed class TcpTransport : ILinkTransport
         {
             _socket.Shutdown(SocketShutdown.Both);
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            // Already reset by the peer: closing below is all that is left to do.
+            // Already reset by the peer, or released: nothing left to end.
+        }
+    }
+
+    /// <summary>The handshake failed: no link and no loop own the socket; close it here.</summary>
+    public void Abandon()
+    {
+        Shutdown();
+        _socket.Dispose();
+    }
+
+    public void Release(EventLoop loop)
+    {
+        if (_watched)
+        {
+            loop.Unwatch(_fd);
+            _watched = false;
         }
 
+        Shutdown();
         _socket.Dispose();
+        if (_pending is { } pending)
+        {
+            _pending = null;
+            pending.Return();
+        }
     }
 }

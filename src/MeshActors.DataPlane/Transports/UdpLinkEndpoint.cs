@@ -16,7 +16,7 @@ namespace MeshActors.DataPlane.Transports;
 /// demultiplexes it by the header's receiver index: transport frames and rekey responses go to the link registered
 /// under that index (<see cref="Link"/> opens them in place on this thread); initiations (index 0) and XX finishes
 /// go to the node's one handshake responder; responses to our own dials complete the pending
-/// <see cref="ConnectAsync"/>. Sends come from each link's writer thread straight to the socket (datagram sends
+/// <see cref="ConnectAsync"/>. Sends come from each link's event loop (or a producer's direct send) straight to the socket (datagram sends
 /// are atomic and thread safe).</para>
 /// <para>Bounds: half-open XX handshakes are capped at <see cref="LinkOptions.MaxHalfOpen"/> (oldest forgotten)
 /// and expire after the handshake timeout; a dial waits at most the handshake timeout. Dispose stops the reader

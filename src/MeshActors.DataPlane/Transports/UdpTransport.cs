@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using MeshActors.DataPlane.Buffers;
+using MeshActors.DataPlane.IO;
 using MeshActors.DataPlane.Links;
 
 namespace MeshActors.DataPlane.Transports;
@@ -27,11 +28,17 @@ internal sealed class UdpTransport(UdpLinkEndpoint endpoint, SocketAddress peerA
 
     public bool HasOwnReader => false;
 
-    public void Send(byte[] buffer, int frameLength) =>
-        endpoint.SendTo(buffer.AsSpan(BufferLayout.FrameOffset, frameLength), PeerAddress);
+    /// <summary>A datagram send waits at most for the socket's own buffer to drain to the device, never for the peer:
+    /// the loop sends it at once.</summary>
+    public bool TrySend(PacketBuffer buffer)
+    {
+        Send(buffer.Array, buffer.SealedFrameLength);
+        return true;
+    }
 
-    /// <summary>A datagram send waits at most for the socket's own buffer to drain to the device, never for the
-    /// peer, so it is done at once on the producing thread; errors go to the caller's blocking path.</summary>
+    public bool Flush() => true;
+
+    /// <summary>As <see cref="TrySend"/>, on the producing thread; errors go to the loop's path.</summary>
     public DirectSend TrySendNow(byte[] buffer, int frameLength)
     {
         try
@@ -45,9 +52,8 @@ internal sealed class UdpTransport(UdpLinkEndpoint endpoint, SocketAddress peerA
         }
     }
 
-    public void FlushStarted()
-    {
-    }
+    private void Send(byte[] buffer, int frameLength) =>
+        endpoint.SendTo(buffer.AsSpan(BufferLayout.FrameOffset, frameLength), PeerAddress);
 
     /// <summary>An authenticated frame of this link came from <paramref name="from"/> (the endpoint's reader thread,
     /// which reuses that object: it is copied when it differs).</summary>
@@ -63,7 +69,14 @@ internal sealed class UdpTransport(UdpLinkEndpoint endpoint, SocketAddress peerA
         Volatile.Write(ref _peerAddress, moved);
     }
 
-    public void RunReader(Link link) => throw new InvalidOperationException("UDP links are fed by their endpoint's shared reader");
+    public void StartReading(Link link, EventLoop loop, int slot) =>
+        throw new InvalidOperationException("UDP links are fed by their endpoint's shared reader");
+
+    public void WatchWritable(EventLoop loop, int slot, bool writable)
+    {
+    }
+
+    public bool Read(Link link, byte[] scratch) => throw new InvalidOperationException("UDP links are fed by their endpoint's shared reader");
 
     public void RegisterIndex(uint index, Link link) => endpoint.Register(index, link);
 
@@ -76,4 +89,6 @@ internal sealed class UdpTransport(UdpLinkEndpoint endpoint, SocketAddress peerA
             endpoint.Detach(this);
         }
     }
+
+    public void Release(EventLoop loop) => Shutdown();
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using Akka.Hosting;
 using Akka.Pattern;
 
 namespace MeshActors.Node.Actors;
@@ -21,11 +22,17 @@ public sealed class NodeGuardian : ReceiveActor
     public NodeGuardian(NodeInfo identity, IReadOnlyList<ChildSpec> children)
     {
         _identity = identity;
+        var registry = ActorRegistry.For(Context.System);
         foreach (var child in children)
         {
             var options = Backoff.OnFailure(child.Props, child.Name, ChildSpec.MinBackoff, ChildSpec.MaxBackoff, ChildSpec.RandomFactor, -1)
                 .WithSupervisorStrategy(new OneForOneStrategy(RestartOnFailure));
-            Context.ActorOf(BackoffSupervisor.Props(options), child.Name);
+            var supervisor = Context.ActorOf(BackoffSupervisor.Props(options), child.Name);
+            if (child.RegistryKey is { } key)
+            {
+                // The supervisor forwards to the child, whichever incarnation is running: a stable reference.
+                registry.TryRegister(key, supervisor, overwrite: true);
+            }
         }
 
         Receive<GetNodeInfo>(_ => Sender.Tell(_identity with { UptimeSeconds = Math.Round(_uptime.Elapsed.TotalSeconds, 3) }));

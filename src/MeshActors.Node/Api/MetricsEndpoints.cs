@@ -1,3 +1,4 @@
+using MeshActors.DataPlane.Transports;
 using Akka.Actor;
 using MeshActors.Crypto.EndToEnd;
 using MeshActors.Crypto.Handshake;
@@ -84,7 +85,7 @@ public static class MetricsEndpoints
                 .Counter("meshactors_link_bytes_total", "Link bytes", stats.BytesOut, id, ("direction", "out"))
                 .Counter("meshactors_link_frames_total", "Link frames", stats.FramesIn, id, ("direction", "in"))
                 .Counter("meshactors_link_frames_total", "Link frames", stats.FramesOut, id, ("direction", "out"))
-                .Counter("meshactors_link_direct_frames_total", "Outgoing link frames sent by their producer thread, without the writer thread", stats.FramesOutDirect, id)
+                .Counter("meshactors_link_direct_frames_total", "Outgoing link frames sent by their producer thread, without the event loop", stats.FramesOutDirect, id)
                 .Counter("meshactors_link_rekeys_total", "Link sessions replaced by a rekey", stats.Rekeys, id)
                 .Gauge("meshactors_link_ring_fill", "Frames waiting in the link's send ring", stats.RingFill, id)
                 .Gauge("meshactors_link_ring_capacity", "Capacity of the link's send ring, frames", stats.RingCapacity, id)

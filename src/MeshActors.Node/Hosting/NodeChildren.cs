@@ -1,3 +1,4 @@
+using MeshActors.DataPlane.Forwarding;
 using MeshActors.Crypto;
 using MeshActors.Node.Actors;
 using MeshActors.Node.Ipv4;
@@ -28,26 +29,27 @@ public static class NodeChildren
             {
                 new ChildSpec(Ipv4AddressActor.Name, Ipv4AddressActor.Props(
                     auto, identity.Public.Bytes.ToArray(), AutoIpv4.LocalPrefixes(settings, null), forwarder, dataPlane.Tun as DataPlane.Tun.ITunAddresses,
-                    names, Api.ActorPaths.Routes, Api.ActorPaths.Names, settings.Ipv4Network.ConflictCheckInterval)),
+                    names, settings.Ipv4Network.ConflictCheckInterval), typeof(Ipv4AddressActor)),
             }
             : [];
-        var tun = dataPlane.Tun is { } device ? new[] { new ChildSpec(TunDeviceActor.Name, TunDeviceActor.Props(device)) } : [];
+        var tun = dataPlane.Tun is { } device ? new[] { new ChildSpec(TunDeviceActor.Name, TunDeviceActor.Props(device), typeof(TunDeviceActor)) } : [];
         return
         [
             .. tun,
             RouteTable(settings, identity.Public, lookup => forwarder.Routes = lookup, new(store, StateSections.RouteSeqno)),
             new ChildSpec(NamesActor.Name, NamesActor.Props(
-                identity, settings.NodeName, ipv4, automatic, settings.Names, settings.OverlayPrefix, names)),
+                identity, settings.NodeName, ipv4, automatic, settings.Names, settings.OverlayPrefix, names), typeof(NamesActor)),
             .. ipv4Actor,
             new ChildSpec(PeerManager.Name, PeerManager.Props(
-                dataPlane.Links, settings.Peers, settings.LinkTimers, new(store, StateSections.Peers))),
+                dataPlane.Links, settings.Peers, settings.LinkTimers, new(store, StateSections.Peers)), typeof(PeerManager)),
             new ChildSpec(MessageBusActor.Name, MessageBusActor.Props(
                 settings.Messages,
                 forwarder,
+                dataPlane.BusInlet,
                 RouterId.FromBytes(identity.Public.Bytes),
                 settings.OverlayPrefix,
                 new(store, StateSections.Bus),
-                settings.State.WriteInterval)),
+                settings.State.WriteInterval), typeof(MessageBusActor)),
             new ChildSpec(InspectionActor.Name, InspectionActor.Props()),
         ];
     }
@@ -62,5 +64,5 @@ public static class NodeChildren
             settings.Routing,
             LocalPrefixes.For(settings, identity),
             publish,
-            seqnoStore));
+            seqnoStore), typeof(RouteTableActor));
 }

@@ -1,3 +1,4 @@
+using MeshActors.DataPlane.Transports;
 using MeshActors.Crypto;
 using MeshActors.Crypto.EndToEnd;
 using MeshActors.Crypto.Handshake;
@@ -6,6 +7,7 @@ using MeshActors.DataPlane.Forwarding;
 using MeshActors.DataPlane.Links;
 using MeshActors.DataPlane.Tun;
 using MeshActors.Node.Links;
+using MeshActors.Node.Messaging;
 using MeshActors.Node.Settings;
 using MeshActors.Protocol;
 using MeshActors.Routing.Ipv4;
@@ -19,10 +21,11 @@ namespace MeshActors.Node.Hosting;
 /// </summary>
 public sealed class NodeDataPlane : IAsyncDisposable
 {
-    private NodeDataPlane(BufferPool pool, Forwarder forwarder, NodeLinks links, IHostTunDevice? tun, Ipv4AutoAddress? autoIpv4)
+    private NodeDataPlane(BufferPool pool, Forwarder forwarder, NodeLinks links, IHostTunDevice? tun, BusInlet busInlet, Ipv4AutoAddress? autoIpv4)
     {
         AutoIpv4 = autoIpv4;
         Pool = pool;
+        BusInlet = busInlet;
         Forwarder = forwarder;
         Links = links;
         Tun = tun;
@@ -33,6 +36,9 @@ public sealed class NodeDataPlane : IAsyncDisposable
     public Forwarder Forwarder { get; }
 
     public NodeLinks Links { get; }
+
+    /// <summary>Where the forwarder hands message-bus chunks to the MessageBus actor (bound to the actor system once it runs).</summary>
+    public BusInlet BusInlet { get; }
 
     /// <summary>The TUN device, or null with <c>tun.enabled = off</c>; owned (and disposed) by the forwarder.</summary>
     public IHostTunDevice? Tun { get; }
@@ -47,13 +53,14 @@ public sealed class NodeDataPlane : IAsyncDisposable
         var pool = new BufferPool(settings.DataPlane.PoolBuffers(bufferSize), bufferSize);
         var tun = settings.Tun.Enabled ? OpenTun(settings, identity, autoIpv4) : null;
         var sessions = new EndToEndSessionCache(identity, EndToEndLimits.DefaultCapacity, () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var busInlet = new BusInlet();
         var forwarder = new Forwarder(identity, pool, sessions, tun, new ForwarderOptions
         {
             OverlayPrefix = settings.OverlayPrefix,
             LocalIpv4Prefixes = Ipv4.AutoIpv4.LocalPrefixes(settings, autoIpv4),
             TunBatchSize = settings.DataPlane.TunBatchSize,
             TunWriteRingCapacity = settings.DataPlane.TunWriteRingCapacity,
-        });
+        }, busInlet.Accept);
         NodeLinks links;
         try
         {
@@ -67,7 +74,7 @@ public sealed class NodeDataPlane : IAsyncDisposable
 
         links.Environment.DataSink = forwarder;
         forwarder.Start();
-        return new NodeDataPlane(pool, forwarder, links, tun, autoIpv4);
+        return new NodeDataPlane(pool, forwarder, links, tun, busInlet, autoIpv4);
     }
 
     public async ValueTask DisposeAsync()

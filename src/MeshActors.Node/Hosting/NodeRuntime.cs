@@ -82,6 +82,7 @@ public sealed class NodeRuntime : IAsyncDisposable
         try
         {
             var app = await StartHostAsync(settings, identity, info, dataPlane, store, logger, levelSwitch, cancellationToken);
+            dataPlane.BusInlet.Bind(app.Services.GetRequiredService<ActorSystem>());
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var runtime = new NodeRuntime(app, dataPlane, info, new IPEndPoint(settings.ApiAddress.Address, new Uri(bound).Port));
             await runtime.StartDnsAsync(settings);

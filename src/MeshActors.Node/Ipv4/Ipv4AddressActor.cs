@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using MeshActors.DataPlane.Forwarding;
 using MeshActors.DataPlane.Tun;
+using MeshActors.Node.Actors;
 using MeshActors.Node.Names;
 using MeshActors.Node.Routing;
 using MeshActors.Protocol;
@@ -25,25 +26,21 @@ public sealed class Ipv4AddressActor : ReceiveActor, IWithTimers
     private readonly Forwarder _forwarder;
     private readonly ITunAddresses? _tun;
     private readonly NameDirectoryHolder _names;
-    private readonly string _routes;
-    private readonly string _namesActor;
     private readonly TimeSpan _interval;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private HashSet<uint> _routed = [];
 
-    /// <param name="routes">Path of the route table; <paramref name="namesActor"/> the names actor's.</param>
     public Ipv4AddressActor(
         Ipv4AutoAddress auto, byte[] key, IReadOnlyList<IpPrefix> configured, Forwarder forwarder, ITunAddresses? tun,
-        NameDirectoryHolder names, string routes, string namesActor, TimeSpan interval)
+        NameDirectoryHolder names, TimeSpan interval)
     {
-        (_auto, _key, _configured, _forwarder, _tun, _names, _routes, _namesActor, _interval) =
-            (auto, key, configured, forwarder, tun, names, routes, namesActor, interval);
-        Receive<Check>(_ => Context.ActorSelection(_routes).Tell(new GetOtherOriginators(Ipv4Network.HostRoute(_auto.Address))));
+        (_auto, _key, _configured, _forwarder, _tun, _names, _interval) = (auto, key, configured, forwarder, tun, names, interval);
+        Receive<Check>(_ => TellRoutes(new GetOtherOriginators(Ipv4Network.HostRoute(_auto.Address))));
         Receive<OtherOriginators>(OnOriginators);
         Receive<RoutedPrefixesChanged>(changed => _routed = [.. changed.Prefixes
             .Select(prefix => Protocol.Routing.RoutePrefix.From(prefix))
             .Select(Ipv4Network.AddressOf).OfType<uint>()]);
-        Receive<Links.RouteTableStarted>(_ => Reoriginate());
+        Receive<RouteTableStarted>(_ => Reoriginate());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -52,18 +49,14 @@ public sealed class Ipv4AddressActor : ReceiveActor, IWithTimers
 
     public static Props Props(
         Ipv4AutoAddress auto, byte[] key, IReadOnlyList<IpPrefix> configured, Forwarder forwarder, ITunAddresses? tun,
-        NameDirectoryHolder names, string routes, string namesActor, TimeSpan interval) =>
-        Akka.Actor.Props.Create(() => new Ipv4AddressActor(auto, key, configured, forwarder, tun, names, routes, namesActor, interval));
+        NameDirectoryHolder names, TimeSpan interval) =>
+        Akka.Actor.Props.Create(() => new Ipv4AddressActor(auto, key, configured, forwarder, tun, names, interval));
 
     protected override void PreStart()
     {
-        Context.System.EventStream.Subscribe(Self, typeof(RoutedPrefixesChanged));
-        Context.System.EventStream.Subscribe(Self, typeof(Links.RouteTableStarted));
         Timers.StartPeriodicTimer("check", Check.Instance, _interval);
         Reoriginate();
     }
-
-    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
     /// <summary>The route table starts from the configured prefixes and candidate 0: after a move, correct it.</summary>
     private void Reoriginate()
@@ -73,9 +66,8 @@ public sealed class Ipv4AddressActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var routes = Context.ActorSelection(_routes);
-        routes.Tell(new WithdrawLocalPrefix(Ipv4Network.HostRoute(_auto.Network.Candidate(_key, 0))));
-        routes.Tell(new OriginateLocalPrefix(Ipv4Network.HostRoute(_auto.Address)));
+        TellRoutes(new WithdrawLocalPrefix(Ipv4Network.HostRoute(_auto.Network.Candidate(_key, 0))));
+        TellRoutes(new OriginateLocalPrefix(Ipv4Network.HostRoute(_auto.Address)));
     }
 
     private void OnOriginators(OtherOriginators others)
@@ -108,9 +100,8 @@ public sealed class Ipv4AddressActor : ReceiveActor, IWithTimers
 
     private void Move(uint from, uint to)
     {
-        var routes = Context.ActorSelection(_routes);
-        routes.Tell(new WithdrawLocalPrefix(Ipv4Network.HostRoute(from)));
-        routes.Tell(new OriginateLocalPrefix(Ipv4Network.HostRoute(to)));
+        TellRoutes(new WithdrawLocalPrefix(Ipv4Network.HostRoute(from)));
+        TellRoutes(new OriginateLocalPrefix(Ipv4Network.HostRoute(to)));
         _forwarder.SetLocalIpv4Prefixes([.. _configured, IpPrefix.Create(Ipv4Network.ToAddress(to), 32)]);
         if (_tun is not null)
         {
@@ -125,8 +116,10 @@ public sealed class Ipv4AddressActor : ReceiveActor, IWithTimers
             }
         }
 
-        Context.ActorSelection(_namesActor).Tell(new OwnIpv4Changed(to, IsAutomatic: true));
+        NodeRegistry.TryTell<NamesActor>(Context.System, new OwnIpv4Changed(to, IsAutomatic: true));
     }
+
+    private void TellRoutes(object message) => NodeRegistry.TryTell<RouteTableActor>(Context.System, message, Self);
 
     private sealed class Check
     {

@@ -2,6 +2,9 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using MeshActors.Crypto;
+using MeshActors.Node.Actors;
+using MeshActors.Node.Names;
+using MeshActors.Node.Routing;
 using MeshActors.DataPlane.Links;
 using MeshActors.DataPlane.Transports;
 using MeshActors.Protocol.Frames;
@@ -12,14 +15,17 @@ namespace MeshActors.Node.Links;
 /// One neighbour. Outbound (a configured peer): dial → handshake → up; on failure or loss, redial with exponential
 /// backoff and jitter. Inbound: adopt the accepted link; stop when it ends. While up: send a hello every
 /// <see cref="LinkTimers.HelloInterval"/>, answer hellos with IHU, measure RTT and loss, declare the link dead after
-/// <see cref="LinkTimers.DeadAfter"/> of silence, and publish <see cref="LinkUp"/>/<see cref="LinkDown"/>/
-/// <see cref="LinkQualityChanged"/>/<see cref="ControlReceived"/> on the event stream.
-/// Packets never come here: the link's own threads carry data; only low-rate control frames become messages.
+/// <see cref="LinkTimers.DeadAfter"/> of silence, and tell the route table (from the actor registry)
+/// <see cref="LinkUp"/>/<see cref="LinkDown"/>/<see cref="LinkQualityChanged"/>; Control frames go to the actor
+/// <see cref="ControlRoutes"/> names for their kind, as <see cref="ControlReceived"/>.
+/// <para>The seam: once the manager accepts the link this actor claims it (<see cref="Link.Claim"/>); the link's
+/// reader puts control frames into the link's bounded <see cref="ControlInbox"/> and wakes this actor at most once
+/// until it has drained the inbox (<see cref="InboxBatch"/> frames per wake-up). Packets never come here.</para>
 /// </summary>
 public sealed class PeerLink : ReceiveActor, IWithTimers
 {
-    /// <summary>Most frames kept while the manager decides about a link (a hello and a route dump or two).</summary>
-    private const int MaxHeldFrames = 64;
+    /// <summary>Control frames handled per wake-up: a flooding peer's inbox yields to timers and other messages.</summary>
+    private const int InboxBatch = 32;
 
     private readonly PeerUri? _dial;
     private readonly LinkFactory? _factory;
@@ -27,9 +33,9 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Random _random = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly List<ControlFrameReceived> _held = [];
     private Link? _link;
     private LinkHealth? _health;
+    private ControlCredit? _credit;
     private CancellationTokenSource? _connecting;
     private int _attempt;
     private string? _lastError;
@@ -61,12 +67,11 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        Context.System.EventStream.Unsubscribe(Self);
         _connecting?.Cancel();
         if (_link is { } link)
         {
             link.Close(CloseReason.Shutdown);
-            Publish(new LinkDown(link.Peer, link, "peer removed or node stopping"));
+            TellRoutes(new LinkDown(link.Peer, link, "peer removed or node stopping"));
         }
     }
 
@@ -82,8 +87,29 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
         Become(() =>
         {
             Receive<Connected>(connected => Adopt(connected.Link));
-            Receive<ConnectFailed>(failed => BackOff(Describe(failed.Error)));
+            Receive<ConnectFailed>(failed =>
+            {
+                // Typed failures decide: a transport this platform or node cannot speak is a configuration error that
+                // no retry fixes; anything else (refused, timed out, reset) is transient and backs off.
+                if (Unwrap(failed.Error) is TransportNotSupportedException unsupported)
+                {
+                    GiveUp(unsupported.Message);
+                }
+                else
+                {
+                    BackOff(Describe(failed.Error));
+                }
+            });
         });
+    }
+
+    private void GiveUp(string reason)
+    {
+        _lastError = reason;
+        _log.Error("peer {0}: {1}; not retrying (change or remove this peer)", _dial, reason);
+        _state = PeerState.Failed;
+        Report();
+        Become(() => { });
     }
 
     private void BackOff(string reason)
@@ -102,7 +128,6 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
     private void Adopt(Link link)
     {
         _link = link;
-        link.ControlHandler = OnControlFrame(Self);
         link.Closed.PipeTo(Self, success: info => new Lost(link, info.ToString()), failure: error => new Lost(link, error.Message));
         Context.Parent.Tell(new LinkEstablished(link.Peer, link));
         Become(() =>
@@ -110,10 +135,6 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
             Receive<LinkAccepted>(accepted => accepted.Link == _link, _ => BecomeUp());
             Receive<DropDuplicate>(drop => drop.Link == _link, _ => DropAsDuplicate());
             Receive<Lost>(lost => lost.Link == _link, lost => LinkGone(lost.Reason, announced: false));
-            // A peer whose side is already up sends its hello and route dump at once (the manager forwards those that
-            // came before this actor existed): keep them for BecomeUp, or the routes wait for the next periodic dump.
-            Receive<ControlFrameReceived>(frame => frame.Link == _link && _held.Count < MaxHeldFrames, _held.Add);
-            Receive<ControlFrameReceived>(_ => { });
         });
     }
 
@@ -121,7 +142,6 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
     {
         var link = _link!;
         _link = null;
-        _held.Clear();
         link.Close(CloseReason.Duplicate);
         _log.Info("peer {0}: already linked over another connection; closing this one", link.Peer);
         if (_dial is null)
@@ -147,32 +167,61 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
         _health = new LinkHealth((long)_timers.DeadAfter.TotalMicroseconds);
         _health.Start(NowMicros);
         _log.Info("peer {0} up over {1} ({2})", link.Peer, link.RemoteEndPoint, link.Cipher);
-        Publish(new LinkUp(link.Peer, link, _timers.HelloInterval));
-        Context.System.EventStream.Subscribe(Self, typeof(RouteTableStarted));
+        TellRoutes(new LinkUp(link.Peer, link, _timers.HelloInterval));
         SendHello();
         Timers.StartPeriodicTimer("hello", HelloTick.Instance, _timers.HelloInterval);
         Report();
         Become(() =>
         {
             Receive<HelloTick>(_ => OnHelloTick());
-            Receive<RouteTableStarted>(_ => Publish(new LinkUp(link.Peer, link, _health?.SmoothedRtt ?? _timers.HelloInterval)));
-            Receive<ControlFrameReceived>(frame => frame.Link == _link, OnControl);
+            Receive<AnnounceLinks>(_ =>
+            {
+                TellRoutes(new LinkUp(link.Peer, link, _health?.SmoothedRtt ?? _timers.HelloInterval));
+                // Frames the old route table never handled never come back: start a fresh window.
+                _credit = new ControlCredit(Self, link);
+                DrainInbox();
+            });
+            Receive<ControlPending>(pending => pending.Link == _link, _ => DrainInbox());
             Receive<Lost>(lost => lost.Link == _link, lost => LinkGone(lost.Reason, announced: true));
             Receive<DropDuplicate>(drop => drop.Link == _link, _ =>
             {
                 Timers.Cancel("hello");
-                Context.System.EventStream.Unsubscribe(Self, typeof(RouteTableStarted));
-                Publish(new LinkDown(_link!.Peer, _link, "replaced by another link to the same peer"));
+                TellRoutes(new LinkDown(_link!.Peer, _link, "replaced by another link to the same peer"));
                 _health = null;
                 DropAsDuplicate();
             });
         });
-        foreach (var frame in _held)
+
+        // Claimed only now: frames that arrived meanwhile waited in the inbox, in order, and wake us at once.
+        _credit = new ControlCredit(Self, link);
+        link.Claim(new InboxWaker(Self));
+    }
+
+    /// <summary>Handles up to <see cref="InboxBatch"/> frames; stops without rearming while the handlers of this link's
+    /// Control frames are <see cref="ControlCredit.MaxInFlight"/> behind (their Done wakes us).</summary>
+    private void DrainInbox()
+    {
+        var inbox = _link!.Inbox;
+        for (var taken = 0; taken < InboxBatch; taken++)
         {
-            OnControl(frame);
+            if (!_credit!.TryTake())
+            {
+                return;
+            }
+
+            if (!inbox.TryTake(out var frame))
+            {
+                _credit.Done();
+                break;
+            }
+
+            if (!OnControl(frame))
+            {
+                _credit.Done();
+            }
         }
 
-        _held.Clear();
+        inbox.Rearm();
     }
 
     private void OnHelloTick()
@@ -188,7 +237,7 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
         SendHello();
         if (_health.SmoothedRtt is { } rtt)
         {
-            Publish(new LinkQualityChanged(link.Peer, link, rtt, _health.Loss));
+            TellRoutes(new LinkQualityChanged(link.Peer, link, rtt, _health.Loss));
         }
 
         Report();
@@ -201,7 +250,8 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
         _link!.SendControl(FrameType.Hello, payload);
     }
 
-    private void OnControl(ControlFrameReceived frame)
+    /// <summary>Handles one frame; true when it was passed on to a handler that will call <see cref="ControlCredit.Done"/>.</summary>
+    private bool OnControl(ControlFrame frame)
     {
         var link = _link!;
         var now = NowMicros;
@@ -217,26 +267,26 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
                 break;
             case FrameType.Control:
                 _health!.Heard(now);
-                Publish(new ControlReceived(link.Peer, link, frame.Payload));
-                break;
+                return frame.Payload.Length > 0 && ControlRoutes.For(frame.Payload[0]) is { } handler
+                    && NodeRegistry.TryTell(Context.System, handler, new ControlReceived(link.Peer, link, frame.Payload, _credit!));
             default:
                 _health!.Heard(now);
                 break;
         }
+
+        return false;
     }
 
     private void LinkGone(string reason, bool announced)
     {
         var link = _link!;
         _link = null;
-        _held.Clear();
         _health = null;
         Timers.Cancel("hello");
-        Context.System.EventStream.Unsubscribe(Self, typeof(RouteTableStarted));
         if (announced)
         {
             _log.Warning("peer {0} down: {1}", link.Peer, reason);
-            Publish(new LinkDown(link.Peer, link, reason));
+            TellRoutes(new LinkDown(link.Peer, link, reason));
         }
 
         Context.Parent.Tell(new LinkEnded(link.Peer, link));
@@ -256,13 +306,21 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
     /// </summary>
     protected override void Unhandled(object message)
     {
-        if (message is not (Lost or ControlFrameReceived or LinkAccepted or DropDuplicate or HelloTick))
+        if (message is not (Lost or ControlPending or LinkAccepted or DropDuplicate or HelloTick or AnnounceLinks))
         {
             base.Unhandled(message);
         }
     }
 
-    private void Publish(object message) => Context.System.EventStream.Publish(message);
+    /// <summary>Link news goes to the route table; up and down also to the names actor, which hands a new link every record.</summary>
+    private void TellRoutes(object message)
+    {
+        NodeRegistry.TryTell<RouteTableActor>(Context.System, message);
+        if (message is LinkUp or LinkDown)
+        {
+            NodeRegistry.TryTell<NamesActor>(Context.System, message);
+        }
+    }
 
     private void Report() => Context.Parent.Tell(new PeerStatusReport(new PeerStatus(
         Self.Path.Name,
@@ -275,16 +333,14 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
         _lastError,
         _link?.Snapshot())));
 
+    private static Exception Unwrap(Exception error) => error is AggregateException { InnerException: { } inner } ? Unwrap(inner) : error;
+
     private static string Describe(Exception error) => error switch
     {
         AggregateException { InnerException: { } inner } => Describe(inner),
         OperationCanceledException => "connect timed out",
         _ => error.Message,
     };
-
-    /// <summary>Runs on the link's reader thread: copy the payload, hand it to the actor.</summary>
-    private static ControlFrameHandler OnControlFrame(IActorRef self) =>
-        (link, type, payload) => self.Tell(new ControlFrameReceived(link, type, payload.ToArray()));
 
     private sealed record Connected(Link Link);
 

@@ -1,6 +1,5 @@
 using MeshActors.Crypto;
 using MeshActors.DataPlane.Links;
-using MeshActors.Protocol.Frames;
 
 namespace MeshActors.Node.Links;
 
@@ -20,5 +19,11 @@ internal sealed record LinkEnded(PublicIdentity Peer, Link Link);
 /// <summary>Child → manager: fresh status for the peer table.</summary>
 internal sealed record PeerStatusReport(PeerStatus Status);
 
-/// <summary>A Hello, Ihu, Control or KeepAlive payload copied off a link's reader thread.</summary>
-internal sealed record ControlFrameReceived(Link Link, FrameType Type, byte[] Payload);
+/// <summary>Link → its PeerLink (through <see cref="InboxWaker"/>): the link's control inbox has frames to take.</summary>
+internal sealed record ControlPending(Link Link);
+
+/// <summary>The <see cref="ILinkEvents"/> a PeerLink claims its link with: turns the wake-up into a message.</summary>
+internal sealed class InboxWaker(Akka.Actor.IActorRef owner) : ILinkEvents
+{
+    public void ControlPending(Link link) => owner.Tell(new ControlPending(link), Akka.Actor.ActorRefs.NoSender);
+}

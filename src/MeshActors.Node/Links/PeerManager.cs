@@ -19,16 +19,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
 {
     public const string Name = "peers";
 
-    /// <summary>
-    /// Control frames kept for a link no PeerLink has claimed yet (it is still being adopted), per link and links:
-    /// the peer's first hello and full route dump arrive that early; beyond these bounds they are dropped.
-    /// </summary>
-    private const int MaxEarlyFramesPerLink = 64;
-
-    private const int MaxEarlyLinks = 256;
-
-    /// <summary>Refused handshakes are logged as a sum at most this often (so a flood cannot flood the log), and
-    /// unclaimed early frames of closed links are dropped.</summary>
+    /// <summary>Refused handshakes are logged as a sum at most this often (so a flood cannot flood the log).</summary>
     private static readonly TimeSpan HousekeepingInterval = TimeSpan.FromSeconds(5);
 
     private readonly NodeLinks _links;
@@ -39,7 +30,6 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, PeerStatus> _status = [];
     private readonly Dictionary<IActorRef, PeerUri> _configured = [];
     private readonly Dictionary<Link, IActorRef> _owners = [];
-    private readonly Dictionary<Link, Queue<ControlFrameReceived>> _early = [];
     private readonly Action<Link> _onInbound;
     private readonly SectionStore<LearnedPeers>? _learnedStore;
     private readonly Dictionary<IActorRef, PeerUri> _learned = [];
@@ -61,19 +51,17 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         RedialLearned();
 
         Receive<InboundLink>(inbound => Context.Watch(Context.ActorOf(PeerLink.Inbound(inbound.Link, _timers), $"in-{++_nextChild}")));
-        Receive<ControlFrameReceived>(OnEarlyControl);
         Receive<LinkEstablished>(established =>
         {
             _owners[established.Link] = Sender;
-            if (_early.Remove(established.Link, out var frames))
-            {
-                foreach (var frame in frames)
-                {
-                    Sender.Tell(frame);
-                }
-            }
-
             OnEstablished(established);
+        });
+        Receive<AnnounceLinks>(announce =>
+        {
+            foreach (var (owner, _) in _active.Values)
+            {
+                owner.Tell(announce);
+            }
         });
         Receive<LinkEnded>(OnEnded);
         Receive<PeerStatusReport>(report => _status[Sender] = report.Status);
@@ -81,14 +69,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         Receive<GetPeers>(_ => Sender.Tell(new PeerList([.. _status.Values.OrderBy(s => s.Name, StringComparer.Ordinal)])));
         Receive<AddPeer>(OnAdd);
         Receive<RemovePeer>(OnRemove);
-        Receive<HousekeepingTick>(_ =>
-        {
-            LogRefusals();
-            foreach (var closed in _early.Keys.Where(link => link.IsClosing || link.Closed.IsCompleted).ToList())
-            {
-                _early.Remove(closed);
-            }
-        });
+        Receive<HousekeepingTick>(_ => LogRefusals());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -99,42 +80,11 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        var self = Self;
-        _links.Environment.ControlHandler = (link, type, payload) => self.Tell(new ControlFrameReceived(link, type, payload.ToArray()));
         _links.InboundLink += _onInbound;
         Timers.StartPeriodicTimer("housekeeping", HousekeepingTick.Instance, HousekeepingInterval);
     }
 
-    protected override void PostStop()
-    {
-        _links.InboundLink -= _onInbound;
-        _links.Environment.ControlHandler = null;
-    }
-
-    /// <summary>A frame that reached the link before its PeerLink set its own handler: pass it on, or hold it briefly.</summary>
-    private void OnEarlyControl(ControlFrameReceived frame)
-    {
-        if (_owners.TryGetValue(frame.Link, out var owner))
-        {
-            owner.Forward(frame);
-            return;
-        }
-
-        if (!_early.TryGetValue(frame.Link, out var queue))
-        {
-            if (_early.Count >= MaxEarlyLinks || frame.Link.IsClosing)
-            {
-                return;
-            }
-
-            _early[frame.Link] = queue = new Queue<ControlFrameReceived>();
-        }
-
-        if (queue.Count < MaxEarlyFramesPerLink)
-        {
-            queue.Enqueue(frame);
-        }
-    }
+    protected override void PostStop() => _links.InboundLink -= _onInbound;
 
     private IActorRef StartOutbound(PeerUri peer)
     {
@@ -179,7 +129,6 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
     private void OnEnded(LinkEnded ended)
     {
         _owners.Remove(ended.Link);
-        _early.Remove(ended.Link);
         if (_active.TryGetValue(ended.Peer, out var current) && current.Link == ended.Link)
         {
             _active.Remove(ended.Peer);

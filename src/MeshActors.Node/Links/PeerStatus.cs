@@ -8,6 +8,9 @@ public enum PeerState
     BackingOff,
     Up,
     Standby,
+
+    /// <summary>A configured peer whose URI this node cannot use (a transport it does not support): not retried.</summary>
+    Failed,
 }
 
 /// <summary>What the API and <c>peers list</c> show for one peer actor.</summary>

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Hosting;
 using MeshActors.Crypto;
 using MeshActors.Messaging;
 using MeshActors.Protocol.Routing;
@@ -9,19 +10,26 @@ namespace MeshActors.Node.Messaging;
 internal sealed record BusFrame(BusInlet Inlet, RouterId Sender, byte[] Plaintext);
 
 /// <summary>
-/// The hand-off from the forwarder's <see cref="DataPlane.Forwarding.MessageHandler"/> (link reader threads) to
-/// the MessageBus actor: copies each frame into a message, at most <see cref="Capacity"/> waiting at once. Beyond it
-/// frames are dropped and counted; the sender retransmits unacknowledged chunks, so a drop costs time, not data.
+/// The hand-off from the forwarder (its <see cref="DataPlane.Forwarding.MessageHandler"/>, given at construction, runs
+/// on link reader threads) to the MessageBus actor, found in the actor registry once the node's actor system is
+/// bound (<see cref="Bind"/>): copies each frame into a message, at most <see cref="Capacity"/> waiting at once.
+/// Beyond it, or before the bus runs, frames are dropped and counted; the sender retransmits unacknowledged chunks,
+/// so a drop costs time, not data.
 /// </summary>
-internal sealed class BusInlet(IActorRef bus)
+public sealed class BusInlet
 {
     /// <summary>Frames waiting in the actor's mailbox, at most: four full 1 MiB messages (959 chunks each), ≈ 4.5 MiB.
     /// Senders keep their window (messages.max-send-window) within it, so one sender alone never overflows it.</summary>
     public const int Capacity = MessageBusSettings.ReceiverInletFrames;
 
+    private ActorSystem? _system;
+    private IActorRef? _bus;
     private long _pending;
     private long _received;
     private long _dropped;
+
+    /// <summary>Frames go to the MessageBus actor registered in <paramref name="system"/>'s actor registry from now on.</summary>
+    public void Bind(ActorSystem system) => Volatile.Write(ref _system, system);
 
     public long Received => Volatile.Read(ref _received);
 
@@ -30,9 +38,14 @@ internal sealed class BusInlet(IActorRef bus)
     /// <summary>Called on a link reader thread; <paramref name="frame"/> is valid only during the call.</summary>
     public void Accept(PublicIdentity source, ReadOnlySpan<byte> frame)
     {
-        if (Interlocked.Increment(ref _pending) > Capacity)
+        var bus = Volatile.Read(ref _bus) ?? Resolve();
+        if (bus is null || Interlocked.Increment(ref _pending) > Capacity)
         {
-            Interlocked.Decrement(ref _pending);
+            if (bus is not null)
+            {
+                Interlocked.Decrement(ref _pending);
+            }
+
             Interlocked.Increment(ref _dropped);
             return;
         }
@@ -43,4 +56,16 @@ internal sealed class BusInlet(IActorRef bus)
 
     /// <summary>The actor has handled one frame.</summary>
     public void Done() => Interlocked.Decrement(ref _pending);
+
+    /// <summary>The registered bus (its backoff supervisor: a stable reference, cached once found).</summary>
+    private IActorRef? Resolve()
+    {
+        if (Volatile.Read(ref _system) is not { } system || !ActorRegistry.For(system).TryGet<MessageBusActor>(out var bus))
+        {
+            return null;
+        }
+
+        Volatile.Write(ref _bus, bus);
+        return bus;
+    }
 }

@@ -15,7 +15,7 @@ namespace MeshActors.Node.Messaging;
 /// <summary>
 /// Thin actor around <see cref="MessageBusCore"/>: turns API asks and received frames into core calls (reading the
 /// clock once per message and passing it in) and wakes itself at <see cref="OutboundMessages.NextWakeup"/>.
-/// Frames arrive from the forwarder's message handler through a bounded <see cref="BusInlet"/>; frames leave through
+/// Frames arrive from the forwarder through the bounded <see cref="BusInlet"/> (which finds this actor in the registry); frames leave through
 /// <see cref="Forwarder.TrySendMessage"/>. Works without a TUN device. Once per mailbox batch (the first frame of a
 /// batch queues a flush behind the frames already waiting) the core flushes acks and sends the chunks that the acks
 /// received in the batch let through the send windows: the ack clock of the bus's flow control. With a state section
@@ -43,17 +43,24 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
     private readonly Dictionary<ulong, (IActorRef Asker, DateTimeOffset Until)> _replyWaits = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly BusSnapshots? _snapshots;
-    private BusInlet _inlet = null!;
+    private readonly BusInlet _inlet;
     private bool _flushQueued;
     private bool _statusChanged;
     private long _accepted;
     private long _refused;
 
     public MessageBusActor(
-        MessageBusSettings settings, Forwarder forwarder, RouterId self, IpPrefix overlayPrefix, SectionStore<BusState>? state = null, TimeSpan writeInterval = default)
+        MessageBusSettings settings,
+        Forwarder forwarder,
+        BusInlet inlet,
+        RouterId self,
+        IpPrefix overlayPrefix,
+        SectionStore<BusState>? state = null,
+        TimeSpan writeInterval = default)
     {
         _snapshots = state is null ? null : new BusSnapshots(state, writeInterval, _log);
         _forwarder = forwarder;
+        _inlet = inlet;
         _core = new MessageBusCore(settings, new RandomMessageIdSource());
         _sink = new ForwarderBusSink(forwarder);
         _addressing = new BusAddressing(forwarder, overlayPrefix);
@@ -94,23 +101,23 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
     /// <param name="state">Where the bus keeps its durable state; null: nothing survives a restart.</param>
     /// <param name="writeInterval">Shortest time between two saves of the state (<c>state.write-interval</c>).</param>
     public static Props Props(
-        MessageBusSettings settings, Forwarder forwarder, RouterId self, IpPrefix overlayPrefix, SectionStore<BusState>? state = null, TimeSpan writeInterval = default) =>
-        Akka.Actor.Props.Create(() => new MessageBusActor(settings, forwarder, self, overlayPrefix, state, writeInterval));
+        MessageBusSettings settings,
+        Forwarder forwarder,
+        BusInlet inlet,
+        RouterId self,
+        IpPrefix overlayPrefix,
+        SectionStore<BusState>? state = null,
+        TimeSpan writeInterval = default) =>
+        Akka.Actor.Props.Create(() => new MessageBusActor(settings, forwarder, inlet, self, overlayPrefix, state, writeInterval));
 
     protected override void PreStart()
     {
         var now = DateTimeOffset.UtcNow;
         _snapshots?.Restore(_core, now);
-        _inlet = new BusInlet(Self);
-        _forwarder.MessageHandler = _inlet.Accept;
         Poll(now);
     }
 
-    protected override void PostStop()
-    {
-        _forwarder.MessageHandler = null;
-        _snapshots?.SaveIfChanged(_core, DateTimeOffset.UtcNow, _sink);
-    }
+    protected override void PostStop() => _snapshots?.SaveIfChanged(_core, DateTimeOffset.UtcNow, _sink);
 
     private void OnFrame(BusFrame frame)
     {

@@ -84,10 +84,6 @@ public sealed class NamesActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        var events = Context.System.EventStream;
-        events.Subscribe(Self, typeof(LinkUp));
-        events.Subscribe(Self, typeof(LinkDown));
-        events.Subscribe(Self, typeof(ControlReceived));
         if (_nameStatus == "invalid")
         {
             _log.Warning("node-name is not announced: the mesh needs a DNS label (a-z, 0-9, '-', 1..63 characters)");
@@ -97,8 +93,6 @@ public sealed class NamesActor : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer("expire", Expire.Instance, ExpiryCheck);
         Announce();
     }
-
-    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
     private void OnLinkUp(LinkUp up)
     {
@@ -111,13 +105,25 @@ public sealed class NamesActor : ReceiveActor, IWithTimers
 
     private void OnControl(ControlReceived control)
     {
+        try
+        {
+            Take(control);
+        }
+        finally
+        {
+            control.Credit.Done();
+        }
+    }
+
+    private void Take(ControlReceived control)
+    {
         if (control.Payload.Length == 0 || control.Payload[0] != ControlKinds.NameRecord)
         {
             return;
         }
 
-        // Control frames come only over live, authenticated links: one whose LinkUp this actor missed (it subscribed
-        // or restarted after the link came up) is learnt here and handed every record, as LinkUp would have done.
+        // Control frames come only over live, authenticated links: one whose LinkUp this actor missed (it
+        // restarted after the link came up) is learnt here and handed every record, as LinkUp would have done.
         if (!_links.ContainsKey(control.Peer))
         {
             OnLinkUp(new LinkUp(control.Peer, control.Link, TimeSpan.Zero));

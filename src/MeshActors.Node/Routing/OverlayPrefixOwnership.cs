@@ -13,6 +13,11 @@ namespace MeshActors.Node.Routing;
 /// </summary>
 public sealed class OverlayPrefixOwnership(IpPrefix overlayPrefix) : IPrefixOwnership
 {
+    /// <summary>Router ids kept resolved, entries (~100 bytes each): a peer announcing fresh random originators must not
+    /// grow this cache without bound, so it is cleared when full (the route table itself holds at most
+    /// routing.max-destinations originators, whose ids are then resolved again once).</summary>
+    private const int MaxCachedIds = 65_536;
+
     private readonly RoutePrefix _overlay = RoutePrefix.From(overlayPrefix);
 
     public IpPrefix OverlayPrefix => overlayPrefix;
@@ -35,6 +40,11 @@ public sealed class OverlayPrefixOwnership(IpPrefix overlayPrefix) : IPrefixOwne
     {
         if (!_known.TryGetValue(id, out var known))
         {
+            if (_known.Count >= MaxCachedIds)
+            {
+                _known.Clear();
+            }
+
             known = PublicIdentity.TryFromBytes(id.ToBytes(), out var identity)
                 ? (identity, RoutePrefix.From(OverlayAddressing.DeriveSubnet(identity, overlayPrefix)))
                 : null;

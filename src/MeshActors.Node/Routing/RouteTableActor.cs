@@ -1,11 +1,15 @@
+using MeshActors.DataPlane.Forwarding;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Event;
 using MeshActors.Crypto;
 using MeshActors.DataPlane.Links;
+using MeshActors.Node.Actors;
 using MeshActors.Node.Links;
+using MeshActors.Node.Ipv4;
 using MeshActors.Node.State;
+using MeshActors.Node.Tun;
 using MeshActors.Protocol.Frames;
 using MeshActors.Protocol.Routing;
 using MeshActors.Routing;
@@ -13,7 +17,7 @@ using MeshActors.Routing;
 namespace MeshActors.Node.Routing;
 
 /// <summary>
-/// Drives the pure <see cref="RoutingCore"/> from link events and routing control frames, sends what it asks to
+/// Drives the pure <see cref="RoutingCore"/> from link events and routing control frames (told by PeerLink actors), sends what it asks to
 /// send, and after every change publishes a new immutable <see cref="MeshRouteLookup"/> for the data plane
 /// (swapped atomically by the publisher; the forwarding loops never wait for this actor).
 /// </summary>
@@ -94,11 +98,6 @@ public sealed class RouteTableActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        var events = Context.System.EventStream;
-        events.Subscribe(Self, typeof(LinkUp));
-        events.Subscribe(Self, typeof(LinkDown));
-        events.Subscribe(Self, typeof(LinkQualityChanged));
-        events.Subscribe(Self, typeof(ControlReceived));
         if (_seqnoStore?.Load(_log) is { } saved)
         {
             _core.ResumeOwnSeqno(saved.Seqno);
@@ -111,14 +110,11 @@ public sealed class RouteTableActor : ReceiveActor, IWithTimers
         }
 
         _publish(MeshRouteLookup.Empty);
-        events.Publish(RouteTableStarted.Instance);
+        NodeRegistry.TryTell<PeerManager>(Context.System, AnnounceLinks.Instance);
+        NodeRegistry.TryTell<Ipv4AddressActor>(Context.System, RouteTableStarted.Instance);
     }
 
-    protected override void PostStop()
-    {
-        Context.System.EventStream.Unsubscribe(Self);
-        _publish(MeshRouteLookup.Empty);
-    }
+    protected override void PostStop() => _publish(MeshRouteLookup.Empty);
 
     private void OnLinkUp(LinkUp up)
     {
@@ -159,6 +155,18 @@ public sealed class RouteTableActor : ReceiveActor, IWithTimers
     }
 
     private void OnControl(ControlReceived control)
+    {
+        try
+        {
+            Decode(control);
+        }
+        finally
+        {
+            control.Credit.Done();
+        }
+    }
+
+    private void Decode(ControlReceived control)
     {
         if (!_idByPeer.TryGetValue(control.Peer, out var id) || _neighbours[id].Link != control.Link || control.Payload.Length == 0)
         {
@@ -227,7 +235,9 @@ public sealed class RouteTableActor : ReceiveActor, IWithTimers
         if (!routed.SetEquals(_routedPrefixes))
         {
             _routedPrefixes = routed;
-            Context.System.EventStream.Publish(new RoutedPrefixesChanged(routed));
+            var changed = new RoutedPrefixesChanged(routed);
+            NodeRegistry.TryTell<TunDeviceActor>(Context.System, changed);
+            NodeRegistry.TryTell<Ipv4AddressActor>(Context.System, changed);
         }
     }
 

@@ -32,7 +32,13 @@ public sealed class GetRoutingCounters
 public sealed record RoutingCounterList(IReadOnlyDictionary<string, long> Counters);
 
 /// <summary>
-/// Published by the route table when the set of selected prefixes outside the overlay prefix changes (IPv4 and extra
+/// Told by the route table to the TUN device actor when the set of selected prefixes outside the overlay prefix changes (IPv4 and extra
 /// prefixes of other nodes): what the TUN device must route into the mesh.
 /// </summary>
 public sealed record RoutedPrefixesChanged(IReadOnlySet<Protocol.IpPrefix> Prefixes);
+
+/// <summary>The route table (re)started from its configured prefixes: the IPv4 actor originates its moved address again.</summary>
+public sealed record RouteTableStarted
+{
+    public static readonly RouteTableStarted Instance = new();
+}

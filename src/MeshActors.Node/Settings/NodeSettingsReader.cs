@@ -311,6 +311,8 @@ public sealed class NodeSettingsReader
         MaxPendingHandshakes = ReadInt("links.max-pending-handshakes", 1, MaxQueue),
         MaxHalfOpen = ReadInt("links.max-half-open", 16, MaxQueue),
         SendRingCapacity = ReadPowerOfTwo("links.send-ring-capacity", 16, MaxQueue),
+        ControlInboxCapacity = ReadPowerOfTwo("links.control-inbox-capacity", 16, MaxQueue),
+        IoThreads = ReadInt("links.io-threads", 1, 64),
         UdpMaxFrameSize = ReadInt("links.udp-max-frame-size", MinUdpFrameSize, FrameLayout.MaxFrameSize),
         AuditEncryption = ReadBool("dataplane.audit-encryption"),
         SealWholeDataFrames = ReadDataFrameSealing("dataplane.data-frame-sealing"),

@@ -27,13 +27,7 @@ public sealed class TunDeviceActor : ReceiveActor
 
     public static Props Props(ITunRoutes routes) => Akka.Actor.Props.Create(() => new TunDeviceActor(routes));
 
-    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(RoutedPrefixesChanged));
-
-    protected override void PostStop()
-    {
-        Context.System.EventStream.Unsubscribe(Self);
-        Sync(new HashSet<IpPrefix>());
-    }
+    protected override void PostStop() => Sync(new HashSet<IpPrefix>());
 
     private void Sync(IReadOnlySet<IpPrefix> wanted)
     {

@@ -18,13 +18,14 @@ public enum TcpDecodeStatus : byte
 /// <summary>
 /// Incremental decoder for <see cref="TcpFraming"/> streams: accepts reads of any size, split anywhere. A frame
 /// wholly inside one read is returned as a slice of that read (no copy); only frames split across reads are
-/// assembled in a buffer of the maximum frame size, allocated once. After a bad length the decoder stays failed.
+/// assembled in a buffer of the maximum frame size, allocated the first time one is (a link that only ever sees
+/// whole frames — an idle link's hellos — never pays for it). After a bad length the decoder stays failed.
 /// Not thread safe: one reader loop owns it.
 /// </summary>
 public sealed class TcpFrameDecoder
 {
-    private readonly byte[] _assembly;
     private readonly int _maxFrameSize;
+    private byte[]? _assembly;
     private int _prefix;
     private int _prefixBytes;
     private int _filled;
@@ -35,7 +36,6 @@ public sealed class TcpFrameDecoder
         ArgumentOutOfRangeException.ThrowIfLessThan(maxFrameSize, FrameLayout.HeaderSize);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxFrameSize, FrameLayout.MaxFrameSize);
         _maxFrameSize = maxFrameSize;
-        _assembly = new byte[maxFrameSize];
     }
 
     /// <summary>
@@ -78,6 +78,7 @@ public sealed class TcpFrameDecoder
         }
 
         var take = Math.Min(available, _prefix - _filled);
+        _assembly ??= new byte[_maxFrameSize];
         input.Slice(consumed, take).CopyTo(_assembly.AsSpan(_filled));
         consumed += take;
         _filled += take;

@@ -191,12 +191,9 @@ public sealed class ForwardingTests
     public async Task Message_chunks_travel_the_same_path_and_reach_the_message_handler()
     {
         await using var line = await ThreeNodeLine.StartAsync(TransportKind.Tcp);
-        var received = new TaskCompletionSource<(Crypto.PublicIdentity, byte[])>(TaskCreationOptions.RunContinuationsAsynchronously);
-        line.C.MessageHandler = (source, chunk) => received.TrySetResult((source, chunk.ToArray()));
-
         Assert.True(line.A.TrySendMessage(line.NodeC.Identity.Public, "hello bus"u8));
 
-        var (from, body) = await received.Task.WaitAsync(Wait);
+        var (from, body) = await line.MessagesAtC.Reader.ReadAsync().AsTask().WaitAsync(Wait);
         Assert.Equal(line.NodeA.Identity.Public, from);
         Assert.Equal("hello bus"u8.ToArray(), body);
         await Eventually.True(() => line.B.Counters.Relayed == 1);

@@ -50,6 +50,10 @@ internal sealed class ThreeNodeLine : IAsyncDisposable
 
     /// <param name="schemeCtoB">How C dials B, when not as A does (<paramref name="scheme"/>).</param>
     /// <param name="linkOptionsB">B's link options, when not <paramref name="linkOptions"/>.</param>
+    /// <summary>Message-bus chunks C's forwarder delivered: (source, copy of the chunk).</summary>
+    public System.Threading.Channels.Channel<(Crypto.PublicIdentity Source, byte[] Chunk)> MessagesAtC { get; } =
+        System.Threading.Channels.Channel.CreateUnbounded<(Crypto.PublicIdentity, byte[])>();
+
     public static async Task<ThreeNodeLine> StartAsync(
         TransportKind scheme,
         LinkOptions? linkOptions = null,
@@ -62,7 +66,7 @@ internal sealed class ThreeNodeLine : IAsyncDisposable
             LoopbackNode.Create(options: options), LoopbackNode.Create(options: linkOptionsB ?? options), LoopbackNode.Create(options: options));
         line.A = line.CreateForwarder(line.NodeA, line.TunA, optionsA);
         line.B = line.CreateForwarder(line.NodeB, tun: null, options: null);
-        line.C = line.CreateForwarder(line.NodeC, line.TunC, options: null);
+        line.C = line.CreateForwarder(line.NodeC, line.TunC, options: null, (source, chunk) => line.MessagesAtC.Writer.TryWrite((source, chunk.ToArray())));
 
         static PeerUri Uri(LoopbackNode node, TransportKind kind) => kind == TransportKind.Tcp ? node.TcpUri(pinned: true) : node.UdpUri(pinned: true);
         line.AtoB = await line.NodeA.ConnectAsync(Uri(line.NodeB, scheme));
@@ -96,10 +100,10 @@ internal sealed class ThreeNodeLine : IAsyncDisposable
 
     private static IpPrefix SubnetOf(LoopbackNode node) => OverlayAddressing.DeriveSubnet(node.Identity.Public, OverlayAddressing.DefaultPrefix);
 
-    private Forwarder CreateForwarder(LoopbackNode node, InMemoryTun? tun, ForwarderOptions? options)
+    private Forwarder CreateForwarder(LoopbackNode node, InMemoryTun? tun, ForwarderOptions? options, MessageHandler? messages = null)
     {
         var sessions = new EndToEndSessionCache(node.Identity, EndToEndLimits.DefaultCapacity, () => node.Env.Clock.UnixMs);
-        var forwarder = new Forwarder(node.Identity, node.Pool, sessions, tun, options);
+        var forwarder = new Forwarder(node.Identity, node.Pool, sessions, tun, options, messages);
         node.Env.DataSink = forwarder;
         return forwarder;
     }

@@ -84,7 +84,9 @@ public sealed class HandshakeBoundsTests
             }
         }
 
-        await Eventually.True(() => bob.Udp.Stats.Accepted >= flood / 2, 20_000, "most of the flood reached the endpoint");
+        // Enough of the flood to overrun the half-open table several times over; on a loaded machine the kernel's socket
+        // buffer drops part of it before the endpoint's reader runs, which is not what this test is about.
+        await Eventually.True(() => bob.Udp.Stats.Accepted >= cap * 4, 20_000, "the flood overran the half-open table");
         var seen = -1L;
         await Eventually.True(() => seen == (seen = bob.Udp.Stats.Accepted) && bob.Env.Responder.HalfOpenCount > 0, 20_000, "the flood was processed", pollMs: 200);
         Assert.True(bob.Env.Responder.HalfOpenCount <= cap);

@@ -121,30 +121,6 @@ public sealed class LinkEstablishmentTests
         Assert.Equal(bob.Identity.Public, link.Peer);
     }
 
-    [Fact]
-    public async Task A_throwing_control_handler_costs_one_frame_not_the_link()
-    {
-        await using var alice = LoopbackNode.Create();
-        await using var bob = LoopbackNode.Create();
-        var outbound = await alice.ConnectAsync(bob.TcpUri(true));
-        var inbound = await bob.NextInboundAsync();
-        var calls = 0;
-        inbound.ControlHandler = (_, _, _) =>
-        {
-            if (Interlocked.Increment(ref calls) == 1)
-            {
-                throw new InvalidOperationException("actor layer bug");
-            }
-        };
-
-        outbound.SendControl(FrameType.KeepAlive, []);
-        outbound.SendControl(FrameType.KeepAlive, []);
-
-        await Eventually.True(() => Volatile.Read(ref calls) == 2);
-        Assert.Equal(1, inbound.Stats.Drops(LinkDrop.HandlerFailed));
-        Assert.False(inbound.IsClosing);
-    }
-
     [Theory]
     [InlineData(TransportKind.Tcp)]
     [InlineData(TransportKind.Udp)]

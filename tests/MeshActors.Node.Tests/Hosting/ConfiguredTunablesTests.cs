@@ -40,6 +40,7 @@ public sealed class ConfiguredTunablesTests : TestKit
                 max-pending-handshakes = 8
                 max-half-open = 64
                 send-ring-capacity = 256
+                control-inbox-capacity = 32
                 udp-max-frame-size = 1452
               }
               dataplane {
@@ -60,6 +61,7 @@ public sealed class ConfiguredTunablesTests : TestKit
         Assert.Equal(8, options.MaxPendingHandshakes);
         Assert.Equal(64, options.MaxHalfOpen);
         Assert.Equal(256, options.SendRingCapacity);
+        Assert.Equal(32, options.ControlInboxCapacity);
         Assert.Equal(1452, options.UdpMaxFrameSize);
         Assert.True(options.AuditEncryption);
         Assert.True(options.SealWholeDataFrames);

@@ -1,6 +1,8 @@
+using MeshActors.DataPlane.Forwarding;
 using System.Net;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Hosting;
 using MeshActors.Crypto;
 using MeshActors.Crypto.Handshake;
 using MeshActors.DataPlane.Buffers;
@@ -65,7 +67,8 @@ internal sealed class LinkTestNode : IAsyncDisposable
         NodeIdentity? identity = null,
         int tcpPort = 0,
         int udpPort = 0,
-        bool withRoutes = false)
+        bool withRoutes = false,
+        LinkTimers? timers = null)
     {
         identity ??= NodeIdentity.Generate();
         var listen = new[]
@@ -75,7 +78,8 @@ internal sealed class LinkTestNode : IAsyncDisposable
         };
         var links = NodeLinks.Open(identity, admission ?? AdmissionPolicy.Open, new BufferPool(256, 4096), listen, new LinkOptions());
         var system = ActorSystem.Create(name, ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING"));
-        var manager = system.ActorOf(PeerManager.Props(links, [.. (peers ?? []).Select(PeerUri.Parse)], FastTimers), PeerManager.Name);
+        var manager = system.ActorOf(PeerManager.Props(links, [.. (peers ?? []).Select(PeerUri.Parse)], timers ?? FastTimers), PeerManager.Name);
+        ActorRegistry.For(system).Register<PeerManager>(manager);
         var node = new LinkTestNode(name, identity, links, system, manager);
         if (withRoutes)
         {
@@ -84,9 +88,27 @@ internal sealed class LinkTestNode : IAsyncDisposable
             node.RouteTable = system.ActorOf(
                 RouteTableActor.Props(RouterId.FromBytes(identity.Public.Bytes), ownership, RoutingSettings.Default, local, lookup => Volatile.Write(ref node._routes, lookup)),
                 RouteTableActor.Name);
+            ActorRegistry.For(system).Register<RouteTableActor>(node.RouteTable);
         }
 
         return node;
+    }
+
+    /// <summary>Waits until this node's route table has (or, with <paramref name="present"/> false, lacks) a route to <paramref name="prefix"/>.</summary>
+    public async Task<RouteInfo?> WaitForRouteAsync(string prefix, bool present, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var route = (await RoutesAsync()).FirstOrDefault(r => r.Prefix == prefix);
+            if ((route is not null) == present)
+            {
+                return route;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{Name}: route to {prefix} still {(present ? "missing" : "present")}");
+            await Task.Delay(50);
+        }
     }
 
     public async Task<IReadOnlyList<RouteInfo>> RoutesAsync(RouteView view = RouteView.Selected) =>

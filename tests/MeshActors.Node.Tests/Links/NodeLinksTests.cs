@@ -22,6 +22,7 @@ public sealed class NodeLinksTests
 
         // the handshake completes while nothing takes inbound links (a restarting node before its actors are up)
         var outbound = await dialling.Factory.ConnectAsync(PeerUri.Parse($"tcp://127.0.0.1:{listener.TcpEndPoints[0].Port}"), timeout.Token);
+        outbound.Claim(new IgnoringOwner()); // reading starts with the claim: the listener's Close frame is seen
 
         await outbound.Closed.WaitAsync(Patience);
     }
@@ -44,6 +45,13 @@ public sealed class NodeLinksTests
         Assert.False(outbound.IsClosing);
         outbound.Close();
         inbound.Close();
+    }
+
+    private sealed class IgnoringOwner : ILinkEvents
+    {
+        public void ControlPending(Link link)
+        {
+        }
     }
 
     private static NodeLinks Open(PeerUri[] listen, NodeIdentity? identity = null) =>

@@ -33,6 +33,17 @@ public class PeerLinkTests
     }
 
     [Fact]
+    public async Task A_peer_on_a_transport_the_node_cannot_speak_is_marked_failed_with_the_reason_instead_of_backing_off()
+    {
+        await using var a = LinkTestNode.Start("a", ["quic://127.0.0.1:9"]);
+
+        var failed = await a.WaitForPeerAsync(p => p.State == PeerState.Failed, Patience);
+
+        Assert.Contains("QUIC", failed.LastError);
+        Assert.True(failed.Configured);
+    }
+
+    [Fact]
     public async Task Three_nodes_in_a_line_link_to_their_neighbours_only()
     {
         await using var b = LinkTestNode.Start("b");

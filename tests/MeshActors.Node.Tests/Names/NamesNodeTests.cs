@@ -1,11 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Akka.Actor;
 using MeshActors.Crypto;
 using MeshActors.Crypto.Names;
-using MeshActors.DataPlane.Links;
-using MeshActors.Node.Links;
+using MeshActors.DataPlane.Transports;
 using MeshActors.Node.Settings;
 using MeshActors.Node.Tests.Messaging;
 using MeshActors.Protocol;
@@ -95,19 +93,17 @@ public sealed class NamesNodeTests
     [Fact]
     public async Task Forged_replayed_and_malformed_records_sent_over_a_link_are_dropped_and_counted()
     {
-        await using var target = await BusTestNode.StartAsync(adjust: Named("target"));
-        await using var sender = await BusTestNode.StartAsync(adjust: Named("sender"));
-        var inbox = Inbox.Create(sender.Runtime.ActorSystem);
-        sender.Runtime.ActorSystem.EventStream.Subscribe(inbox.Receiver, typeof(LinkUp));
-        using (await sender.Http.PostAsJsonAsync("/api/v1/admin/peers", new { endpoint = target.TcpUri }))
-        {
-        }
-
-        var link = ((LinkUp)await inbox.ReceiveAsync(TimeSpan.FromSeconds(15))).Link;
+        // The sender is a bare link that answers no hellos: the target must not declare it dead while the test runs.
+        await using var target = await BusTestNode.StartAsync(
+            adjust: s => Named("target")(s) with { LinkTimers = s.LinkTimers with { DeadAfter = TimeSpan.FromSeconds(60) } });
+        await using var sender = LoopbackNode.Create(poolCapacity: 256, bufferSize: 4096);
+        var link = await sender.ConnectAsync(PeerUri.Parse(target.TcpUri));
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        Assert.True(link.SendControl(FrameType.Control, NameRecordCodec.Encode(
+            NameRecordSigner.Sign(sender.Identity, "sender", now, now, 300, NameRecordFlags.None, 0))));
         await Eventually.True(() => Owners(target).Result.Contains("sender"), 15_000);
 
         using var stranger = NodeIdentity.Generate();
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var forged = NameRecordSigner.Sign(sender.Identity, "stolen", now, now, 300, NameRecordFlags.None, 0)
             with { Key = stranger.Public.Bytes.ToArray() };
         var replayed = NameRecordSigner.Sign(sender.Identity, "old-name", now - 20_000, now - 20_000, 300, NameRecordFlags.None, 0);

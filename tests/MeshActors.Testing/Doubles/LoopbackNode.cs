@@ -16,8 +16,9 @@ public sealed record ReceivedControl(Link Link, FrameType Type, byte[] Payload);
 
 /// <summary>
 /// One node's link layer on loopback for tests: identity, environment, a TCP listener and a UDP endpoint on
-/// 127.0.0.1 (or ::1) with kernel-chosen ports, inbound links and control frames collected in channels. Every link
-/// it sees is closed, and every socket released, on dispose.
+/// 127.0.0.1 (or ::1) with kernel-chosen ports, inbound links and control frames collected in channels (every link it
+/// dials or accepts is claimed by this node, whose owner drains the link's control inbox into the channel). Every
+/// link it sees is closed, and every socket released, on dispose.
 /// </summary>
 public sealed class LoopbackNode : IAsyncDisposable
 {
@@ -27,6 +28,7 @@ public sealed class LoopbackNode : IAsyncDisposable
     private readonly Channel<Link> _inbound = Channel.CreateUnbounded<Link>();
     private readonly Channel<ReceivedControl> _control = Channel.CreateUnbounded<ReceivedControl>();
     private readonly ConcurrentBag<Link> _links = [];
+    private readonly ChannelOwner _owner;
     private readonly bool _ownsIdentity;
     private int _disposed;
 
@@ -35,10 +37,8 @@ public sealed class LoopbackNode : IAsyncDisposable
         Identity = identity;
         _ownsIdentity = ownsIdentity;
         Pool = new BufferPool(poolCapacity, bufferSize);
-        Env = new LinkEnvironment(new HandshakeSettings(identity, admission), Pool, options, clock)
-        {
-            ControlHandler = (link, type, payload) => _control.Writer.TryWrite(new ReceivedControl(link, type, payload.ToArray())),
-        };
+        Env = new LinkEnvironment(new HandshakeSettings(identity, admission), Pool, options, clock);
+        _owner = new ChannelOwner(_control.Writer);
         Tcp = TcpLinkListener.Start(Env, new IPEndPoint(bind, 0), Track);
         Udp = UdpLinkEndpoint.Bind(Env, new IPEndPoint(bind, 0), Track);
         Factory = new LinkFactory(Env, Udp);
@@ -71,14 +71,23 @@ public sealed class LoopbackNode : IAsyncDisposable
 
     public PeerUri UdpUri(bool pinned) => Uri(TransportKind.Udp, Udp.LocalEndPoint, pinned);
 
-    /// <summary>Dials <paramref name="uri"/> and tracks the link for cleanup.</summary>
-    public async Task<Link> ConnectAsync(PeerUri uri)
+    /// <summary>Dials <paramref name="uri"/>, claims the link (<paramref name="claim"/>: false leaves that to the
+    /// test) and tracks it for cleanup.</summary>
+    public async Task<Link> ConnectAsync(PeerUri uri, bool claim = true)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var link = await Factory.ConnectAsync(uri, timeout.Token);
         _links.Add(link);
+        if (claim)
+        {
+            link.Claim(_owner);
+        }
+
         return link;
     }
+
+    /// <summary>When false, accepted links are handed out unclaimed (the test claims them).</summary>
+    public bool ClaimInbound { get; set; } = true;
 
     public async Task<Link> NextInboundAsync(TimeSpan? wait = null)
     {
@@ -123,9 +132,28 @@ public sealed class LoopbackNode : IAsyncDisposable
         }
 
         _links.Add(link);
+        if (ClaimInbound)
+        {
+            link.Claim(_owner);
+        }
+
         _inbound.Writer.TryWrite(link);
     }
 
     private PeerUri Uri(TransportKind scheme, IPEndPoint endPoint, bool pinned) =>
         new(scheme, endPoint.Address.ToString(), endPoint.Port, pinned ? Identity.Public : null);
+
+    /// <summary>Drains a link's control inbox into the node's channel on the waking thread (the link's reader).</summary>
+    private sealed class ChannelOwner(ChannelWriter<ReceivedControl> control) : ILinkEvents
+    {
+        public void ControlPending(Link link)
+        {
+            while (link.Inbox.TryTake(out var frame))
+            {
+                control.TryWrite(new ReceivedControl(link, frame.Type, frame.Payload));
+            }
+
+            link.Inbox.Rearm();
+        }
+    }
 }

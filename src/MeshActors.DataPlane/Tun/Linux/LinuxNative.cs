@@ -1,16 +1,16 @@
 using System.Runtime.InteropServices;
+using Tmds.Linux;
 
 namespace MeshActors.DataPlane.Tun.Linux;
 
 /// <summary>
-/// The few libc calls the Linux TUN device needs, with their constants. Errors come back as errno through
-/// <see cref="Marshal.GetLastPInvokeError"/>. Constants are the same on x64, arm64 and arm.
+/// The few libc calls the Linux TUN device needs, through Tmds.LibC, and what Tmds.LibC lacks: the TUN ioctl
+/// (TUNSETIFF) and its IFF_* flags from linux/if_tun.h, and the layout of struct ifreq. Errors come back as errno
+/// through <see cref="Marshal.GetLastPInvokeError"/>. The constants below are kept as <c>const</c> (the callers
+/// switch on them; Tmds.LibC exposes its constants as properties); they are the same on x64, arm64 and arm.
 /// </summary>
-internal static unsafe partial class LinuxNative
+internal static unsafe class LinuxNative
 {
-    // The runtime maps "libc" to the platform's C library (libc.so.6 on glibc, musl's on Alpine).
-    private const string LibC = "libc";
-
     public const int ORdWr = 0x2;
     public const int ONonBlock = 0x800;
     public const int OCloExec = 0x80000;
@@ -55,26 +55,28 @@ internal static unsafe partial class LinuxNative
         public short REvents;
     }
 
-    [LibraryImport(LibC, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    public static partial int Open(string path, int flags);
+    public static int Open(string path, int flags)
+    {
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = utf8)
+        {
+            return LibC.open(p, flags, 0);
+        }
+    }
 
-    [LibraryImport(LibC, EntryPoint = "close", SetLastError = true)]
-    public static partial int Close(int fd);
+    public static int Close(int fd) => LibC.close(fd);
 
-    [LibraryImport(LibC, EntryPoint = "read", SetLastError = true)]
-    public static partial nint Read(int fd, byte* buffer, nuint count);
+    public static nint Read(int fd, byte* buffer, nuint count) => (nint)(long)LibC.read(fd, buffer, (int)count);
 
-    [LibraryImport(LibC, EntryPoint = "write", SetLastError = true)]
-    public static partial nint Write(int fd, byte* buffer, nuint count);
+    public static nint Write(int fd, byte* buffer, nuint count) => (nint)(long)LibC.write(fd, buffer, (int)count);
 
-    [LibraryImport(LibC, EntryPoint = "ioctl", SetLastError = true)]
-    public static partial int Ioctl(int fd, nuint request, byte* argument);
+    public static int Ioctl(int fd, nuint request, byte* argument) => LibC.ioctl(fd, (int)request, argument);
 
-    [LibraryImport(LibC, EntryPoint = "poll", SetLastError = true)]
-    public static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
+    /// <summary>poll(2); <see cref="PollFd"/> has the layout of struct pollfd.</summary>
+    public static int Poll(PollFd* fds, nuint count, int timeoutMilliseconds) =>
+        LibC.poll((Tmds.Linux.pollfd*)fds, (uint)count, timeoutMilliseconds);
 
-    [LibraryImport(LibC, EntryPoint = "eventfd", SetLastError = true)]
-    public static partial int EventFd(uint initialValue, int flags);
+    public static int EventFd(uint initialValue, int flags) => LibC.eventfd(initialValue, flags);
 
     /// <summary>"EPERM (Operation not permitted)"-style text for messages.</summary>
     public static string Describe(int errno) => $"errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)})";

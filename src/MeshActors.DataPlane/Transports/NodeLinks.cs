@@ -1,12 +1,12 @@
+using MeshActors.DataPlane.Transports;
 using System.Net;
 using MeshActors.Crypto;
 using MeshActors.Crypto.Handshake;
 using MeshActors.DataPlane.Buffers;
 using MeshActors.DataPlane.Links;
-using MeshActors.DataPlane.Transports;
 using MeshActors.Protocol.Addressing;
 
-namespace MeshActors.Node.Links;
+namespace MeshActors.DataPlane.Transports;
 
 /// <summary>
 /// The node's link machinery below the actors: the shared handshake responder and buffer pool, one TCP listener or

@@ -1,9 +1,9 @@
-using MeshActors.Crypto;
 using MeshActors.DataPlane.Forwarding;
+using MeshActors.Crypto;
 using MeshActors.DataPlane.Links;
 using MeshActors.Routing;
 
-namespace MeshActors.Node.Routing;
+namespace MeshActors.DataPlane.Forwarding;
 
 /// <summary>
 /// The data plane's immutable view of the selected routes: longest-prefix match (<see cref="ForwardingSnapshot"/>)
