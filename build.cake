@@ -2,6 +2,7 @@
 //   Build    compile the solution (Release)
 //   Test     run every test project; ends with one line "N passed, N failed"
 //   Publish  framework-dependent ReadyToRun publish of the executable to artifacts/publish (dotnet MeshActors.dll)
+//   Pack     the `meshactors` .NET tool package in artifacts/packages (README: "The meshactors command")
 //   Bench    BenchmarkDotNet micro benchmarks (pass --filter=PATTERN, default '*')
 //   Lab      build, then bring up the network-namespace lab (--topology=pair|line|ring4), root only
 using System.Xml.Linq;
@@ -78,6 +79,15 @@ Task("Publish").Does(() =>
         Configuration = configuration,
         OutputDirectory = artifacts + Directory("publish"),
         ArgumentCustomization = args => args.Append("--use-current-runtime").Append("-p:PublishReadyToRun=true"),
+    });
+});
+
+Task("Pack").Does(() =>
+{
+    DotNetPack("./src/MeshActors/MeshActors.csproj", new DotNetPackSettings
+    {
+        Configuration = configuration,
+        OutputDirectory = artifacts + Directory("packages"),
     });
 });
 
