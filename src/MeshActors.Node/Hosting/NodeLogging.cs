@@ -1,7 +1,7 @@
 using Serilog;
-using AkkaLogLevel = Akka.Event.LogLevel;
 using Serilog.Core;
 using Serilog.Events;
+using AkkaLogLevel = Akka.Event.LogLevel;
 
 namespace MeshActors.Node.Hosting;
 
