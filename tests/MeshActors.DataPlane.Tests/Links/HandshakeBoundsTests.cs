@@ -90,7 +90,8 @@ public sealed class HandshakeBoundsTests
 
         await Eventually.True(() => bob.Udp.Stats.Accepted >= flood - window, 60_000, "the node counted the flood");
         Assert.Equal(cap, bob.Env.Responder.HalfOpenCount);
-        Assert.True(bob.Env.Indexes.Count <= cap);
+        // The reader takes an index for an initiation before the table evicts its oldest: one over for a moment.
+        await Eventually.True(() => bob.Env.Indexes.Count <= cap, because: $"{bob.Env.Indexes.Count} session indexes held");
 
         var link = await alice.ConnectAsync(bob.UdpUri(pinned: false));
         Assert.Equal(bob.Identity.Public, link.Peer);
