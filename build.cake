@@ -1,7 +1,8 @@
 // MeshActors build script (Cake). Fresh machine: dotnet tool restore && dotnet cake --target=Test
 //   Build    compile the solution (Release)
-//   Test     run every test project; ends with one line "N passed, N failed"
+//   Test     run every test project; the output ends with one line "N passed, N failed, N skipped"
 //   Publish  framework-dependent ReadyToRun publish of the executable to artifacts/publish (dotnet MeshActors.dll)
+//   Pack     the `meshactors` .NET tool package in artifacts/packages (README: "The meshactors command")
 //   Bench    BenchmarkDotNet micro benchmarks (pass --filter=PATTERN, default '*')
 //   Lab      build, then bring up the network-namespace lab (--topology=pair|line|ring4), root only
 using System.Xml.Linq;
@@ -10,6 +11,8 @@ var target = Argument("target", "Test");
 var configuration = Argument("configuration", "Release");
 var solution = "./MeshActors.sln";
 var artifacts = Directory("./artifacts");
+string totals = null;      // set by Test: "N passed, N failed, N skipped"
+var testsFailed = false;
 
 Task("Clean").Does(() =>
 {
@@ -59,13 +62,14 @@ Task("Test").IsDependentOn("Build").Does(() =>
         failed = failedProjects.Count; // a test host that crashed before writing results still counts as a failure
     }
 
-    // Plain text (no console colours), also kept in a file so .ci/run can end its output with it.
-    var totals = $"{passed} passed, {failed} failed, {skipped} skipped";
-    Console.WriteLine(totals);
+    // Plain text (no console colours), printed after Cake's task table (below) so it is the run's last line, and
+    // kept in a file for CI.
+    totals = $"{passed} passed, {failed} failed, {skipped} skipped";
     System.IO.File.WriteAllText(MakeAbsolute(File($"{results}/totals.txt")).FullPath, totals + "\n");
-    if (failed > 0 || passed == 0)
+    testsFailed = failed > 0 || passed == 0;
+    if (failedProjects.Count > 0)
     {
-        throw new Exception($"tests failed in: {string.Join(", ", failedProjects)}");
+        Error($"tests failed in: {string.Join(", ", failedProjects)}");
     }
 });
 
@@ -78,6 +82,15 @@ Task("Publish").Does(() =>
         Configuration = configuration,
         OutputDirectory = artifacts + Directory("publish"),
         ArgumentCustomization = args => args.Append("--use-current-runtime").Append("-p:PublishReadyToRun=true"),
+    });
+});
+
+Task("Pack").Does(() =>
+{
+    DotNetPack("./src/MeshActors/MeshActors.csproj", new DotNetPackSettings
+    {
+        Configuration = configuration,
+        OutputDirectory = artifacts + Directory("packages"),
     });
 });
 
@@ -100,4 +113,25 @@ Task("Lab").IsDependentOn("Publish").Does(() =>
     });
 });
 
-RunTarget(target);
+// Cake prints its task table when the target is done; the totals come after it, as the last line, also when a
+// task failed (a build error counts as one failed test, since no test could run).
+var targetFailed = false;
+try
+{
+    RunTarget(target);
+}
+catch (Exception e)
+{
+    Error(e.Message);
+    targetFailed = true;
+}
+
+if (target == "Test")
+{
+    Console.WriteLine(totals ?? "0 passed, 1 failed, 0 skipped");
+}
+
+if (targetFailed || testsFailed)
+{
+    Environment.Exit(1);
+}

@@ -1,28 +1,40 @@
 #!/usr/bin/env bash
-# MeshActors and the anchors of ../shared/bench (underlay, wireguard-go, yggdrasil, nebula, tinc) in one session,
-# one table. The shared bench directory may be read-only: it is copied to a temporary directory, run-meshactors.sh
-# is added to it as one more anchor, and results go to deploy/lab/results/ (or ANC_RESULTS).
-# usage: sudo deploy/lab/bench-all.sh [RUNS]     (default 2; env ANCHORS, TOPOS, IPERF_TIME as for run-all.sh)
-# Needs: the anchors' packages (see ../shared/bench/README.md), iperf3, jq, a Release build of the node.
-set -euo pipefail
+# MeshActors beside established overlays in one session and one table: the anchors of bench/ (underlay, i.e. no
+# overlay, wireguard-go, yggdrasil, nebula, tinc, meshactors), each on the pair and the line, RUNS times.
+# usage: sudo deploy/lab/bench-all.sh [RUNS]     (default 2)
+#   ANCHORS     which anchors, in this order (default: all six)
+#   TOPOS       "pair line" (default) or one of them
+#   IPERF_TIME  seconds per transfer (default 10)
+# Needs the anchors' Debian packages (deploy/README.md: "Benchmark"), iperf3, jq and a Release build of the node.
+# An anchor whose program is missing, or that fails, gets a FAIL row; the others still run.
+set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_DIR="$(cd "$HERE/../.." && pwd)"
-SHARED=${BENCH_DIR:-}
-if [[ -z $SHARED ]]; then
-  for SHARED in "$REPO_DIR/../shared/bench" /work/shared/bench; do [[ -r $SHARED/lib.sh ]] && break; done
+RUNS=${1:-2}
+ANCHORS=${ANCHORS:-"underlay wireguard-go yggdrasil nebula tinc meshactors"}
+TOPOS=${TOPOS:-"pair line"}
+SCRIPT_LIMIT_S=300   # one anchor run: lab build, start-up, pings and the transfer take well under a minute
+export BENCH_RESULTS="${BENCH_RESULTS:-$HERE/results/results-all-$(date +%Y%m%d-%H%M%S).tsv}"
+mkdir -p "$(dirname "$BENCH_RESULTS")"
+: >"$BENCH_RESULTS"
+
+if [[ " $ANCHORS " == *" meshactors "* ]]; then
+  dotnet build -c Release -v q -o "$(dirname "$BENCH_RESULTS")/gc-probe" "$HERE/gc-probe" >/dev/null
+  export MA_GC_PROBE="$(dirname "$BENCH_RESULTS")/gc-probe/GcProbe.dll"
 fi
-[[ -r $SHARED/run-all.sh ]] || { echo "shared bench not found; set BENCH_DIR" >&2; exit 1; }
-export ANC_RESULTS="${ANC_RESULTS:-$HERE/results/results-all-$(date +%Y%m%d-%H%M%S).tsv}"
-export ANCHORS="${ANCHORS:-underlay wireguard-go yggdrasil nebula tinc meshactors}"
-mkdir -p "$(dirname "$ANC_RESULTS")"
-
-COPY=$(mktemp -d /tmp/mabench.XXXXXX)
-trap 'rm -rf "$COPY"' EXIT
-cp "$SHARED"/*.sh "$COPY/"
-printf '#!/usr/bin/env bash\nBENCH_DIR=%q exec %q "$@"\n' "$COPY" "$HERE/run-meshactors.sh" >"$COPY/run-meshactors.sh"
-chmod +x "$COPY"/*.sh
-
-dotnet build -c Release -v q -o "$(dirname "$ANC_RESULTS")/gc-probe" "$HERE/gc-probe" >/dev/null
-export MA_GC_PROBE="$(dirname "$ANC_RESULTS")/gc-probe/GcProbe.dll"
-"$COPY/run-all.sh" "${1:-2}"
-echo "results: $ANC_RESULTS (GC counts: $(dirname "$ANC_RESULTS")/gc.tsv)"
+for run in $(seq "$RUNS"); do
+  for anchor in $ANCHORS; do
+    for topo in $TOPOS; do
+      echo "=== $anchor $topo run $run ===" >&2
+      script="$HERE/bench/anchor-$anchor.sh"
+      if [[ ! -x $script ]]; then
+        printf '%s\t%s\t%s\tFAIL\tFAIL\t%s\t%s\n' "$anchor" "$topo" "$run" "$(date +%FT%T)" "no such anchor" >>"$BENCH_RESULTS"
+      elif ! timeout "$SCRIPT_LIMIT_S" "$script" "$topo" "$run"; then
+        grep -q "^$anchor	$topo	$run	" "$BENCH_RESULTS" ||
+          printf '%s\t%s\t%s\tFAIL\tFAIL\t%s\t%s\n' "$anchor" "$topo" "$run" "$(date +%FT%T)" "script failed (raw/logs-$anchor-$topo-run$run)" >>"$BENCH_RESULTS"
+      fi
+    done
+  done
+done
+source "$HERE/bench/common.sh"
+echo "results: $BENCH_RESULTS (GC counts: $(dirname "$BENCH_RESULTS")/gc.tsv)"
+print_table "$BENCH_RESULTS"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Measure MeshActors like the anchors in ../shared/bench: ping RTT, then iperf3 TCP for IPERF_TIME s, A -> dst,
-# plus GC collections per node over the measurement (gc-probe startup hook; results/gc.tsv).
+# MeshActors alone in the bench lab: idle ping RTT, then one iperf3 TCP stream for IPERF_TIME s from A to the target
+# (B in the pair, C in the line), plus GC collections per node over the measurement (gc-probe; results/gc.tsv).
 # usage: sudo deploy/lab/bench.sh pair|line [RUNS]      (default 1 run; results in deploy/lab/results/)
-# Needs: iperf3, iputils-ping, jq, a built node (see run-meshactors.sh for MESHACTORS_DLL, BENCH_DIR, MA_MTU).
-# For a side-by-side table with the anchors in one session, use bench-all.sh.
+# Needs: iperf3, iputils-ping, jq, iproute2, a built node (bench/anchor-meshactors.sh: MESHACTORS_DLL, MA_MTU, MA_LINK).
+# For MeshActors beside the other anchors in one session and one table, use bench-all.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TOPO=${1:?usage: bench.sh pair|line [RUNS]}
@@ -12,12 +12,13 @@ RUNS=${2:-1}
 for tool in iperf3 ping jq ip dotnet; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y iperf3 iputils-ping jq iproute2)" >&2; exit 1; }
 done
-export ANC_RESULTS="${ANC_RESULTS:-$HERE/results/results-$(date +%Y%m%d-%H%M%S).tsv}"
-mkdir -p "$(dirname "$ANC_RESULTS")"
-dotnet build -c Release -v q -o "$(dirname "$ANC_RESULTS")/gc-probe" "$HERE/gc-probe" >/dev/null
-export MA_GC_PROBE="$(dirname "$ANC_RESULTS")/gc-probe/GcProbe.dll"
+export BENCH_RESULTS="${BENCH_RESULTS:-$HERE/results/results-$(date +%Y%m%d-%H%M%S).tsv}"
+mkdir -p "$(dirname "$BENCH_RESULTS")"
+dotnet build -c Release -v q -o "$(dirname "$BENCH_RESULTS")/gc-probe" "$HERE/gc-probe" >/dev/null
+export MA_GC_PROBE="$(dirname "$BENCH_RESULTS")/gc-probe/GcProbe.dll"
 for run in $(seq "$RUNS"); do
-  "$HERE/run-meshactors.sh" "$TOPO" "$run" || echo "run $run failed (see $(dirname "$ANC_RESULTS")/raw/)" >&2
+  "$HERE/bench/anchor-meshactors.sh" "$TOPO" "$run" || echo "run $run failed (see $(dirname "$BENCH_RESULTS")/raw/)" >&2
 done
-echo "results: $ANC_RESULTS"
-column -t -s $'\t' "$ANC_RESULTS" 2>/dev/null || cat "$ANC_RESULTS"
+source "$HERE/bench/common.sh"
+echo "results: $BENCH_RESULTS"
+print_table "$BENCH_RESULTS"

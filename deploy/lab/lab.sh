@@ -13,6 +13,7 @@
 #   lab.sh [--prefix P] cut A B | heal A B      set the veth link between A and B down / up
 #   lab.sh [--prefix P] exec A CMD...           run CMD inside A's namespace
 #   lab.sh [--prefix P] status                  namespaces, links, node processes
+#   lab.sh --help | help                        this text
 #
 # Topologies (link k joins X—Y as 10.210.k.1 — 10.210.k.2, /24; X dials Y):
 #   pair : A—B
@@ -33,8 +34,11 @@ STOP_WAIT_TENTHS=50          # how long stop waits for a node to exit after SIGT
 log() { echo "[lab $(date +%T)] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-while [[ $# -gt 0 && $1 == --* ]]; do
+usage() { sed -n '2,/^[^#]/{/^#/p}' "$0"; }   # the comment block at the top
+
+while [[ $# -gt 0 && $1 == -* ]]; do
   case $1 in
+    -h|--help) usage; exit 0;;
     --prefix) PFX=${2:?--prefix needs a value}; shift 2;;
     *) die "unknown option $1";;
   esac
@@ -259,8 +263,9 @@ cmd_status() {
   done
 }
 
-[[ $EUID -eq 0 ]] || die "must run as root"
 cmd=${1:-}; shift || true
+[[ $cmd == help ]] && { usage; exit 0; }
+[[ $EUID -eq 0 ]] || die "must run as root"
 case $cmd in
   up)     cmd_up "$@";;
   start)  cmd_start "$@";;
@@ -271,5 +276,5 @@ case $cmd in
   heal)   cmd_link up "$@";;
   exec)   n=${1:?usage: lab.sh exec NODE CMD...}; shift; nsx "$n" "$@";;
   status) cmd_status;;
-  *)      sed -n '2,19p' "$0"; exit 2;;
+  *)      [[ -n $cmd ]] && log "unknown command '$cmd'"; usage; exit 2;;
 esac

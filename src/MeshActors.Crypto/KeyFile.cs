@@ -20,6 +20,7 @@ public static class KeyFile
     /// <returns>The identity and whether the file was created now.</returns>
     public static (NodeIdentity Identity, bool Created) LoadOrCreate(string path)
     {
+        RefuseDirectory(path);
         if (!File.Exists(path))
         {
             try
@@ -54,6 +55,7 @@ public static class KeyFile
 
     public static NodeIdentity Load(string path)
     {
+        RefuseDirectory(path);
         byte[] seed;
         try
         {
@@ -83,6 +85,7 @@ public static class KeyFile
     /// <summary>Writes a fresh random seed to a new file (fails if it exists) and returns its identity.</summary>
     public static NodeIdentity Create(string path)
     {
+        RefuseDirectory(path);
         var seed = RandomNumberGenerator.GetBytes(NodeIdentity.SeedSize);
         try
         {
@@ -113,6 +116,15 @@ public static class KeyFile
         finally
         {
             CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+
+    /// <summary>A directory where the key file should be is the operator's slip: say so rather than "already exists".</summary>
+    private static void RefuseDirectory(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new KeyFileException(path, "is a directory; give the path of a key file (for example DIR/priv_key.bin)");
         }
     }
 }

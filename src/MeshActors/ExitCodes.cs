@@ -8,9 +8,12 @@ public static class ExitCodes
     /// <summary>The node or command failed while running (port in use, TUN device refused, node unreachable…).</summary>
     public const int RuntimeFailure = 1;
 
-    /// <summary>Bad command line or bad configuration; nothing was started.</summary>
+    /// <summary>Bad command line, bad configuration, or input the node's API refused (400, 413); nothing was started.</summary>
     public const int UsageOrConfig = 2;
 
     /// <summary>The key file is unusable (wrong size, unreadable) or would be overwritten.</summary>
     public const int KeyFile = 3;
+
+    /// <summary><c>message receive</c>: no message arrived within <c>--timeout</c>; scripts can tell it from a failure.</summary>
+    public const int NoMessage = 4;
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using MeshActors.Cli.Commands;
 using MeshActors.Crypto;
 using MeshActors.Node.Settings;
@@ -20,7 +21,7 @@ public static class MeshCli
                 await error.WriteLineAsync($"error: {parseError.Message}");
             }
 
-            await error.WriteLineAsync("Run 'meshactors --help' for usage.");
+            await error.WriteLineAsync($"Run '{Name} --help' for usage.");
             return ExitCodes.UsageOrConfig;
         }
 
@@ -57,11 +58,19 @@ public static class MeshCli
         }
     }
 
-    internal static RootCommand BuildRootCommand(CliConsole console)
+    /// <summary>The command's one name, in usage and errors, however it was started (<c>meshactors</c>, <c>dotnet MeshActors.dll</c>).</summary>
+    public const string Name = "meshactors";
+
+    internal static Command BuildRootCommand(CliConsole console)
     {
-        var root = new RootCommand(
-            "MeshActors: an encrypted, self-healing IPv6/IPv4 mesh router. Without a subcommand it runs a node (same as 'meshnode').");
-        NodeCommand.Configure(root);
+        // A plain command, not RootCommand, whose name would follow the executable's file name (MeshActors).
+        var root = new Command(Name,
+            "MeshActors: an encrypted, self-healing IPv6/IPv4 mesh router. Without a subcommand it runs a node (same as 'meshnode').")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
+        NodeCommand.Configure(root, isRoot: true);
         root.Subcommands.Add(NodeCommand.Create());
         root.Subcommands.Add(InspectCommand.Create(console));
         root.Subcommands.Add(KeygenCommand.Create(console));

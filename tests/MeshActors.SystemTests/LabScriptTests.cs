@@ -3,6 +3,26 @@ namespace MeshActors.SystemTests;
 /// <summary>The namespace lab itself: topologies, underlay isolation, link cuts, and that down leaves nothing.</summary>
 public sealed class LabScriptTests
 {
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("help")]
+    public void Help_prints_the_usage_and_exits_zero_without_root(string help)
+    {
+        var result = Shell.Run("bash", RepoPaths.LabScript, help);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("lab.sh [--prefix P] up pair|line|ring4", result.Output);
+    }
+
+    [Fact]
+    public void An_unknown_command_is_named_and_exits_2()
+    {
+        var result = Shell.Run("bash", RepoPaths.LabScript, "frobnicate");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("unknown command 'frobnicate'", result.Error);
+    }
+
     [LabFact]
     public void Line_joins_neighbours_but_not_the_ends()
     {

@@ -30,10 +30,74 @@ public sealed class CliTests : IDisposable
         var (code, output, _) = await Run("--help");
 
         Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains($"Usage:{Environment.NewLine}  meshactors ", output);
         foreach (var command in new[] { "meshnode", "inspect", "keygen", "make-random-ipv4", "make-random-ipv6", "--no-tun", "--peers", "--api-addr" })
         {
             Assert.Contains(command, output);
         }
+    }
+
+    [Fact]
+    public async Task An_unknown_command_says_so_and_lists_the_commands()
+    {
+        var (code, output, error) = await Run("frobnicate");
+
+        Assert.Equal(ExitCodes.UsageOrConfig, code);
+        Assert.Equal("", output);
+        Assert.StartsWith("error: unknown command 'frobnicate'; commands: meshnode, inspect, keygen,", error);
+        Assert.Contains("Run 'meshactors --help' for usage.", error);
+    }
+
+    [Fact]
+    public async Task A_key_file_path_that_is_a_directory_is_named_as_such()
+    {
+        var (code, _, error) = await Run("inspect", "-k", _directory);
+
+        Assert.Equal(ExitCodes.KeyFile, code);
+        Assert.Contains("is a directory", error);
+    }
+
+    [Fact]
+    public async Task A_taken_udp_listen_port_is_named_as_udp()
+    {
+        using var blocker = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)blocker.Client.LocalEndPoint!).Port;
+        var config = PathIn("udp.hocon");
+        await File.WriteAllTextAsync(config, $"meshactors {{ listen = [\"udp://127.0.0.1:{port}\"], log-level = error }}");
+
+        var (code, _, error) = await Run("--no-tun", "-k", PathIn("k.bin"), "--api-addr", "127.0.0.1:0", "--config", config);
+
+        Assert.Equal(ExitCodes.RuntimeFailure, code);
+        Assert.Contains($"cannot listen on udp://127.0.0.1:{port}", error);
+        Assert.Contains($"the UDP port {port} is taken", error);
+    }
+
+    [Fact]
+    public async Task A_taken_api_port_ends_a_real_process_with_one_clear_line_and_no_stack_trace()
+    {
+        using var blocker = new TcpListener(IPAddress.Loopback, 0);
+        blocker.Start();
+        var port = ((IPEndPoint)blocker.LocalEndpoint).Port;
+        var config = PathIn("no-links.hocon");
+        await File.WriteAllTextAsync(config, "meshactors { listen = [], log-level = info }");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "MeshActors.dll"), config, "--no-tun", "-k", PathIn("k.bin"), "--api-addr", $"127.0.0.1:{port}" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _directory,
+        };
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        var lines = ((await stdout) + (await stderr)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(ExitCodes.RuntimeFailure, process.ExitCode);
+        Assert.DoesNotContain(lines, line => line.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => line.Contains("[DEBUG]", StringComparison.Ordinal) || line.Contains("[DBG]", StringComparison.Ordinal));
+        Assert.Single(lines, line => line.StartsWith("error: ", StringComparison.Ordinal) && line.Contains("api.address", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -93,10 +93,10 @@ public sealed class LinkedNodes : IAsyncLifetime
     private static async Task WaitForRouteAsync(CliTestNode from, CliTestNode to)
     {
         using var http = new HttpClient { BaseAddress = new Uri(from.Url) };
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (!(await http.GetStringAsync("/api/v1/admin/routes/selected")).Contains(to.Runtime.Info.Subnet, StringComparison.Ordinal))
         {
-            Assert.True(DateTime.UtcNow < until, $"no route from {from.Url} to {to.Runtime.Info.Subnet} within 15 s");
+            Assert.True(DateTime.UtcNow < until, $"no route from {from.Url} to {to.Runtime.Info.Subnet} within 60 s");
             await Task.Delay(100);
         }
     }
@@ -139,15 +139,15 @@ public sealed class MessageCommandTests(LinkedNodes nodes)
     [Fact]
     public async Task Status_shows_the_message_read_once_B_took_it()
     {
-        var sent = await Cli.Run("message", "send", nodes.B.Key, "status me", "--topic", "cli-status", "--node", nodes.A.Url);
+        var sent = await Cli.Run("message", "send", nodes.B.Key, "status me", "--topic", "cli-status", "--json", "--node", nodes.A.Url);
         var id = JsonNode.Parse(sent.Out)!["id"]!.GetValue<string>();
         await ReceiveOnB("cli-status");
 
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         var status = await StatusOnA(id);
         while (status["state"]!.ToJsonString() != "\"read\"")
         {
-            Assert.True(DateTime.UtcNow < until, $"message {id} not read within 10 s: {status}");
+            Assert.True(DateTime.UtcNow < until, $"message {id} not read within 30 s: {status}");
             await Task.Delay(100);
             status = await StatusOnA(id);
         }

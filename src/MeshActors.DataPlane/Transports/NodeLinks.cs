@@ -1,5 +1,6 @@
 using MeshActors.DataPlane.Transports;
 using System.Net;
+using System.Net.Sockets;
 using MeshActors.Crypto;
 using MeshActors.Crypto.Handshake;
 using MeshActors.DataPlane.Buffers;
@@ -53,16 +54,23 @@ public sealed class NodeLinks : IAsyncDisposable
             foreach (var uri in listen)
             {
                 var endPoint = new IPEndPoint(IPAddress.Parse(uri.Host), uri.Port);
-                switch (uri.Scheme)
+                try
                 {
-                    case TransportKind.Tcp:
-                        links._tcp.Add(TcpLinkListener.Start(links.Environment, endPoint, links.RaiseInbound));
-                        break;
-                    case TransportKind.Udp:
-                        links._udp.Add(UdpLinkEndpoint.Bind(links.Environment, endPoint, links.RaiseInbound));
-                        break;
-                    default:
-                        throw new TransportNotSupportedException($"{uri}: QUIC listening is not available on this platform; use tcp:// or udp://");
+                    switch (uri.Scheme)
+                    {
+                        case TransportKind.Tcp:
+                            links._tcp.Add(TcpLinkListener.Start(links.Environment, endPoint, links.RaiseInbound));
+                            break;
+                        case TransportKind.Udp:
+                            links._udp.Add(UdpLinkEndpoint.Bind(links.Environment, endPoint, links.RaiseInbound));
+                            break;
+                        default:
+                            throw new TransportNotSupportedException($"{uri}: QUIC listening is not available on this platform; use tcp:// or udp://");
+                    }
+                }
+                catch (SocketException e)
+                {
+                    throw new ListenFailedException(uri, e);
                 }
             }
 

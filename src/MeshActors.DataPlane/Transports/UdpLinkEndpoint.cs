@@ -38,6 +38,7 @@ public sealed class UdpLinkEndpoint : IDisposable
     private readonly byte[] _receiveBuffer = new byte[FrameLayout.MaxFrameSize + 1];
     private readonly byte[] _replyBuffer = new byte[HandshakeLayout.XxResponseSize];
     private long _unknownIndex;
+    private long _replyFailures;
     private long _malformed;
     private int _disposed;
 
@@ -63,6 +64,9 @@ public sealed class UdpLinkEndpoint : IDisposable
 
     /// <summary>Datagrams naming a session index nobody holds.</summary>
     public long UnknownIndex => Volatile.Read(ref _unknownIndex);
+
+    /// <summary>Handshake replies the socket refused to send (the datagram is dropped; the reader goes on).</summary>
+    public long ReplyFailures => Volatile.Read(ref _replyFailures);
 
     /// <summary>Datagrams too short or too long to be a frame.</summary>
     public long Malformed => Volatile.Read(ref _malformed);
@@ -192,7 +196,20 @@ public sealed class UdpLinkEndpoint : IDisposable
 
             if (length >= 0 && Volatile.Read(ref _disposed) == 0)
             {
-                Dispatch(_receiveBuffer.AsSpan(0, length), from);
+                try
+                {
+                    Dispatch(_receiveBuffer.AsSpan(0, length), from);
+                }
+                catch (ObjectDisposedException)
+                {
+                    return; // disposed while answering a datagram: the endpoint is going away
+                }
+                catch (SocketException)
+                {
+                    // A handshake reply the kernel refuses (say, to a forged source address it cannot route) is
+                    // dropped and counted; it must not end the one thread that reads this socket.
+                    Interlocked.Increment(ref _replyFailures);
+                }
             }
 
             var now = _env.Clock.MonotonicMs;

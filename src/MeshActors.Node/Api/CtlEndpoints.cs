@@ -22,7 +22,7 @@ public static class CtlEndpoints
         routes.MapGet("/api/v1/ctl/log-level", (LoggingLevelSwitch levelSwitch) =>
             Results.Ok(new LogLevelBody(Name(levelSwitch.MinimumLevel))));
 
-        routes.MapPost("/api/v1/ctl/log-level", (LogLevelBody? body, LoggingLevelSwitch levelSwitch) =>
+        routes.MapPost("/api/v1/ctl/log-level", (LogLevelBody? body, LoggingLevelSwitch levelSwitch, ActorSystem system) =>
         {
             if (body?.Level is not { } text || !LogLevels.TryParse(text, out var level))
             {
@@ -30,6 +30,7 @@ public static class CtlEndpoints
             }
 
             levelSwitch.MinimumLevel = level;
+            system.EventStream.SetLogLevel(Hosting.NodeLogging.AkkaLevel(level));
             return Results.Ok(new LogLevelBody(Name(level)));
         });
         return routes;

@@ -13,7 +13,7 @@ public static class PeerEndpoints
     public static IEndpointRouteBuilder MapPeerApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/api/v1/admin/peers", (ActorSystem system, CancellationToken ct) =>
-            ApiAsk.Run<PeerList>(system, ActorPaths.Peers, GetPeers.Instance, list => Results.Ok(list.Peers), ct));
+            ApiAsk.Run<PeerList>(system, ActorPaths.Peers, GetPeers.Instance, list => Results.Ok(list.Peers.Select(PeerView.From).ToList()), ct));
 
         routes.MapPost("/api/v1/admin/peers", (AddPeerBody? body, ActorSystem system, CancellationToken ct) =>
         {

@@ -16,7 +16,6 @@ public static class MeshNodeHostingExtensions
     private const string AkkaHocon = """
         akka {
           stdout-loglevel = off
-          loglevel = DEBUG
           coordinated-shutdown.exit-clr = off
           coordinated-shutdown.default-phase-timeout = 2s
         }
@@ -33,7 +32,7 @@ public static class MeshNodeHostingExtensions
                 {
                     loggers.ClearLoggers();
                     loggers.AddLogger<SerilogLogger>();
-                    loggers.LogLevel = Akka.Event.LogLevel.DebugLevel;
+                    loggers.LogLevel = NodeLogging.AkkaLevel(settings.LogLevel);
                 })
                 .WithActors((system, registry) =>
                 {

@@ -66,7 +66,13 @@ public sealed class NodeDataPlane : IAsyncDisposable
         {
             links = NodeLinks.Open(identity, Admission(settings.Admission), pool, settings.Listen, settings.LinkOptions);
         }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or DataPlane.Transports.TransportNotSupportedException)
+        catch (ListenFailedException e)
+        {
+            forwarder.Dispose();
+            var taken = e.Error == System.Net.Sockets.SocketError.AddressAlreadyInUse ? $"; the {e.Endpoint.Scheme.ToString().ToUpperInvariant()} port {e.Endpoint.Port} is taken" : "";
+            throw new NodeStartException($"{e.Message}{taken} (change 'listen' or --port)", e);
+        }
+        catch (DataPlane.Transports.TransportNotSupportedException e)
         {
             forwarder.Dispose();
             throw new NodeStartException($"cannot listen on {string.Join(", ", settings.Listen)}: {e.Message} (change 'listen' or --port)", e);

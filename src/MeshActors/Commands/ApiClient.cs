@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -38,8 +39,12 @@ internal sealed class ApiClient
         return http;
     }
 
-    /// <summary>Sends the request; a refused connection or a problem answer becomes a one-line <see cref="CliFailure"/>.</summary>
-    public static async Task<JsonNode?> SendAsync(HttpClient http, HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the request; a refused connection or a problem answer becomes a one-line <see cref="CliFailure"/>. When
+    /// the node refuses the request as malformed (400, 413), the failure names <paramref name="input"/> (what the user
+    /// typed) and exits <see cref="ExitCodes.UsageOrConfig"/>, like any other bad command line.
+    /// </summary>
+    public static async Task<JsonNode?> SendAsync(HttpClient http, HttpMethod method, string path, object? body, CancellationToken cancellationToken, string? input = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         HttpResponseMessage response;
@@ -63,6 +68,11 @@ internal sealed class ApiClient
             if (!response.IsSuccessStatusCode)
             {
                 var detail = json?["detail"]?.GetValue<string>() ?? json?["title"]?.GetValue<string>() ?? response.ReasonPhrase;
+                if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge)
+                {
+                    throw new CliFailure(input is null ? $"the node refused the request: {detail}" : $"{input}: {detail}", ExitCodes.UsageOrConfig);
+                }
+
                 throw new CliFailure($"{(int)response.StatusCode}: {detail}");
             }
 

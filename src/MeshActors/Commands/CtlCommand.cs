@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using MeshActors.Node.Settings;
 
 namespace MeshActors.Cli.Commands;
 
@@ -59,13 +60,20 @@ internal static class CtlCommand
 
     private static Command LogLevel(CliConsole console)
     {
-        var level = new Argument<string>("LEVEL") { Description = "verbose, debug, info, warning, error or fatal" };
+        var level = new Argument<string>("LEVEL") { Description = LogLevels.Names };
+        level.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ Value: var text }] && !LogLevels.TryParse(text, out _))
+            {
+                result.AddError($"log level '{text}' is not one of {LogLevels.Names}");
+            }
+        });
         var command = new Command("log-level", "Set the node's log level") { level };
         var api = ApiOptions.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
             using var http = ApiClient.For(parsed, api);
-            var answer = await ApiClient.SendAsync(http, HttpMethod.Post, "/api/v1/ctl/log-level", new { level = parsed.GetValue(level) }, ct);
+            var answer = await ApiClient.SendAsync(http, HttpMethod.Post, "/api/v1/ctl/log-level", new { level = parsed.GetValue(level) }, ct, $"ctl log-level '{parsed.GetValue(level)}'");
             console.Out.WriteLine($"log level {answer?["level"]}");
             return ExitCodes.Success;
         });
@@ -99,10 +107,11 @@ internal static class CtlCommand
                 var rows = peers.Select(peer =>
                 {
                     var name = peer!["name"]!.GetValue<string>();
+                    var actor = peer["actor"]?.GetValue<string>() ?? name;
                     var bytesIn = peer["stats"]?["bytesIn"]?.GetValue<long>() ?? 0;
                     var bytesOut = peer["stats"]?["bytesOut"]?.GetValue<long>() ?? 0;
-                    var (lastIn, lastOut) = previous.GetValueOrDefault(name, (bytesIn, bytesOut));
-                    previous[name] = (bytesIn, bytesOut);
+                    var (lastIn, lastOut) = previous.GetValueOrDefault(actor, (bytesIn, bytesOut));
+                    previous[actor] = (bytesIn, bytesOut);
                     return (IReadOnlyList<string>)[name, peer["state"]?.ToString() ?? "-", peer["endpoint"]?.ToString() ?? "-",
                         Rate(bytesIn - lastIn), Rate(bytesOut - lastOut)];
                 }).ToList();
@@ -127,7 +136,7 @@ internal static class CtlCommand
         [
             p!["name"]!.ToString(), p["state"]?.ToString() ?? "-", p["endpoint"]?.ToString() ?? "-",
             p["rttMs"]?.GetValue<double>().ToString("0.0", CultureInfo.InvariantCulture) ?? "-",
-            p["loss"]?.GetValue<double>().ToString("0.00", CultureInfo.InvariantCulture) ?? "-",
+            Loss.Format(p["loss"]),
             p["stats"] is { } s ? $"{s["ringFill"]}/{s["ringCapacity"]}" : "-",
             p["stats"]?["drops"]?.AsObject().Sum(d => d.Value!.GetValue<long>()).ToString(CultureInfo.InvariantCulture) ?? "0",
         ]));

@@ -42,8 +42,10 @@ internal static class MessageCommand
                 http.Timeout = ApiClient.RequestTimeout + TimeSpan.FromSeconds(parsed.GetValue(timeout));
             }
 
-            var answer = await ApiClient.SendAsync(http, HttpMethod.Post, $"/api/v1/messages{query}", new { dst, topic = Topic(parsed.GetValue(topic)), payload }, ct);
-            console.Out.WriteLine(parsed.GetValue(api.Json) || answer?["payload"] is null ? ApiClient.Pretty(answer) : Describe(answer));
+            var answer = await ApiClient.SendAsync(
+                http, HttpMethod.Post, $"/api/v1/messages{query}", new { dst, topic = Topic(parsed.GetValue(topic)), payload }, ct, $"message send to '{dest}'");
+            console.Out.WriteLine(parsed.GetValue(api.Json) ? ApiClient.Pretty(answer)
+                : answer?["payload"] is null ? $"sent {answer?["id"]}" : Describe(answer));
             return ExitCodes.Success;
         });
         return command;
@@ -60,11 +62,11 @@ internal static class MessageCommand
             using var http = ApiClient.For(parsed, api);
             http.Timeout = ApiClient.RequestTimeout + TimeSpan.FromSeconds(parsed.GetValue(timeout));
             var query = $"?timeout={parsed.GetValue(timeout)}" + (Topic(parsed.GetValue(topic)) is { } t ? "&topic=" + Uri.EscapeDataString(Convert.ToBase64String(t)) : "");
-            var message = await ApiClient.SendAsync(http, HttpMethod.Get, $"/api/v1/messages{query}", null, ct);
+            var message = await ApiClient.SendAsync(http, HttpMethod.Get, $"/api/v1/messages{query}", null, ct, "message receive");
             if (message is null)
             {
-                console.Error.WriteLine("no message");
-                return ExitCodes.RuntimeFailure;
+                console.Error.WriteLine($"no message within {parsed.GetValue(timeout)} s");
+                return ExitCodes.NoMessage;
             }
 
             console.Out.WriteLine(parsed.GetValue(api.Json) ? ApiClient.Pretty(message) : Describe(message));
@@ -84,7 +86,8 @@ internal static class MessageCommand
         {
             using var http = ApiClient.For(parsed, api);
             await ApiClient.SendAsync(http, HttpMethod.Post, $"/api/v1/messages/reply/{Uri.EscapeDataString(parsed.GetValue(id)!)}",
-                new ReplyBody(parsed.GetValue(destination) is { } key ? new ReplyDestination(key) : null, Encoding.UTF8.GetBytes(parsed.GetValue(text)!)), ct);
+                new ReplyBody(parsed.GetValue(destination) is { } key ? new ReplyDestination(key) : null, Encoding.UTF8.GetBytes(parsed.GetValue(text)!)), ct,
+                $"message reply '{parsed.GetValue(id)}'");
             console.Out.WriteLine("reply sent");
             return ExitCodes.Success;
         });
@@ -99,7 +102,8 @@ internal static class MessageCommand
         command.SetAction(async (parsed, ct) =>
         {
             using var http = ApiClient.For(parsed, api);
-            console.Out.WriteLine(ApiClient.Pretty(await ApiClient.SendAsync(http, HttpMethod.Get, $"/api/v1/messages/status/{Uri.EscapeDataString(parsed.GetValue(id)!)}", null, ct)));
+            console.Out.WriteLine(ApiClient.Pretty(await ApiClient.SendAsync(
+                http, HttpMethod.Get, $"/api/v1/messages/status/{Uri.EscapeDataString(parsed.GetValue(id)!)}", null, ct, $"message status '{parsed.GetValue(id)}'")));
             return ExitCodes.Success;
         });
         return command;

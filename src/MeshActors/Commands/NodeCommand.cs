@@ -11,11 +11,15 @@ internal static class NodeCommand
     public static Command Create()
     {
         var command = new Command("meshnode", "Run a node (the default when no subcommand is given)");
-        Configure(command);
+        Configure(command, isRoot: false);
         return command;
     }
 
-    public static void Configure(Command command)
+    /// <param name="isRoot">
+    /// The root command also reads a first word as CONFIG: one that names no file and does not look like a path
+    /// (no '/' and no '.') is taken for a mistyped command instead, and the commands are listed.
+    /// </param>
+    public static void Configure(Command command, bool isRoot)
     {
         var options = new NodeOptions();
         var configArgument = new Argument<FileInfo?>("CONFIG") { Description = "HOCON config file (same as --config)", Arity = ArgumentArity.ZeroOrOne };
@@ -24,6 +28,10 @@ internal static class NodeCommand
             if (result.Tokens is [{ Value: var text }] && text.StartsWith('-'))
             {
                 result.AddError($"unknown option '{text}'");
+            }
+            else if (isRoot && result.Tokens is [{ Value: var word }] && !File.Exists(word) && !word.Contains('/') && !word.Contains('.'))
+            {
+                result.AddError($"unknown command '{word}'; commands: {string.Join(", ", command.Subcommands.Select(c => c.Name))} (a config file is given as a path, e.g. ./{word}.hocon)");
             }
         });
         command.Arguments.Add(configArgument);

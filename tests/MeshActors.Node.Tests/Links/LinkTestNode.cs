@@ -140,6 +140,16 @@ internal sealed class LinkTestNode : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the first peer that is up has received <paramref name="rounds"/> more hello rounds (a hello and an
+    /// IHU each): protocol time counted on the wire, for checks that nothing happened over a while.
+    /// </summary>
+    public async Task WaitForHellosAsync(int rounds, TimeSpan timeout)
+    {
+        var start = (await PeersAsync()).First(p => p.State == PeerState.Up).Stats!.FramesIn;
+        await WaitForPeerAsync(p => p.State == PeerState.Up && p.Stats!.FramesIn >= start + 2 * rounds, timeout);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await System.Terminate();

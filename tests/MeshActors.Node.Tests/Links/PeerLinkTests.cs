@@ -133,7 +133,8 @@ public class PeerLinkTests
 
         await a.WaitForPeerAsync(p => p.State == PeerState.Up && p.RttMs is not null, Patience);
         await b.WaitForPeerAsync(p => p.State == PeerState.Up && p.RttMs is not null, Patience);
-        await Task.Delay(LinkTestNode.FastTimers.HelloInterval * 3);
+        await a.WaitForHellosAsync(rounds: 3, Patience);
+        await b.WaitForHellosAsync(rounds: 3, Patience);
 
         Assert.Single(await a.PeersAsync(), p => p.State == PeerState.Up);
         Assert.Single(await b.PeersAsync(), p => p.State == PeerState.Up);

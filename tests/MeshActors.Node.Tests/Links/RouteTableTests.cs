@@ -1,5 +1,10 @@
+using Akka.Actor;
 using MeshActors.Crypto;
+using MeshActors.DataPlane.Links;
+using MeshActors.Node.Links;
 using MeshActors.Node.Routing;
+using MeshActors.Protocol.Frames;
+using MeshActors.Protocol.Routing;
 
 namespace MeshActors.Node.Tests.Links;
 
@@ -43,7 +48,8 @@ public class RouteTableTests
         var first = await WaitForRoute(c, a.Subnet.ToString(), present: true);
         await WaitForRoute(a, c.Subnet.ToString(), present: true);
 
-        await Task.Delay(LinkTestNode.FastTimers.HelloInterval * 10);
+        // Quiet over ten hello rounds counted on the wire, not over a wall-clock span a loaded machine might not use.
+        await c.WaitForHellosAsync(rounds: 10, Patience * 4);
 
         var later = (await c.RoutesAsync()).Single(r => r.Prefix == a.Subnet.ToString());
         Assert.Equal(first!.Seqno, later.Seqno);
@@ -52,20 +58,51 @@ public class RouteTableTests
     }
 
     [Fact]
-    public async Task A_node_may_originate_only_its_own_overlay_subnet()
+    public async Task A_forged_update_for_another_nodes_subnet_is_dropped_by_the_route_table_and_counted()
     {
         using var victim = NodeIdentity.Generate();
         await using var b = LinkTestNode.Start("b", withRoutes: true);
-        await using var a = LinkTestNode.Start("a", [b.TcpUri], withRoutes: true);
-        await WaitForRoute(a, b.Subnet.ToString(), present: true);
+        await using var a = LinkTestNode.Start("a", [b.TcpUri]); // no route table: a speaks only what the test writes
+        await a.WaitForPeerAsync(p => p.State == PeerState.Up, Patience);
+        var link = await LinkUpOf(a);
 
+        var self = RouterId.FromBytes(a.Identity.Public.Bytes);
+        var forged = new RouteUpdate(RoutePrefix.From(OverlayAddressing.DeriveSubnet(victim.Public, OverlayAddressing.DefaultPrefix)), 1, 0, self);
+        var own = new RouteUpdate(RoutePrefix.From(a.Subnet), 1, 0, self);
+        foreach (var frame in RouteUpdateCodec.EncodeFrames([forged, own], RouteTableActor.MaxControlPayload))
+        {
+            Assert.True(link.SendControl(FrameType.Control, frame));
+        }
+
+        // Both updates share one frame and are read in order: once a's own subnet is in, the forgery was judged.
+        await WaitForRoute(b, a.Subnet.ToString(), present: true);
+        Assert.DoesNotContain(await b.RoutesAsync(), r => r.Prefix == forged.Prefix.ToString());
+        Assert.DoesNotContain(await b.RoutesAsync(RouteView.Fallback), r => r.Prefix == forged.Prefix.ToString());
+        var counters = await b.RouteTable!.Ask<RoutingCounterList>(GetRoutingCounters.Instance, Patience);
+        Assert.Equal(1, counters.Counters["hijacks_dropped"]);
+    }
+
+    [Fact]
+    public void Overlay_subnets_are_bound_to_their_keys_and_other_prefixes_are_not()
+    {
+        using var owner = NodeIdentity.Generate();
+        using var other = NodeIdentity.Generate();
         var ownership = new OverlayPrefixOwnership(OverlayAddressing.DefaultPrefix);
-        var forged = Protocol.Routing.RoutePrefix.From(OverlayAddressing.DeriveSubnet(victim.Public, OverlayAddressing.DefaultPrefix));
+        var subnet = RoutePrefix.From(OverlayAddressing.DeriveSubnet(owner.Public, OverlayAddressing.DefaultPrefix));
 
-        Assert.False(ownership.MayOriginate(Protocol.Routing.RouterId.FromBytes(b.Identity.Public.Bytes), forged));
-        Assert.True(ownership.MayOriginate(Protocol.Routing.RouterId.FromBytes(victim.Public.Bytes), forged));
-        Assert.True(ownership.MayOriginate(Protocol.Routing.RouterId.FromBytes(b.Identity.Public.Bytes), Protocol.Routing.RoutePrefix.Parse("10.9.0.0/16")));
-        Assert.False(ownership.MayOriginate(Protocol.Routing.RouterId.FromBytes(b.Identity.Public.Bytes), Protocol.Routing.RoutePrefix.Parse("fd00::/8")));
+        Assert.True(ownership.MayOriginate(RouterId.FromBytes(owner.Public.Bytes), subnet));
+        Assert.False(ownership.MayOriginate(RouterId.FromBytes(other.Public.Bytes), subnet));
+        Assert.True(ownership.MayOriginate(RouterId.FromBytes(other.Public.Bytes), RoutePrefix.Parse("10.9.0.0/16")));
+        Assert.False(ownership.MayOriginate(RouterId.FromBytes(other.Public.Bytes), RoutePrefix.Parse("fd00::/8")));
+    }
+
+    /// <summary>The link a node's peer actor announces: asks it to announce again, as a restarted route table would.</summary>
+    private static async Task<Link> LinkUpOf(LinkTestNode node)
+    {
+        var inbox = Inbox.Create(node.System);
+        node.System.EventStream.Subscribe(inbox.Receiver, typeof(LinkUp));
+        node.System.EventStream.Publish(RouteTableStarted.Instance);
+        return ((LinkUp)await inbox.ReceiveAsync(Patience)).Link;
     }
 
     private static byte[] AddressIn(LinkTestNode node) =>

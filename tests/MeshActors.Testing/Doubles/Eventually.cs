@@ -7,7 +7,8 @@ public static class Eventually
     private const int PollMs = 10;
 
     /// <param name="pollMs">Delay between checks; a longer one lets "stopped changing" conditions mean something.</param>
-    public static async Task True(Func<bool> condition, int timeoutMs = 5_000, string? because = null, int pollMs = PollMs)
+    /// <param name="timeoutMs">Only bounds a failing test: generous (30 s), so a heavily loaded machine still passes.</param>
+    public static async Task True(Func<bool> condition, int timeoutMs = 30_000, string? because = null, int pollMs = PollMs)
     {
         var deadline = Environment.TickCount64 + timeoutMs;
         while (!condition())

@@ -25,6 +25,9 @@ public sealed class LoopbackNode : IAsyncDisposable
     /// <summary>How long dispose waits for a link's threads to end.</summary>
     private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
 
+    /// <summary>Longest wait for a dial, an inbound link or a frame: generous, as it only bounds a failing test on a loaded machine.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     private readonly Channel<Link> _inbound = Channel.CreateUnbounded<Link>();
     private readonly Channel<ReceivedControl> _control = Channel.CreateUnbounded<ReceivedControl>();
     private readonly ConcurrentBag<Link> _links = [];
@@ -75,7 +78,7 @@ public sealed class LoopbackNode : IAsyncDisposable
     /// test) and tracks it for cleanup.</summary>
     public async Task<Link> ConnectAsync(PeerUri uri, bool claim = true)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(Patience);
         var link = await Factory.ConnectAsync(uri, timeout.Token);
         _links.Add(link);
         if (claim)
@@ -91,13 +94,13 @@ public sealed class LoopbackNode : IAsyncDisposable
 
     public async Task<Link> NextInboundAsync(TimeSpan? wait = null)
     {
-        using var timeout = new CancellationTokenSource(wait ?? TimeSpan.FromSeconds(5));
+        using var timeout = new CancellationTokenSource(wait ?? Patience);
         return await _inbound.Reader.ReadAsync(timeout.Token);
     }
 
     public async Task<ReceivedControl> NextControlAsync(TimeSpan? wait = null)
     {
-        using var timeout = new CancellationTokenSource(wait ?? TimeSpan.FromSeconds(5));
+        using var timeout = new CancellationTokenSource(wait ?? Patience);
         return await _control.Reader.ReadAsync(timeout.Token);
     }
 

@@ -1,35 +1,28 @@
 #!/usr/bin/env bash
-# MeshActors as a benchmark anchor, on the model of the shared run-yggdrasil.sh: same namespaces, underlay,
-# measurement and cleanup (lib.sh), so its numbers sit in the same table as the anchors.
+# MeshActors as one more bench anchor: the same namespaces, underlay, measurement and cleanup as the other anchors
+# (common.sh), so its numbers sit in the same table as theirs.
 # pair: A dials B. line: A and C dial B; B has ip_forward=0, so A->C only works through B's overlay relay.
 # Overlay target: the destination node's own IPv4 address 10.201.100.N/32 (announced by the node as a route).
-# usage: run-meshactors.sh pair|line [RUN]
+# usage: anchor-meshactors.sh pair|line [RUN]
 #   MESHACTORS_DLL  node binary (default: src/MeshActors/bin/Release/net10.0/MeshActors.dll of this repo)
-#   BENCH_DIR       directory holding lib.sh (default: ../shared/bench next to the repo, then /work/shared/bench)
 #   MA_MTU          overlay MTU in bytes (default 65000, measured best over TCP links: see deploy/README.md)
 #   MA_LINK         tcp (default) or udp: the transport A and C dial B with
 #   MA_GC_PROBE     GcProbe.dll (gc-probe/, built by bench.sh): when set, GC counts of every node over the
 #                   measurement are appended to gc.tsv next to the results
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_DIR="$(cd "$HERE/../.." && pwd)"
-if [[ -z ${BENCH_DIR:-} ]]; then
-  for BENCH_DIR in "$REPO_DIR/../shared/bench" /work/shared/bench; do [[ -r $BENCH_DIR/lib.sh ]] && break; done
-fi
-[[ -r $BENCH_DIR/lib.sh ]] || { echo "lib.sh not found; set BENCH_DIR" >&2; exit 1; }
-ANC_RESULTS="${ANC_RESULTS:-$HERE/results/results.tsv}"
-source "$BENCH_DIR/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+REPO_DIR="$(cd "$BENCH_LIB_DIR/../../.." && pwd)"
 
 DLL="${MESHACTORS_DLL:-$REPO_DIR/src/MeshActors/bin/Release/net10.0/MeshActors.dll}"
-[[ -e $DLL ]] || die "node binary $DLL not found (dotnet build -c Release src/MeshActors, or set MESHACTORS_DLL)"
+[[ -e $DLL ]] || fail "node binary $DLL not found (dotnet build -c Release src/MeshActors, or set MESHACTORS_DLL)"
 PORT=9651
 MTU="${MA_MTU:-65000}"
 LINK="${MA_LINK:-tcp}"
-[[ $LINK == tcp || $LINK == udp ]] || die "MA_LINK must be tcp or udp"
+[[ $LINK == tcp || $LINK == udp ]] || fail "MA_LINK must be tcp or udp"
 GC_PROBE="${MA_GC_PROBE:-}"
 
-anchor_init meshactors "${1:-pair}" "${2:-1}"
-D="$ANC_STATE/meshactors"; mkdir -p "$D"
-NODES=$(topo_nodes "$TOPO")
+begin meshactors "${1:-pair}" "${2:-1}"
+D="$BENCH_STATE/meshactors"; mkdir -p "$D"
+NODES=$(nodes_of "$TOPO")
 for n in $NODES; do
   case $n in
     A) peers="\"$LINK://${UL[B]}:$PORT\"";;
@@ -45,7 +38,7 @@ meshactors {
   listen = ["tcp://0.0.0.0:$PORT", "udp://0.0.0.0:$PORT"]
   peers = [$peers]
   admission { mode = open, allowed-keys = [], network-key = "" }
-  tun { enabled = on, name = "${ANC_PFX}ma$n", mtu = $MTU }
+  tun { enabled = on, name = "${BENCH_PFX}ma$n", mtu = $MTU }
   ipv4 { addresses = ["${OV[$n]}/32"], prefixes = [] }
   api { address = "127.0.0.1:8989" }
   log-level = warning
@@ -55,27 +48,27 @@ done
 # the probe is loaded by the runtime (DOTNET_STARTUP_HOOKS); the node itself is unchanged
 probe_env=()
 if [[ -n $GC_PROBE ]]; then
-  [[ -e $GC_PROBE ]] || die "MA_GC_PROBE=$GC_PROBE not found"
+  [[ -e $GC_PROBE ]] || fail "MA_GC_PROBE=$GC_PROBE not found"
   probe_env=(DOTNET_STARTUP_HOOKS="$GC_PROBE")
 fi
 # start the listener (B) first
 for n in B $NODES; do
-  [[ -e "$ANC_STATE/pids/ma-$n.pid" ]] && continue
-  start_bg "$n" "ma-$n" env "${probe_env[@]}" GC_PROBE_FILE="${GC_PROBE:+$D/$n.gc}" dotnet "$DLL" --config "$D/$n.hocon"
+  [[ -e "$BENCH_STATE/pids/ma-$n.pid" ]] && continue
+  spawn "$n" "ma-$n" env "${probe_env[@]}" GC_PROBE_FILE="${GC_PROBE:+$D/$n.gc}" dotnet "$DLL" --config "$D/$n.hocon"
   [[ $n == B ]] && sleep 1
 done
-DST=$(topo_dst "$TOPO"); DADDR=${OV[$DST]}
-wait_ping A "$DADDR" || { record_fail $ANCHOR "$TOPO" "$RUN" "overlay did not come up"; tail -n 20 "$ANC_STATE"/logs/ma-*.log >&2; exit 1; }
+DST=$(target_of "$TOPO"); DADDR=${OV[$DST]}
+await_ping A "$DADDR" || { failed_row "overlay did not come up"; tail -n 20 "$BENCH_STATE"/logs/ma-*.log >&2; exit 1; }
 TAGS=""; for n in $NODES; do TAGS+="ma-$n "; done
 declare -A gc0
 for n in $NODES; do gc0[$n]=$(cat "$D/$n.gc" 2>/dev/null || true); done
-measure $ANCHOR "$TOPO" "$RUN" A "$DST" "$DADDR" "$TAGS"
+measure "$DST" "$DADDR" "$TAGS"
 # gc.tsv: anchor topo run mtu node gen0 gen1 gen2 allocated-MB gc-pause-ms, all as differences over the measurement
 if [[ -n $GC_PROBE ]]; then
   for n in $NODES; do
     read -r g0 g1 g2 alloc pause <<<"${gc0[$n]:-0 0 0 0 0}"
     read -r h0 h1 h2 alloc1 pause1 <"$D/$n.gc"
     printf '%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%.1f\t%d\n' $ANCHOR "$TOPO" "$RUN" "$MTU" "$n" $((h0 - g0)) $((h1 - g1)) $((h2 - g2)) \
-      "$(awk -v a="$alloc" -v b="$alloc1" 'BEGIN{print (b-a)/1e6}')" $((pause1 - pause)) | tee -a "$(dirname "$ANC_RESULTS")/gc.tsv"
+      "$(awk -v a="$alloc" -v b="$alloc1" 'BEGIN{print (b-a)/1e6}')" $((pause1 - pause)) | tee -a "$(dirname "$BENCH_RESULTS")/gc.tsv"
   done
 fi
