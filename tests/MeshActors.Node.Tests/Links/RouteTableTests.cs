@@ -1,3 +1,4 @@
+using Akka.Hosting;
 using Akka.Actor;
 using MeshActors.Crypto;
 using MeshActors.DataPlane.Links;
@@ -96,13 +97,25 @@ public class RouteTableTests
         Assert.False(ownership.MayOriginate(RouterId.FromBytes(other.Public.Bytes), RoutePrefix.Parse("fd00::/8")));
     }
 
-    /// <summary>The link a node's peer actor announces: asks it to announce again, as a restarted route table would.</summary>
+    /// <summary>The link a node's peer actor announces: stands in as the route table of a node that has none and asks
+    /// the links to announce themselves, as a restarted route table would.</summary>
     private static async Task<Link> LinkUpOf(LinkTestNode node)
     {
         var inbox = Inbox.Create(node.System);
-        node.System.EventStream.Subscribe(inbox.Receiver, typeof(LinkUp));
-        node.System.EventStream.Publish(RouteTableStarted.Instance);
-        return ((LinkUp)await inbox.ReceiveAsync(Patience)).Link;
+        Assert.Null(node.RouteTable);
+        ActorRegistry.For(node.System).Register<RouteTableActor>(inbox.Receiver);
+        node.Manager.Tell(AnnounceLinks.Instance);
+        while (true)
+        {
+            switch (await inbox.ReceiveAsync(Patience))
+            {
+                case LinkUp up:
+                    return up.Link;
+                case ControlReceived control: // the peer's route dump, now addressed to the stand-in
+                    control.Credit.Done();
+                    break;
+            }
+        }
     }
 
     private static byte[] AddressIn(LinkTestNode node) =>
