@@ -11,9 +11,10 @@ namespace MeshActors.DataPlane.Tests.Tun;
 /// Real TUN interfaces in the test process's network namespace. Every test owns one interface name
 /// (matst0..matst9) and one test prefix (fd6d:ffff:N::/64, fd6d:fffe:N::/48, 10.250.N.x, 10.251.N.0/24), so nothing
 /// touches the host's own routes; interfaces are not persistent and vanish with the device even if a test dies.
-/// Traffic only goes to addresses routed into the test's own interface.
+/// Traffic only goes to addresses routed into the test's own interface. Another test process on the machine waits
+/// for <see cref="HostTunLock"/> instead of taking the same names.
 /// </summary>
-public sealed class LinuxTunDeviceTests
+public sealed class LinuxTunDeviceTests : IClassFixture<HostTunLock>
 {
     private const int Mtu = 1400;
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
