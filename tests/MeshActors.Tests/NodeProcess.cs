@@ -22,6 +22,7 @@ public sealed class NodeProcess : IAsyncDisposable
 
     private NodeProcess(string folder, string name, string configBody)
     {
+        Name = name;
         _folder = Path.Combine(folder, name);
         Directory.CreateDirectory(_folder);
         ApiPort = FreePort();
@@ -32,12 +33,14 @@ public sealed class NodeProcess : IAsyncDisposable
               node-name = "{{name}}"
               listen = ["tcp://127.0.0.1:{{LinkPort}}"]
               log-level = info
-              links { hello-interval = 200ms, dead-after = 1s, reconnect-min = 100ms, reconnect-max = 500ms }
+              links { hello-interval = 200ms, dead-after = 10s, reconnect-min = 100ms, reconnect-max = 500ms }
               {{configBody}}
             }
             """);
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}"), Timeout = TimeSpan.FromSeconds(90) };
     }
+
+    public string Name { get; }
 
     public int ApiPort { get; }
 
@@ -157,12 +160,13 @@ public sealed class NodeProcess : IAsyncDisposable
         return response.StatusCode == HttpStatusCode.NoContent ? null : await response.Content.ReadFromJsonAsync<JsonObject>();
     }
 
-    public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    /// <param name="peer">The other node of a two-node test, whose log the failure message shows too.</param>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, NodeProcess? peer = null)
     {
         var until = DateTime.UtcNow + timeout;
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < until, $"{what} not within {timeout}:\n{Output}");
+            Assert.True(DateTime.UtcNow < until, $"{what} not within {timeout}:\n{Output}{(peer is null ? "" : $"\n--- {peer.Name}:\n{peer.Output}")}");
             await Task.Delay(20);
         }
     }

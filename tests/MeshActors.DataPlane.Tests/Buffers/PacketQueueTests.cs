@@ -33,7 +33,7 @@ public sealed class PacketQueueTests
         pool.TryRent(out var buffer);
         queue.TryEnqueue(buffer);
 
-        Assert.True(await waiter.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(await waiter.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.True(queue.TryDequeue(out var dequeued));
         dequeued.Return();
 

@@ -13,7 +13,7 @@ namespace MeshActors.DataPlane.Tests.Forwarding;
 
 public sealed class ForwardingTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     [Theory]
     [InlineData(TransportKind.Tcp)]

@@ -65,8 +65,8 @@ public sealed class LinkEstablishmentTests
 
         outbound.Close(CloseReason.Idle);
 
-        var local = await outbound.Closed.WaitAsync(TimeSpan.FromSeconds(5));
-        var remote = await inbound.Closed.WaitAsync(TimeSpan.FromSeconds(5));
+        var local = await outbound.Closed.WaitAsync(TimeSpan.FromSeconds(30));
+        var remote = await inbound.Closed.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(LinkCloseCause.Local, local.Cause);
         Assert.Equal(LinkCloseCause.Remote, remote.Cause);
         Assert.Equal(CloseReason.Idle, remote.Reason);

@@ -53,8 +53,8 @@ public sealed class RekeyTests
 
         var causes = new[]
         {
-            (await outbound.Closed.WaitAsync(TimeSpan.FromSeconds(5))).Cause,
-            (await inbound.Closed.WaitAsync(TimeSpan.FromSeconds(5))).Cause,
+            (await outbound.Closed.WaitAsync(TimeSpan.FromSeconds(30))).Cause,
+            (await inbound.Closed.WaitAsync(TimeSpan.FromSeconds(30))).Cause,
         };
 
         // Whichever side notices first expires; the other may see its transport end before its own check runs.

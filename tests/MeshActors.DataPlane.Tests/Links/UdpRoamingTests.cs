@@ -15,8 +15,6 @@ namespace MeshActors.DataPlane.Tests.Links;
 /// </summary>
 public sealed class UdpRoamingTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
-
     [Fact]
     public async Task After_a_nat_rebinding_replies_follow_the_peer_to_its_new_address()
     {

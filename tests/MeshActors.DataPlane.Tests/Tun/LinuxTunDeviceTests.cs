@@ -176,7 +176,7 @@ public sealed class LinuxTunDeviceTests : IClassFixture<HostTunLock>
 
         tun.Dispose();
 
-        Assert.True(reader.Join(TimeSpan.FromSeconds(2)), "Dispose did not wake the blocked reader");
+        Assert.True(reader.Join(TimeSpan.FromSeconds(30)), "Dispose did not wake the blocked reader");
         Assert.Equal(0, lastRead);
         Assert.Equal(0, tun.Read(new byte[Mtu]));
         Assert.Equal(TunWriteStatus.Closed, tun.Write(new byte[48]));

@@ -6,7 +6,10 @@ namespace MeshActors.Node.Tests.Actors;
 
 public class NodeGuardianTests : TestKit
 {
-    // Children start asynchronously under their backoff supervisors, so first contact retries until one answers.
+    // Children start asynchronously under their backoff supervisors, so first contact retries until one answers: each
+    // try waits Retry for the answer, and the tries go on for Patience, which only a failing test waits out.
+    private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private static readonly NodeInfo Identity = new("test", new string('a', 64), "fd6d::1", "fd6d::/64", 0, "0.0.0");
 
     [Fact]
@@ -19,11 +22,14 @@ public class NodeGuardianTests : TestKit
         Assert.Equal("test", info.NodeName);
         Assert.True(info.UptimeSeconds >= 0);
 
-        AwaitAssert(() =>
-        {
-            Sys.ActorSelection("/user/node/echo").Tell("hello", TestActor);
-            ExpectMsg("hello", TimeSpan.FromMilliseconds(300));
-        });
+        AwaitAssert(
+            () =>
+            {
+                Sys.ActorSelection("/user/node/echo").Tell("hello", TestActor);
+                ExpectMsg("hello", Retry);
+            },
+            Patience,
+            Retry);
 
         Sys.Stop(guardian);
         ExpectTerminated(guardian);
@@ -37,21 +43,24 @@ public class NodeGuardianTests : TestKit
         var flaky = Sys.ActorSelection("/user/node/flaky");
 
         var first = Guid.Empty;
-        AwaitAssert(() =>
-        {
-            flaky.Tell("incarnation", TestActor);
-            first = ExpectMsg<Guid>(TimeSpan.FromMilliseconds(300));
-        });
+        AwaitAssert(
+            () =>
+            {
+                flaky.Tell("incarnation", TestActor);
+                first = ExpectMsg<Guid>(Retry);
+            },
+            Patience,
+            Retry);
         flaky.Tell("fail");
 
         AwaitAssert(
             () =>
             {
                 flaky.Tell("incarnation", TestActor);
-                Assert.NotEqual(first, ExpectMsg<Guid>(TimeSpan.FromMilliseconds(300)));
+                Assert.NotEqual(first, ExpectMsg<Guid>(Retry));
             },
-            TimeSpan.FromSeconds(5),
-            TimeSpan.FromMilliseconds(100));
+            Patience,
+            Retry);
         Assert.Equal("test", (await guardian.Ask<NodeInfo>(GetNodeInfo.Instance, RemainingOrDefault)).NodeName);
     }
 

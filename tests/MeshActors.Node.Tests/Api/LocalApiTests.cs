@@ -87,7 +87,7 @@ public sealed class LocalApiTests
         // Every listed actor is alive, and every peer link the peer manager reports is listed.
         foreach (var path in paths)
         {
-            var identity = await node.Runtime.ActorSystem.ActorSelection(path).Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(3));
+            var identity = await node.Runtime.ActorSystem.ActorSelection(path).Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(30));
             Assert.NotNull(identity.Subject);
         }
 

@@ -28,6 +28,10 @@ internal sealed class LinkTestNode : IAsyncDisposable
         ReconnectMax: TimeSpan.FromMilliseconds(800),
         ConnectTimeout: TimeSpan.FromSeconds(3));
 
+    /// <summary>How long a question to an actor may wait: only a failing test waits it out, and a loaded machine
+    /// (the suite must pass beside stress-ng) can hold an answer back for seconds.</summary>
+    private static readonly TimeSpan AskPatience = TimeSpan.FromSeconds(30);
+
     private MeshRouteLookup _routes = MeshRouteLookup.Empty;
 
     private LinkTestNode(string name, NodeIdentity identity, NodeLinks links, ActorSystem system, IActorRef manager)
@@ -112,12 +116,12 @@ internal sealed class LinkTestNode : IAsyncDisposable
     }
 
     public async Task<IReadOnlyList<RouteInfo>> RoutesAsync(RouteView view = RouteView.Selected) =>
-        (await RouteTable!.Ask<RouteList>(new GetRoutes(view), TimeSpan.FromSeconds(3))).Routes;
+        (await RouteTable!.Ask<RouteList>(new GetRoutes(view), AskPatience)).Routes;
 
     public string PinnedTcpUri => $"{Identity.Public}@{TcpUri}";
 
     public async Task<IReadOnlyList<PeerStatus>> PeersAsync() =>
-        (await Manager.Ask<PeerList>(GetPeers.Instance, TimeSpan.FromSeconds(3))).Peers;
+        (await Manager.Ask<PeerList>(GetPeers.Instance, AskPatience)).Peers;
 
     public async Task<PeerStatus> WaitForPeerAsync(Func<PeerStatus, bool> condition, TimeSpan timeout)
     {

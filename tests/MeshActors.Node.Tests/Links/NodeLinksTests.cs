@@ -11,7 +11,7 @@ namespace MeshActors.Node.Tests.Links;
 /// <summary>The link machinery below the actors: listeners open before the peer manager subscribes.</summary>
 public sealed class NodeLinksTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task A_link_accepted_before_anyone_subscribes_is_closed_so_the_dialler_redials()

@@ -20,7 +20,7 @@ namespace MeshActors.Node.Tests.Links;
 /// </summary>
 public sealed class PeerLinkInboxTests : TestKit
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task Control_frames_sent_before_the_link_is_accepted_reach_the_route_table_in_order_once_it_is()
