@@ -18,6 +18,12 @@ public static class MessageEndpoints
 {
     public const string BusPath = ActorPaths.Guardian + "/" + MessageBusActor.Name;
 
+    /// <summary>How long a request waits for the bus, 30 s. The bus answers a send or a take only after it acted on
+    /// it, so a request that gave up sooner would leave its client not knowing whether the message was sent or taken
+    /// (and a retry would send it twice or lose it); a busy machine delays the answer by seconds, only a stuck bus
+    /// by this long. The CLI waits longer than this (<c>ApiClient.RequestTimeout</c>).</summary>
+    public static readonly TimeSpan BusPatience = TimeSpan.FromSeconds(30);
+
     /// <summary>Body bytes allowed beyond the base64 payload (4/3 of max-message-size), 4 KiB: the JSON keys, the
     /// destination and a base64 topic of up to 255 bytes.</summary>
     private const int BodyOverheadBytes = 4096;
@@ -42,7 +48,7 @@ public static class MessageEndpoints
                 return Problem(error);
             }
 
-            var (answer, failure) = await Ask<StatusAnswer>(system, new GetBusStatus(messageId), AdminEndpoints.AskTimeout, ct);
+            var (answer, failure) = await Ask<StatusAnswer>(system, new GetBusStatus(messageId), BusPatience, ct);
             return failure ?? (answer!.Status is { } status
                 ? Results.Json(status, MessagesJsonContext.Default.MessageStatusResponse)
                 : Problem(new ApiError("id", $"no message {id} is in flight or was finished recently"), StatusCodes.Status404NotFound));
@@ -75,7 +81,7 @@ public static class MessageEndpoints
         if (replyTo is { } original && body is { Dst: null })
         {
             // A reply may leave out dst: it goes to whoever sent the original message to this node.
-            var (sender, lookupFailure) = await Ask<SenderOfAnswer>(system, new GetSenderOf(original), AdminEndpoints.AskTimeout, http.RequestAborted);
+            var (sender, lookupFailure) = await Ask<SenderOfAnswer>(system, new GetSenderOf(original), BusPatience, http.RequestAborted);
             if (lookupFailure is not null)
             {
                 return lookupFailure;
@@ -96,7 +102,7 @@ public static class MessageEndpoints
                 : StatusCodes.Status400BadRequest);
         }
 
-        var wait = AdminEndpoints.AskTimeout + (replyTimeout ?? TimeSpan.Zero);
+        var wait = BusPatience + (replyTimeout ?? TimeSpan.Zero);
         var (answer, failure) = await Ask<SendAnswer>(system, new SendBusMessage(push!.Target, push.Topic, push.Payload, replyTo, replyTimeout), wait, http.RequestAborted);
         return failure ?? answer switch
         {
@@ -121,7 +127,7 @@ public static class MessageEndpoints
         var deadline = DateTimeOffset.UtcNow + query!.Timeout;
         while (true)
         {
-            var (taken, failure) = await Ask<TakeAnswer>(system, new TakeBusMessage(query.TopicPrefix, query.Peek), AdminEndpoints.AskTimeout, http.RequestAborted);
+            var (taken, failure) = await Ask<TakeAnswer>(system, new TakeBusMessage(query.TopicPrefix, query.Peek), BusPatience, http.RequestAborted);
             if (failure is not null)
             {
                 return failure;
@@ -138,7 +144,7 @@ public static class MessageEndpoints
                 return Results.NoContent();
             }
 
-            var (waited, waitFailure) = await Ask<WaitAnswer>(system, new WaitForBusMessage(query.TopicPrefix, remaining), remaining + AdminEndpoints.AskTimeout, http.RequestAborted);
+            var (waited, waitFailure) = await Ask<WaitAnswer>(system, new WaitForBusMessage(query.TopicPrefix, remaining), remaining + BusPatience, http.RequestAborted);
             if (waitFailure is not null)
             {
                 return waitFailure;

@@ -13,7 +13,9 @@ namespace MeshActors.Cli.Commands;
 /// </summary>
 internal sealed class ApiClient
 {
-    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>Longer than the node's own wait for its message bus (30 s), so the node's answer, even a 503, is what
+    /// the user sees rather than a client-side timeout that leaves a send's outcome unknown.</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(40);
 
     /// <summary>Connects to the node the options name: <c>--node</c>, else the <c>api.address</c> of <c>--config</c>.</summary>
     public static HttpClient For(ParseResult parsed, ApiOptions options)
