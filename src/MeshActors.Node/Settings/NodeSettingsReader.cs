@@ -144,7 +144,7 @@ public sealed class NodeSettingsReader
         return names;
     }
 
-    /// <summary>Exit prefixes of either family, none inside the overlay prefix (whose /64s belong to keys), at most as
+    /// <summary>Exit prefixes of either family, none inside or covering the overlay prefix (whose /64s belong to keys), at most as
     /// many as a name record carries; the masquerade interface empty or an interface name.</summary>
     private ExitSettings ReadExit(IpPrefix overlayPrefix)
     {
@@ -153,11 +153,15 @@ public sealed class NodeSettingsReader
         {
             if (!IpPrefix.TryParse(text, out var prefix))
             {
-                Fail("exit.prefixes", $"'{text}' is not a prefix in CIDR notation (e.g. 0.0.0.0/0, ::/0 or 192.168.5.0/24)");
+                Fail("exit.prefixes", $"'{text}' is not a prefix in CIDR notation (e.g. 0.0.0.0/0, 2000::/3 or 192.168.5.0/24)");
             }
             else if (overlayPrefix.Covers(prefix))
             {
                 Fail("exit.prefixes", $"'{text}' lies inside overlay-prefix {overlayPrefix}, whose addresses belong to node keys");
+            }
+            else if (prefix.Covers(overlayPrefix))
+            {
+                Fail("exit.prefixes", $"'{text}' covers overlay-prefix {overlayPrefix}, which routing refuses from anyone (for the IPv6 internet use 2000::/3, all global unicast)");
             }
             else
             {

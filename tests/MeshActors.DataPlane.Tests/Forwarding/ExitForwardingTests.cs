@@ -88,6 +88,27 @@ public sealed class ExitForwardingTests
     }
 
     [Fact]
+    public async Task Choosing_an_exit_for_a_packet_allocates_nothing()
+    {
+        await using var star = await ExitStar.StartAsync(3);
+        star.PublishRoutes(reachable: [0, 1, 2]);
+        var packet = Packets.Udp6(star.ClientAddress, Outside, [1]);
+        var table = star.Client.Exits;
+        var routes = star.Client.Routes!;
+        var prefix = RoutePrefix.From(ExitPrefix);
+        Assert.True(table.TryChoose(prefix, FlowHash.Of(packet, Protocol.Ip.IpVersion.V6), routes, out _, out _));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var flow = 0; flow < 10_000; flow++)
+        {
+            packet[41] = (byte)flow;
+            table.TryChoose(prefix, FlowHash.Of(packet, Protocol.Ip.IpVersion.V6), routes, out _, out _);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public async Task An_exit_refuses_a_packet_addressed_to_it_for_a_prefix_it_does_not_serve()
     {
         await using var star = await ExitStar.StartAsync(1);

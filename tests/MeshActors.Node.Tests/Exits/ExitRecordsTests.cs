@@ -30,14 +30,14 @@ public sealed class ExitRecordsTests
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         NameRecord Record(NodeIdentity identity, params RoutePrefix[] exits) =>
             NameRecordSigner.Sign(identity, "", now, 0, 300, NameRecordFlags.None, 0, exits);
-        var records = new[] { Record(self, Office), Record(first, Office, RoutePrefix.Parse("::/0")), Record(second, Office), Record(NodeIdentity.Generate()) };
+        var records = new[] { Record(self, Office), Record(first, Office, RoutePrefix.Parse("2000::/3")), Record(second, Office), Record(NodeIdentity.Generate()) };
 
         var table = ExitRecords.ToTable(records, self.Public, OverlayAddressing.DefaultPrefix, ExitTable.Empty);
 
         Assert.Equal(2, table.Count);
         Assert.True(table.TryGet(Office, out var office));
         Assert.Equal(new[] { first.Public, second.Public }.OrderBy(k => k.ToString()), office.Select(exit => exit.Key));
-        Assert.True(table.TryGet(RoutePrefix.Parse("::/0"), out var internet));
+        Assert.True(table.TryGet(RoutePrefix.Parse("2000::/3"), out var internet));
         Assert.Equal(first.Public, Assert.Single(internet).Key);
         Assert.Equal(OverlayAddressing.DeriveAddress(first.Public, OverlayAddressing.DefaultPrefix).GetAddressBytes(), internet[0].Address);
 
@@ -55,7 +55,7 @@ public sealed class ExitRecordsTests
         var link = await exit.ConnectAsync(PeerUri.Parse(client.TcpUri));
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Assert.True(link.SendControl(FrameType.Control, NameRecordCodec.Encode(
-            NameRecordSigner.Sign(exit.Identity, "gateway", now, now, 300, NameRecordFlags.None, 0, [Office, RoutePrefix.Parse("::/0")]))));
+            NameRecordSigner.Sign(exit.Identity, "gateway", now, now, 300, NameRecordFlags.None, 0, [Office, RoutePrefix.Parse("2000::/3")]))));
 
         var forwarder = ((NodeDataPlane)client.Runtime.Services.GetService(typeof(NodeDataPlane))!).Forwarder;
         await Eventually.True(() => forwarder.Exits.Count == 2, 15_000, "the exit record should reach the forwarder");
@@ -63,7 +63,7 @@ public sealed class ExitRecordsTests
         var view = (await client.Http.GetFromJsonAsync<JsonObject>("/api/v1/exits"))!;
         Assert.Empty(view["serving"]!.AsArray());
         var prefixes = view["prefixes"]!.AsArray();
-        Assert.Equal(["10.77.0.0/24", "::/0"], prefixes.Select(p => p!["prefix"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal(["10.77.0.0/24", "2000::/3"], prefixes.Select(p => p!["prefix"]!.GetValue<string>()).Order(StringComparer.Ordinal));
         var listed = prefixes[0]!["exits"]!.AsArray().Single()!;
         Assert.Equal(exit.Identity.Public.ToString(), listed["publicKey"]!.GetValue<string>());
         Assert.Equal("gateway", listed["name"]!.GetValue<string>());

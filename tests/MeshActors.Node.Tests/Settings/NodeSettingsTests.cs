@@ -168,6 +168,7 @@ public class NodeSettingsTests
     [InlineData("meshactors {\n  dns.domain = \"my_mesh\"\n}", 2, "meshactors.dns.domain", "must be one or more DNS labels")]
     [InlineData("meshactors {\n  exit.prefixes = [\"10.1.0.0\"]\n}", 2, "meshactors.exit.prefixes", "is not a prefix in CIDR notation")]
     [InlineData("meshactors {\n  exit.prefixes = [\"fd6d:1::/32\"]\n}", 2, "meshactors.exit.prefixes", "lies inside overlay-prefix fd6d::/16")]
+    [InlineData("meshactors {\n  exit.prefixes = [\"::/0\"]\n}", 2, "meshactors.exit.prefixes", "covers overlay-prefix fd6d::/16, which routing refuses")]
     [InlineData("meshactors {\n  exit.masquerade-interface = \"much-too-long-name\"\n}", 2, "meshactors.exit.masquerade-interface", "must be 1..15 characters")]
     public void Bad_value_names_file_line_key_and_problem(string text, int line, string key, string problem)
     {
@@ -186,13 +187,13 @@ public class NodeSettingsTests
         var settings = Parse("""
             meshactors {
               exit {
-                prefixes = ["0.0.0.0/0", "::/0", "192.168.5.0/24", "192.168.5.0/24"]
+                prefixes = ["0.0.0.0/0", "2000::/3", "192.168.5.0/24", "192.168.5.0/24"]
                 masquerade-interface = "eth0"
               }
             }
             """);
 
-        Assert.Equal(["0.0.0.0/0", "::/0", "192.168.5.0/24"], settings.Exit.Prefixes.Select(prefix => prefix.ToString()));
+        Assert.Equal(["0.0.0.0/0", "2000::/3", "192.168.5.0/24"], settings.Exit.Prefixes.Select(prefix => prefix.ToString()));
         Assert.Equal("eth0", settings.Exit.MasqueradeInterface);
         Assert.True(settings.Exit.Enabled);
         Assert.False(Parse("meshactors {}").Exit.Enabled);
