@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # MeshActors network-namespace lab (no Docker). Run as root.
 #
-#   lab.sh [--prefix P] up pair|line|ring4      build namespaces P-A.. joined by veth (cleans first)
+#   lab.sh [--prefix P] up pair|line|ring4|exits  build namespaces P-A.. joined by veth (cleans first)
 #   lab.sh [--prefix P] start [--dll PATH] [--udp-links "K ..."] [--ipv4-network CIDR] [--dns HOST:PORT]
 #                                               write one HOCON per node and start the nodes; links K are dialled
 #                                               over UDP with frames of at most 1,472 bytes (the veth's 1,500 − 28);
@@ -19,6 +19,8 @@
 #   pair : A—B
 #   line : A—B—C       A and C are not adjacent and B has ip_forward=0: only the overlay joins them
 #   ring4: A—B—C—D—A
+#   exits: A—B, A—C, B—D, C—D   B and C are exits for 10.77.0.0/24 (exit.prefixes, masquerading out of their link
+#          to D); D runs no node: it is "the outside", holds 10.77.0.1 on its loopback and has no route to the mesh
 # Nothing is routed between namespaces at the underlay (ip_forward=0 everywhere), nothing leaves them.
 # State (topology, configs, keys, logs, PIDs) lives in /tmp/P-state; the default prefix is "malab".
 set -euo pipefail
@@ -50,14 +52,18 @@ ns()  { echo "${PFX}-$1"; }
 nsx() { local n=$1; shift; ip netns exec "$(ns "$n")" "$@"; }
 
 topo_nodes() {
-  case $1 in pair) echo "A B";; line) echo "A B C";; ring4) echo "A B C D";; *) die "unknown topology '$1' (pair|line|ring4)";; esac
+  case $1 in pair) echo "A B";; line|exits) echo "A B C";; ring4) echo "A B C D";; *) die "unknown topology '$1' (pair|line|ring4|exits)";; esac
 }
+# namespaces that run no node
+topo_hosts() { [[ $1 == exits ]] && echo "D" || true; }
+is_host() { [[ " $(topo_hosts "$(current_topo)") " == *" $1 "* ]]; }
 # one "X Y" pair per line; line number k = link index = third octet
 topo_links() {
   case $1 in
     pair)  printf '%s\n' "A B";;
     line)  printf '%s\n' "A B" "B C";;
     ring4) printf '%s\n' "A B" "B C" "C D" "D A";;
+    exits) printf '%s\n' "A B" "A C" "B D" "C D";;
   esac
 }
 current_topo() { [[ -r $STATE/topology ]] || die "no lab is up (run: lab.sh up pair|line|ring4)"; cat "$STATE/topology"; }
@@ -138,12 +144,12 @@ cmd_down() {
 }
 
 cmd_up() {
-  local topo=${1:?usage: lab.sh up pair|line|ring4} n k=0 x y
+  local topo=${1:?usage: lab.sh up pair|line|ring4|exits} n k=0 x y
   topo_nodes "$topo" >/dev/null
   cmd_down
   mkdir -p "$STATE/pids" "$STATE/logs" "$STATE/config"
   echo "$topo" >"$STATE/topology"
-  for n in $(topo_nodes "$topo"); do
+  for n in $(topo_nodes "$topo") $(topo_hosts "$topo"); do
     ip netns add "$(ns "$n")"
     nsx "$n" ip link set lo up
     nsx "$n" sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
@@ -156,6 +162,12 @@ cmd_up() {
     nsx "$x" ip link set "$(veth "$x" "$y")" up
     nsx "$y" ip link set "$(veth "$y" "$x")" up
   done < <(topo_links "$topo")
+  if [[ $topo == exits ]]; then
+    # the outside: one address behind both exits, no route back to the mesh (replies need the exits' NAT)
+    nsx D ip addr add "$EXIT_OUTSIDE/32" dev lo
+    nsx B ip route add "$EXIT_PREFIX" via 10.210.3.2
+    nsx C ip route add "$EXIT_PREFIX" via 10.210.4.2
+  fi
   check_underlay "$topo"
   log "lab $topo up: $(our_namespaces | tr '\n' ' ')"
 }
@@ -181,7 +193,7 @@ write_config() {  # write_config NODE TOPO "UDP-LINKS"
   while read -r x y; do
     k=$((k + 1))
     scheme=tcp; [[ $udp_links == *" $k "* ]] && scheme=udp
-    [[ $x == "$n" ]] && peers+=("\"$scheme://10.210.$k.2:$PORT\"")
+    [[ $x == "$n" ]] && ! is_host "$y" && peers+=("\"$scheme://10.210.$k.2:$PORT\"")
   done < <(topo_links "$topo")
   file="$STATE/config/$n.hocon"
   cat >"$file" <<HOCON
@@ -197,6 +209,7 @@ meshactors {
   tun { enabled = on, name = "mesh0", mtu = $TUN_MTU }
   $(if [[ -n $IPV4_NETWORK ]]; then echo "ipv4 { network = \"$IPV4_NETWORK\", conflict-check-interval = 1s }"; else echo "ipv4 { addresses = [\"10.220.0.$(( $(node_index "$n") - 64 ))/32\"], prefixes = [] }"; fi)
   dns { address = "$DNS_ADDR" }
+  $(if [[ $topo == exits && $n != A ]]; then echo "exit { prefixes = [\"$EXIT_PREFIX\"], masquerade-interface = \"$(veth "$n" D)\" }"; fi)
   api { address = "127.0.0.1:8989" }
   log-level = info
 }
@@ -212,6 +225,8 @@ default_dll() {
   echo "$REPO_DIR/src/MeshActors/bin/Release/net10.0/MeshActors.dll"
 }
 
+EXIT_PREFIX=10.77.0.0/24     # exits topology: the prefix B and C serve
+EXIT_OUTSIDE=10.77.0.1       # exits topology: the address D holds in it
 IPV4_NETWORK=""               # start --ipv4-network: automatic IPv4 addresses instead of configured ones
 DNS_ADDR=""                   # start --dns: the DNS server endpoint of every node (empty: none)
 

@@ -13,7 +13,13 @@ internal static class NetNamespace
 {
     private const int CloneNewNet = 0x40000000;
 
-    public static Socket CreateTcpSocket(string namespaceName, AddressFamily family)
+    public static Socket CreateTcpSocket(string namespaceName, AddressFamily family) =>
+        CreateSocket(namespaceName, family, SocketType.Stream, ProtocolType.Tcp);
+
+    public static Socket CreateUdpSocket(string namespaceName, AddressFamily family) =>
+        CreateSocket(namespaceName, family, SocketType.Dgram, ProtocolType.Udp);
+
+    private static Socket CreateSocket(string namespaceName, AddressFamily family, SocketType type, ProtocolType protocol)
     {
         Socket? socket = null;
         Exception? failure = null;
@@ -27,7 +33,7 @@ internal static class NetNamespace
                     throw new Win32Exception(Marshal.GetLastPInvokeError(), $"setns into {namespaceName} failed");
                 }
 
-                socket = new Socket(family, SocketType.Stream, ProtocolType.Tcp);
+                socket = new Socket(family, type, protocol);
             }
             catch (Exception e)
             {

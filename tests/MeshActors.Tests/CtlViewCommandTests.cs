@@ -29,6 +29,20 @@ public sealed class CtlViewCommandTests(LinkedNodes nodes)
     }
 
     [Fact]
+    public async Task Exits_view_says_the_node_is_no_exit_and_knows_none()
+    {
+        var run = await Cli.Run("ctl", "exits", "--node", nodes.A.Url);
+        var json = await Cli.Run("ctl", "exits", "--json", "--node", nodes.A.Url);
+
+        Assert.Equal(ExitCodes.Success, run.Code);
+        Assert.Equal(["this node is no exit", "no exits known"], run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(ExitCodes.Success, json.Code);
+        var view = System.Text.Json.Nodes.JsonNode.Parse(json.Out)!;
+        Assert.Empty(view["serving"]!.AsArray());
+        Assert.Empty(view["prefixes"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Watch_with_count_two_prints_two_refreshes_and_exits()
     {
         var run = await Cli.Run("ctl", "watch", "--count", "2", "--node", nodes.A.Url);
@@ -41,6 +55,7 @@ public sealed class CtlViewCommandTests(LinkedNodes nodes)
 
     [Theory]
     [InlineData("ctl", "links")]
+    [InlineData("ctl", "exits")]
     [InlineData("ctl", "watch", "--count", "2")]
     [InlineData("message", "receive")]
     public async Task A_node_url_where_nothing_listens_fails_with_one_error_line(params string[] command)

@@ -1,4 +1,5 @@
 using MeshActors.Protocol.Names;
+using MeshActors.Protocol.Routing;
 using NSec.Cryptography;
 
 namespace MeshActors.Crypto.Names;
@@ -7,11 +8,18 @@ namespace MeshActors.Crypto.Names;
 public static class NameRecordSigner
 {
     /// <summary>A record of <paramref name="identity"/> with the given contents, signed.</summary>
+    /// <param name="exitPrefixes">Prefixes the node serves as an exit; none when omitted.</param>
     public static NameRecord Sign(
-        NodeIdentity identity, string name, long issuedAtMs, long claimedAtMs, uint lifetimeSeconds, NameRecordFlags flags, uint ipv4)
+        NodeIdentity identity, string name, long issuedAtMs, long claimedAtMs, uint lifetimeSeconds, NameRecordFlags flags, uint ipv4,
+        RoutePrefix[]? exitPrefixes = null)
     {
+        exitPrefixes ??= [];
+        flags = exitPrefixes.Length > 0 ? flags | NameRecordFlags.Exits : flags & ~NameRecordFlags.Exits;
         var unsigned = new NameRecord(
-            identity.Public.Bytes.ToArray(), name, issuedAtMs, claimedAtMs, lifetimeSeconds, flags, ipv4, new byte[NameRecordCodec.SignatureSize]);
+            identity.Public.Bytes.ToArray(), name, issuedAtMs, claimedAtMs, lifetimeSeconds, flags, ipv4, new byte[NameRecordCodec.SignatureSize])
+        {
+            ExitPrefixes = exitPrefixes,
+        };
         return unsigned with { Signature = identity.Sign(NameRecordCodec.SignedBytes(unsigned)) };
     }
 

@@ -51,6 +51,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     private readonly NoticeRateLimit _noticeLimit = new();
     private readonly MessageHandler? _messageHandler;
     private IRouteLookup? _routes;
+    private ExitTable _exits = ExitTable.Empty;
     private int _disposed;
 
     /// <param name="messages">Where decrypted message-bus chunks go (the actor layer's bounded inlet); null drops them (counted).</param>
@@ -85,6 +86,13 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     {
         get => Volatile.Read(ref _routes);
         set => Volatile.Write(ref _routes, value);
+    }
+
+    /// <summary>The exits of each exit prefix (from the mesh's name records); swapped whole like <see cref="Routes"/>.</summary>
+    public ExitTable Exits
+    {
+        get => Volatile.Read(ref _exits);
+        set => Volatile.Write(ref _exits, value);
     }
 
     /// <summary>This node's overlay address (the source of its ICMPv6 errors).</summary>
@@ -157,6 +165,17 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
             return;
         }
 
+        // A route to an exit prefix: the flow goes to one exit, addressed to that exit's overlay address so that
+        // relays carry it there (their own choice of announcer could differ, and only the chosen exit can open it).
+        var exits = Exits;
+        if (exits.Count > 0 && Routes is { } routes
+            && exits.TryChoose(target.Prefix, FlowHash.Of(packet, version), routes, out var exit, out var exitTarget))
+        {
+            destination = exit.Address;
+            target = exitTarget;
+            exit.CountPacket();
+        }
+
         var maxPacket = target.NextHop.MaxInnerPacket;
         if (packet.Length > maxPacket)
         {
@@ -179,7 +198,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
         }
 
         var destination = DataHeader.Destination(span);
-        if (_local.IsLocal(destination))
+        if (_local.IsLocal(destination) || IsServedExit(destination))
         {
             Deliver(payload, destination);
         }
@@ -290,13 +309,14 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
             return;
         }
 
-        if (!IpPacket.Destination(inner, version).SequenceEqual(headerDestination))
+        var innerDestination = IpPacket.Destination(inner, version);
+        if (!innerDestination.SequenceEqual(headerDestination) && !IsExitTraffic(headerDestination, innerDestination))
         {
             Drop(payload, ForwardDrop.NotForUs);
             return;
         }
 
-        if (!_ownership.Owns(source!, inner, version, Routes))
+        if (!_ownership.Owns(source!, inner, version, Routes) && !IsExitReply(source!, inner, version))
         {
             Drop(payload, ForwardDrop.ForgedSource);
             return;
@@ -311,6 +331,32 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
         payload.Set(BufferLayout.PacketOffset, inner.Length);
         _writer.Enqueue(payload);
     }
+
+    /// <summary>
+    /// An address in one of our exit prefixes is ours to deliver (an origin that found none of the prefix's exits
+    /// reachable sends by the plain route), unless a longer route sends it elsewhere: a mesh node's /32 or /64 inside
+    /// our 0.0.0.0/0 or ::/0 is relayed as before.
+    /// </summary>
+    private bool IsServedExit(ReadOnlySpan<byte> destination)
+    {
+        var length = _local.ExitPrefixLength(destination);
+        return length >= 0 && !(Routes is { } routes && routes.TryLookup(destination, out var target) && target.Prefix.Length > length);
+    }
+
+    /// <summary>
+    /// An answer from beyond an exit: its source lies in an exit prefix and the exit that sealed it serves that prefix.
+    /// The route lookup names only the one exit routing selected as the prefix's owner; a flow placed on another exit
+    /// comes back from that one.
+    /// </summary>
+    private bool IsExitReply(EndToEndSession sealer, ReadOnlySpan<byte> packet, IpVersion version) =>
+        Routes is { } routes
+        && routes.TryLookup(IpPacket.Source(packet, version), out var target)
+        && Exits.Serves(target.Prefix, sealer.Peer);
+
+    /// <summary>A packet an origin sent through this node as its exit: addressed to our overlay address, bound for one
+    /// of our exit prefixes (the kernel routes it on, through the NAT the exit configuration sets up).</summary>
+    private bool IsExitTraffic(ReadOnlySpan<byte> headerDestination, ReadOnlySpan<byte> innerDestination) =>
+        headerDestination.SequenceEqual(_local.Ipv6) && _local.IsExitDestination(innerDestination);
 
     private void DeliverMessage(PacketBuffer payload, EndToEndSession source, ReadOnlySpan<byte> chunk)
     {

@@ -12,6 +12,10 @@ public sealed record ForwarderOptions
     /// <summary>IPv4 prefixes this node owns: packets to them are delivered here; one address of the first is the ICMPv4 source.</summary>
     public IReadOnlyList<IpPrefix> LocalIpv4Prefixes { get; init; } = [];
 
+    /// <summary>Prefixes this node serves as an exit: packets sent to its overlay address for a destination in them
+    /// are written to its TUN device (the kernel forwards them on).</summary>
+    public IReadOnlyList<IpPrefix> ExitPrefixes { get; init; } = [];
+
     /// <summary>Hop limit stamped on originated Data payloads: links a packet may cross (64, as IPv6's default).</summary>
     public byte HopLimit { get; init; } = DataHeader.DefaultHopLimit;
 

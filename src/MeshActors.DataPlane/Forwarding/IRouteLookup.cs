@@ -1,5 +1,6 @@
 using MeshActors.Crypto;
 using MeshActors.DataPlane.Links;
+using MeshActors.Protocol.Routing;
 
 namespace MeshActors.DataPlane.Forwarding;
 
@@ -16,5 +17,6 @@ public interface IRouteLookup
 }
 
 /// <summary>Where a packet for a prefix goes: <paramref name="NextHop"/>, and <paramref name="Owner"/>, the node the
-/// prefix belongs to (the end-to-end peer; also who may use the prefix as a source address).</summary>
-public readonly record struct RouteTarget(Link NextHop, PublicIdentity Owner);
+/// prefix belongs to (the end-to-end peer; also who may use the prefix as a source address). <paramref name="Prefix"/>
+/// is the prefix the destination matched (an exit prefix sends the flow to one of its exits, see <see cref="ExitTable"/>).</summary>
+public readonly record struct RouteTarget(Link NextHop, PublicIdentity Owner, RoutePrefix Prefix = default);

@@ -2,17 +2,19 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using MeshActors.Crypto;
 using MeshActors.Protocol;
+using MeshActors.Protocol.Routing;
 
 namespace MeshActors.DataPlane.Forwarding;
 
 /// <summary>
-/// Which destination addresses are this node's: its derived /64 and its IPv4 prefixes; also the source addresses of
+/// Which destination addresses are this node's: its derived /64 and its IPv4 prefixes, and which it serves as an exit; also the source addresses of
 /// the ICMP errors it generates. Immutable; checks are allocation-free.
 /// </summary>
 internal sealed class LocalAddresses
 {
     private readonly byte[] _subnet = new byte[8];
     private readonly (uint Network, uint Mask)[] _ipv4;
+    private readonly RoutePrefix[] _exits;
 
     public LocalAddresses(PublicIdentity identity, ForwarderOptions options)
     {
@@ -23,6 +25,7 @@ internal sealed class LocalAddresses
             .Select(prefix => (BinaryPrimitives.ReadUInt32BigEndian(prefix.Network.GetAddressBytes()), MaskOf(prefix.Length)))
             .ToArray();
         Ipv4 = _ipv4.Length == 0 ? [] : FirstHost(_ipv4[0]);
+        _exits = [.. options.ExitPrefixes.Select(RoutePrefix.From)];
     }
 
     /// <summary>This node's overlay IPv6 address: the source of its ICMPv6 errors.</summary>
@@ -48,6 +51,24 @@ internal sealed class LocalAddresses
         }
 
         return false;
+    }
+
+    /// <summary>True when <paramref name="address"/> (4 or 16 bytes) lies in a prefix this node serves as an exit.</summary>
+    public bool IsExitDestination(ReadOnlySpan<byte> address) => ExitPrefixLength(address) >= 0;
+
+    /// <summary>Length of the longest exit prefix of this node holding <paramref name="address"/>; -1 when none does.</summary>
+    public int ExitPrefixLength(ReadOnlySpan<byte> address)
+    {
+        var longest = -1;
+        foreach (var prefix in _exits)
+        {
+            if (prefix.Length > longest && prefix.Contains(address))
+            {
+                longest = prefix.Length;
+            }
+        }
+
+        return longest;
     }
 
     /// <summary>The address ICMP errors about <paramref name="packetSource"/>'s family come from.</summary>

@@ -34,7 +34,7 @@ public sealed class MeshRouteLookup : IRouteLookup
         {
             if (links.TryGetValue(entry.NextHop, out var link) && identityOf(entry.Originator) is { } owner)
             {
-                targets[entry] = new RouteTarget(link, owner);
+                targets[entry] = new RouteTarget(link, owner, entry.Prefix);
             }
         }
 

@@ -1,6 +1,7 @@
 using MeshActors.DataPlane.Forwarding;
 using MeshActors.Crypto;
 using MeshActors.Node.Actors;
+using MeshActors.Node.Exits;
 using MeshActors.Node.Ipv4;
 using MeshActors.Node.Links;
 using MeshActors.Node.Names;
@@ -38,7 +39,9 @@ public static class NodeChildren
             .. tun,
             RouteTable(settings, identity.Public, lookup => forwarder.Routes = lookup, new(store, StateSections.RouteSeqno)),
             new ChildSpec(NamesActor.Name, NamesActor.Props(
-                identity, settings.NodeName, ipv4, automatic, settings.Names, settings.OverlayPrefix, names), typeof(NamesActor)),
+                identity, settings.NodeName, ipv4, automatic, settings.Names, settings.OverlayPrefix, names,
+                [.. settings.Exit.Prefixes.Select(RoutePrefix.From)],
+                records => forwarder.Exits = ExitRecords.ToTable(records, identity.Public, settings.OverlayPrefix, forwarder.Exits)), typeof(NamesActor)),
             .. ipv4Actor,
             new ChildSpec(PeerManager.Name, PeerManager.Props(
                 dataPlane.Links, settings.Peers, settings.LinkTimers, new(store, StateSections.Peers)), typeof(PeerManager)),

@@ -58,6 +58,7 @@ public sealed class NodeDataPlane : IAsyncDisposable
         {
             OverlayPrefix = settings.OverlayPrefix,
             LocalIpv4Prefixes = Ipv4.AutoIpv4.LocalPrefixes(settings, autoIpv4),
+            ExitPrefixes = settings.Exit.Prefixes,
             TunBatchSize = settings.DataPlane.TunBatchSize,
             TunWriteRingCapacity = settings.DataPlane.TunWriteRingCapacity,
         }, busInlet.Accept);

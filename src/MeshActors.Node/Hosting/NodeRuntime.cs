@@ -35,6 +35,7 @@ public sealed class NodeRuntime : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly NodeDataPlane _dataPlane;
     private MeshDnsServer? _dns;
+    private DataPlane.Tun.Linux.ExitNat? _exitNat;
 
     private NodeRuntime(WebApplication app, NodeDataPlane dataPlane, NodeInfo info, IPEndPoint apiEndPoint)
     {
@@ -79,17 +80,20 @@ public sealed class NodeRuntime : IAsyncDisposable
         Log.Logger = logger;
         var store = OpenStore(settings, identity);
         var dataPlane = NodeDataPlane.Start(settings, identity);
+        DataPlane.Tun.Linux.ExitNat? exitNat = null;
         try
         {
+            exitNat = OpenExit(settings, dataPlane);
             var app = await StartHostAsync(settings, identity, info, dataPlane, store, logger, levelSwitch, cancellationToken);
             dataPlane.BusInlet.Bind(app.Services.GetRequiredService<ActorSystem>());
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var runtime = new NodeRuntime(app, dataPlane, info, new IPEndPoint(settings.ApiAddress.Address, new Uri(bound).Port));
+            var runtime = new NodeRuntime(app, dataPlane, info, new IPEndPoint(settings.ApiAddress.Address, new Uri(bound).Port)) { _exitNat = exitNat };
             await runtime.StartDnsAsync(settings);
             return runtime;
         }
         catch
         {
+            exitNat?.Dispose();
             await dataPlane.DisposeAsync();
             throw;
         }
@@ -134,6 +138,7 @@ public sealed class NodeRuntime : IAsyncDisposable
         app.MapAdminApi();
         app.MapPeerApi();
         app.MapRouteApi();
+        app.MapExitApi();
         app.MapNameApi();
         app.MapMessageApi();
         app.MapMetricsApi();
@@ -175,6 +180,29 @@ public sealed class NodeRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>An exit (<c>exit.prefixes</c>) turns on IP forwarding and its NAT; without a TUN device it cannot be one.</summary>
+    private static DataPlane.Tun.Linux.ExitNat? OpenExit(NodeSettings settings, NodeDataPlane dataPlane)
+    {
+        if (!settings.Exit.Enabled)
+        {
+            return null;
+        }
+
+        if (dataPlane.Tun is null)
+        {
+            throw new NodeStartException("exit.prefixes needs the TUN device: the exit's kernel forwards the mesh's packets (tun.enabled = on, no --no-tun)");
+        }
+
+        try
+        {
+            return DataPlane.Tun.Linux.ExitNat.Open(settings.Exit.Prefixes, settings.Exit.MasqueradeInterface, settings.Tun.Name);
+        }
+        catch (DataPlane.Tun.TunDeviceException e)
+        {
+            throw new NodeStartException($"cannot set up the exit (exit.prefixes, exit.masquerade-interface): {e.Message}", e);
+        }
+    }
+
     /// <summary>Completes when the host stops (signal, or <see cref="StopAsync"/>).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 
@@ -185,6 +213,8 @@ public sealed class NodeRuntime : IAsyncDisposable
         _dns?.Dispose();
         _dns = null;
         await _app.DisposeAsync();
+        _exitNat?.Dispose();
+        _exitNat = null;
         await _dataPlane.DisposeAsync();
     }
 }

@@ -36,6 +36,8 @@ public sealed class NamesActor : ReceiveActor, IWithTimers
     private readonly string _nameStatus;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<PublicIdentity, Link> _links = [];
+    private readonly RoutePrefix[] _exitPrefixes;
+    private readonly Action<IReadOnlyList<NameRecord>>? _published;
     private uint _ipv4;
     private bool _ipv4Automatic;
     private long _claimedAtMs;
@@ -43,9 +45,14 @@ public sealed class NamesActor : ReceiveActor, IWithTimers
     private long _malformed;
     private bool? _ownedLastTime;
 
+    /// <param name="exitPrefixes">Prefixes this node serves as an exit, announced in its record.</param>
+    /// <param name="published">Told every live record after each change (the forwarder's exit table is built from them).</param>
     public NamesActor(
-        NodeIdentity identity, string nodeName, uint ipv4, bool ipv4Automatic, NameSettings settings, IpPrefix overlayPrefix, NameDirectoryHolder directory)
+        NodeIdentity identity, string nodeName, uint ipv4, bool ipv4Automatic, NameSettings settings, IpPrefix overlayPrefix, NameDirectoryHolder directory,
+        RoutePrefix[] exitPrefixes, Action<IReadOnlyList<NameRecord>>? published)
     {
+        _exitPrefixes = exitPrefixes;
+        _published = published;
         _identity = identity;
         _settings = settings;
         _overlayPrefix = overlayPrefix;
@@ -77,8 +84,12 @@ public sealed class NamesActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(
-        NodeIdentity identity, string nodeName, uint ipv4, bool ipv4Automatic, NameSettings settings, IpPrefix overlayPrefix, NameDirectoryHolder directory) =>
-        Akka.Actor.Props.Create(() => new NamesActor(identity, nodeName, ipv4, ipv4Automatic, settings, overlayPrefix, directory));
+        NodeIdentity identity, string nodeName, uint ipv4, bool ipv4Automatic, NameSettings settings, IpPrefix overlayPrefix, NameDirectoryHolder directory,
+        RoutePrefix[]? exitPrefixes = null, Action<IReadOnlyList<NameRecord>>? published = null)
+    {
+        var exits = exitPrefixes ?? [];
+        return Akka.Actor.Props.Create(() => new NamesActor(identity, nodeName, ipv4, ipv4Automatic, settings, overlayPrefix, directory, exits, published));
+    }
 
     private static long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
@@ -179,7 +190,7 @@ public sealed class NamesActor : ReceiveActor, IWithTimers
 
         var record = NameRecordSigner.Sign(
             _identity, _ownName, _lastIssuedMs, _ownName.Length > 0 ? _claimedAtMs : 0, (uint)_settings.RecordLifetime.TotalSeconds,
-            _ipv4Automatic ? NameRecordFlags.Ipv4Auto : NameRecordFlags.None, _ipv4);
+            _ipv4Automatic ? NameRecordFlags.Ipv4Auto : NameRecordFlags.None, _ipv4, _exitPrefixes);
         _registry.Offer(record, now);
         Flood(NameRecordCodec.Encode(record), except: null);
         Publish();
@@ -206,7 +217,9 @@ public sealed class NamesActor : ReceiveActor, IWithTimers
 
     private void Publish()
     {
-        _directory.Current = NameDirectory.Build(_registry.Claims(), _overlayPrefix);
+        var directory = NameDirectory.Build(_registry.Claims(), _overlayPrefix);
+        _directory.Current = directory;
+        _published?.Invoke(directory.Records);
         if (_ownName.Length == 0)
         {
             return;

@@ -59,6 +59,9 @@ public sealed record NodeSettings
     /// <summary>Automatic IPv4 address in <c>ipv4.network</c>.</summary>
     public Ipv4NetworkSettings Ipv4Network { get; init; } = Ipv4NetworkSettings.Off;
 
+    /// <summary>This node as an exit for shared prefixes (<c>exit { … }</c>).</summary>
+    public ExitSettings Exit { get; init; } = ExitSettings.Off;
+
     /// <summary>Where and how often the node saves the state it must not lose (<c>data-dir</c>, <c>state { … }</c>).</summary>
     public StateSettings State { get; init; } = new(StateSettings.DefaultDataDir, StateSettings.DefaultWriteInterval);
 

@@ -78,6 +78,7 @@ public sealed class NodeSettingsReader
             Dns = ReadDns(),
             Ipv4Network = new Ipv4NetworkSettings(
                 ReadIpv4Network("ipv4.network"), ReadDuration("ipv4.conflict-check-interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1))),
+            Exit = ReadExit(overlayPrefix),
             State = new StateSettings(
                 ReadString("data-dir", allowEmpty: false),
                 ReadDuration("state.write-interval", TimeSpan.Zero, TimeSpan.FromMinutes(1))),
@@ -141,6 +142,45 @@ public sealed class NodeSettingsReader
         }
 
         return names;
+    }
+
+    /// <summary>Exit prefixes of either family, none inside or covering the overlay prefix (whose /64s belong to keys), at most as
+    /// many as a name record carries; the masquerade interface empty or an interface name.</summary>
+    private ExitSettings ReadExit(IpPrefix overlayPrefix)
+    {
+        var prefixes = new List<IpPrefix>();
+        foreach (var text in ReadStringList("exit.prefixes"))
+        {
+            if (!IpPrefix.TryParse(text, out var prefix))
+            {
+                Fail("exit.prefixes", $"'{text}' is not a prefix in CIDR notation (e.g. 0.0.0.0/0, 2000::/3 or 192.168.5.0/24)");
+            }
+            else if (overlayPrefix.Covers(prefix))
+            {
+                Fail("exit.prefixes", $"'{text}' lies inside overlay-prefix {overlayPrefix}, whose addresses belong to node keys");
+            }
+            else if (prefix.Covers(overlayPrefix))
+            {
+                Fail("exit.prefixes", $"'{text}' covers overlay-prefix {overlayPrefix}, which routing refuses from anyone (for the IPv6 internet use 2000::/3, all global unicast)");
+            }
+            else
+            {
+                prefixes.Add(prefix);
+            }
+        }
+
+        if (prefixes.Distinct().Count() > Protocol.Names.NameRecordCodec.MaxExitPrefixes)
+        {
+            Fail("exit.prefixes", $"lists more than {Protocol.Names.NameRecordCodec.MaxExitPrefixes} prefixes");
+        }
+
+        var masquerade = ReadString("exit.masquerade-interface", allowEmpty: true);
+        if (masquerade.Length > 0 && !TunSettings.IsValidName(masquerade, out var problem))
+        {
+            Fail("exit.masquerade-interface", problem);
+        }
+
+        return new ExitSettings([.. prefixes.Distinct()], masquerade);
     }
 
     private DnsSettings ReadDns()

@@ -1,3 +1,5 @@
+using MeshActors.Protocol.Routing;
+
 namespace MeshActors.Protocol.Names;
 
 /// <summary>
@@ -25,6 +27,11 @@ public sealed record NameRecord(
     uint Ipv4,
     byte[] Signature)
 {
+    /// <summary>Prefixes the node serves as an exit (PROTOCOL.md §6, flag <see cref="NameRecordFlags.Exits"/>): every node
+    /// learns each exit of a prefix from the records, which routing alone cannot tell (it carries one originator per
+    /// neighbour). Empty when the node is no exit; at most <see cref="NameRecordCodec.MaxExitPrefixes"/>.</summary>
+    public RoutePrefix[] ExitPrefixes { get; init; } = [];
+
     public long ExpiresAtMs => IssuedAtMs + (LifetimeSeconds * 1000L);
 
     public bool HasName => Name.Length > 0;
@@ -37,4 +44,7 @@ public enum NameRecordFlags : byte
 
     /// <summary>The IPv4 address was derived from the key inside <c>ipv4.network</c> (it yields to a configured one).</summary>
     Ipv4Auto = 1,
+
+    /// <summary>A list of exit prefixes follows the name (see <see cref="NameRecord.ExitPrefixes"/>).</summary>
+    Exits = 2,
 }

@@ -19,7 +19,14 @@ public static class NameRecordCodec
 
     public const int SignatureSize = 64;
 
-    public const int MaxSize = FixedSize + NameSyntax.MaxLength + SignatureSize;
+    /// <summary>Most exit prefixes one record carries: 16 covers a default route per family and an office's networks
+    /// while keeping a record within one small control frame.</summary>
+    public const int MaxExitPrefixes = 16;
+
+    /// <summary>Largest exit list: its count byte and <see cref="MaxExitPrefixes"/> IPv6 prefixes of 2 + 16 bytes.</summary>
+    private const int MaxExitListSize = 1 + (MaxExitPrefixes * 18);
+
+    public const int MaxSize = FixedSize + NameSyntax.MaxLength + MaxExitListSize + SignatureSize;
 
     /// <summary>Longest lifetime a record may claim, seconds: a day, so a record cannot outlive its owner for long.</summary>
     public const uint MaxLifetimeSeconds = 86_400;
@@ -37,21 +44,25 @@ public static class NameRecordCodec
     /// end of the name (everything but the kind byte and the signature).</summary>
     public static byte[] SignedBytes(NameRecord record)
     {
-        var payload = new byte[FixedSize + record.Name.Length + SignatureSize];
+        var unsignedSize = UnsignedSize(record);
+        var payload = new byte[unsignedSize];
         WriteUnsigned(payload, record);
-        return SignedBytes(payload.AsSpan(0, FixedSize + record.Name.Length));
+        return SignedBytes(payload);
     }
 
     public static byte[] Encode(NameRecord record)
     {
-        if (record.Signature.Length != SignatureSize || record.Key.Length != KeySize || (record.Name.Length > 0 && !NameSyntax.IsValid(record.Name)))
+        if (record.Signature.Length != SignatureSize || record.Key.Length != KeySize || (record.Name.Length > 0 && !NameSyntax.IsValid(record.Name))
+            || record.ExitPrefixes.Length > MaxExitPrefixes)
         {
-            throw new ArgumentException("a name record needs a 32-byte key, a 64-byte signature and a valid name or none", nameof(record));
+            throw new ArgumentException(
+                $"a name record needs a 32-byte key, a 64-byte signature, a valid name or none and at most {MaxExitPrefixes} exit prefixes", nameof(record));
         }
 
-        var payload = new byte[FixedSize + record.Name.Length + SignatureSize];
+        var unsignedSize = UnsignedSize(record);
+        var payload = new byte[unsignedSize + SignatureSize];
         WriteUnsigned(payload, record);
-        record.Signature.CopyTo(payload.AsSpan(FixedSize + record.Name.Length));
+        record.Signature.CopyTo(payload.AsSpan(unsignedSize));
         return payload;
     }
 
@@ -69,13 +80,27 @@ public static class NameRecordCodec
         }
 
         var flags = (NameRecordFlags)payload[2];
-        if ((flags & ~NameRecordFlags.Ipv4Auto) != 0)
+        if ((flags & ~(NameRecordFlags.Ipv4Auto | NameRecordFlags.Exits)) != 0)
         {
             return NameDecodeError.UnknownFlags;
         }
 
         var nameLength = payload[3];
-        if (payload.Length != FixedSize + nameLength + SignatureSize)
+        var exits = Array.Empty<RoutePrefix>();
+        var exitListSize = 0;
+        if ((flags & NameRecordFlags.Exits) != 0)
+        {
+            var exitStart = FixedSize + nameLength;
+            var exitError = exitStart > payload.Length - SignatureSize
+                ? NameDecodeError.WrongLength
+                : TryReadExits(payload[exitStart..^SignatureSize], out exits, out exitListSize);
+            if (exitError != NameDecodeError.None)
+            {
+                return exitError;
+            }
+        }
+
+        if (payload.Length != FixedSize + nameLength + exitListSize + SignatureSize)
         {
             return NameDecodeError.WrongLength;
         }
@@ -102,9 +127,70 @@ public static class NameRecordCodec
             lifetime,
             flags,
             BinaryPrimitives.ReadUInt32BigEndian(payload[Ipv4Offset..]),
-            payload[(FixedSize + nameLength)..].ToArray());
+            payload[^SignatureSize..].ToArray())
+        {
+            ExitPrefixes = exits,
+        };
         return NameDecodeError.None;
     }
+
+    /// <summary>The exit list after the name: a count (1..<see cref="MaxExitPrefixes"/>) and that many prefixes in the
+    /// routing messages' form; <paramref name="size"/> is the bytes it took.</summary>
+    private static NameDecodeError TryReadExits(ReadOnlySpan<byte> source, out RoutePrefix[] exits, out int size)
+    {
+        exits = [];
+        size = 0;
+        if (source.Length < 1)
+        {
+            return NameDecodeError.WrongLength;
+        }
+
+        var count = source[0];
+        if (count is 0 or > MaxExitPrefixes)
+        {
+            return NameDecodeError.BadExits;
+        }
+
+        var read = new RoutePrefix[count];
+        var offset = 1;
+        for (var i = 0; i < count; i++)
+        {
+            var error = PrefixWire.TryRead(source[offset..], out read[i], out var consumed);
+            if (error == RoutingDecodeError.Truncated)
+            {
+                return NameDecodeError.WrongLength;
+            }
+
+            if (error != RoutingDecodeError.None)
+            {
+                return NameDecodeError.BadExits;
+            }
+
+            offset += consumed;
+        }
+
+        exits = read;
+        size = offset;
+        return NameDecodeError.None;
+    }
+
+    private static int ExitListSize(NameRecord record)
+    {
+        if (record.ExitPrefixes.Length == 0)
+        {
+            return 0;
+        }
+
+        var size = 1;
+        foreach (var prefix in record.ExitPrefixes)
+        {
+            size += PrefixWire.Size(prefix);
+        }
+
+        return size;
+    }
+
+    private static int UnsignedSize(NameRecord record) => FixedSize + record.Name.Length + ExitListSize(record);
 
     private static byte[] SignedBytes(ReadOnlySpan<byte> unsignedPayload)
     {
@@ -118,7 +204,9 @@ public static class NameRecordCodec
     {
         payload[0] = ControlKinds.NameRecord;
         payload[1] = Version;
-        payload[2] = (byte)record.Flags;
+        // The Exits flag says whether an exit list follows, so it follows the list rather than the caller.
+        var exitFlag = record.ExitPrefixes.Length > 0 ? NameRecordFlags.Exits : NameRecordFlags.None;
+        payload[2] = (byte)((record.Flags & ~NameRecordFlags.Exits) | exitFlag);
         payload[3] = (byte)record.Name.Length;
         record.Key.CopyTo(payload[KeyOffset..]);
         BinaryPrimitives.WriteInt64BigEndian(payload[IssuedOffset..], record.IssuedAtMs);
@@ -126,6 +214,15 @@ public static class NameRecordCodec
         BinaryPrimitives.WriteUInt32BigEndian(payload[LifetimeOffset..], record.LifetimeSeconds);
         BinaryPrimitives.WriteUInt32BigEndian(payload[Ipv4Offset..], record.Ipv4);
         Encoding.ASCII.GetBytes(record.Name, payload[FixedSize..]);
+        if (record.ExitPrefixes.Length > 0)
+        {
+            var offset = FixedSize + record.Name.Length;
+            payload[offset++] = (byte)record.ExitPrefixes.Length;
+            foreach (var prefix in record.ExitPrefixes)
+            {
+                offset += PrefixWire.Write(payload[offset..], prefix);
+            }
+        }
     }
 }
 
@@ -138,4 +235,5 @@ public enum NameDecodeError
     WrongLength,
     BadName,
     BadTimes,
+    BadExits,
 }

@@ -5,7 +5,7 @@ using MeshActors.Node.Settings;
 
 namespace MeshActors.Cli.Commands;
 
-/// <summary><c>ctl actors|links|routes|names|stats|log-level|watch</c>: remote inspection of a running node over its API.</summary>
+/// <summary><c>ctl actors|links|routes|names|exits|stats|log-level|watch</c>: remote inspection of a running node over its API.</summary>
 internal static class CtlCommand
 {
     /// <summary>Refresh period of <c>ctl watch</c>, 1 s: throughput is shown per second.</summary>
@@ -18,6 +18,7 @@ internal static class CtlCommand
         command.Subcommands.Add(Simple(console, "links", "Per link: state, endpoint, RTT, loss, ring fill, drops", "/api/v1/admin/peers", RenderLinks));
         command.Subcommands.Add(Simple(console, "routes", "Selected routes", "/api/v1/admin/routes/selected", RenderRoutes));
         command.Subcommands.Add(NamesCommand.List(console, "names"));
+        command.Subcommands.Add(Exits(console));
         command.Subcommands.Add(Stats(console));
         command.Subcommands.Add(LogLevel(console));
         command.Subcommands.Add(Watch(console));
@@ -36,6 +37,35 @@ internal static class CtlCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static Command Exits(CliConsole console)
+    {
+        var command = new Command("exits", "Exit prefixes served here, and each exit prefix's exits: reachable, packets sent through each");
+        var api = ApiOptions.AddTo(command);
+        command.SetAction(async (parsed, ct) =>
+        {
+            using var http = ApiClient.For(parsed, api);
+            var answer = await ApiClient.SendAsync(http, HttpMethod.Get, "/api/v1/exits", null, ct);
+            console.Out.WriteLine(parsed.GetValue(api.Json) ? ApiClient.Pretty(answer) : RenderExits(answer));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string RenderExits(JsonNode? view)
+    {
+        var serving = view?["serving"]?.AsArray().Select(prefix => prefix!.ToString()).ToList() ?? [];
+        var rows = (view?["prefixes"]?.AsArray() ?? []).SelectMany(prefix => prefix!["exits"]!.AsArray().Select(exit => (IReadOnlyList<string>)
+        [
+            prefix["prefix"]!.ToString(),
+            exit!["name"]?.ToString() ?? exit["publicKey"]!.ToString()[..8],
+            exit["address"]!.ToString(),
+            exit["reachable"]!.GetValue<bool>() ? "yes" : "no",
+            exit["packets"]!.ToString(),
+        ])).ToList();
+        var head = serving.Count == 0 ? "this node is no exit" : $"this node is an exit for {string.Join(", ", serving)}";
+        return head + "\n" + (rows.Count == 0 ? "no exits known" : Table.Render(["PREFIX", "EXIT", "ADDRESS", "REACHABLE", "PACKETS"], rows));
     }
 
     private static Command Stats(CliConsole console)

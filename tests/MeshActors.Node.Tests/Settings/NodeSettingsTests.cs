@@ -166,6 +166,10 @@ public class NodeSettingsTests
     [InlineData("meshactors {\n  names.max-records = 1\n}", 2, "meshactors.names.max-records", "must be 16..16777216, got 1")]
     [InlineData("meshactors {\n  dns.address = \"localhost:53\"\n}", 2, "meshactors.dns.address", "must be empty (no DNS server) or HOST:PORT")]
     [InlineData("meshactors {\n  dns.domain = \"my_mesh\"\n}", 2, "meshactors.dns.domain", "must be one or more DNS labels")]
+    [InlineData("meshactors {\n  exit.prefixes = [\"10.1.0.0\"]\n}", 2, "meshactors.exit.prefixes", "is not a prefix in CIDR notation")]
+    [InlineData("meshactors {\n  exit.prefixes = [\"fd6d:1::/32\"]\n}", 2, "meshactors.exit.prefixes", "lies inside overlay-prefix fd6d::/16")]
+    [InlineData("meshactors {\n  exit.prefixes = [\"::/0\"]\n}", 2, "meshactors.exit.prefixes", "covers overlay-prefix fd6d::/16, which routing refuses")]
+    [InlineData("meshactors {\n  exit.masquerade-interface = \"much-too-long-name\"\n}", 2, "meshactors.exit.masquerade-interface", "must be 1..15 characters")]
     public void Bad_value_names_file_line_key_and_problem(string text, int line, string key, string problem)
     {
         var error = SingleError(text);
@@ -175,6 +179,38 @@ public class NodeSettingsTests
         Assert.Equal(key, error.Key);
         Assert.Contains(problem, error.Problem);
         Assert.StartsWith($"node.hocon:{line}: {key}: ", error.ToString());
+    }
+
+    [Fact]
+    public void Exit_prefixes_of_both_families_and_the_masquerade_interface_are_read()
+    {
+        var settings = Parse("""
+            meshactors {
+              exit {
+                prefixes = ["0.0.0.0/0", "2000::/3", "192.168.5.0/24", "192.168.5.0/24"]
+                masquerade-interface = "eth0"
+              }
+            }
+            """);
+
+        Assert.Equal(["0.0.0.0/0", "2000::/3", "192.168.5.0/24"], settings.Exit.Prefixes.Select(prefix => prefix.ToString()));
+        Assert.Equal("eth0", settings.Exit.MasqueradeInterface);
+        Assert.True(settings.Exit.Enabled);
+        Assert.False(Parse("meshactors {}").Exit.Enabled);
+        Assert.Contains(
+            MeshActors.Protocol.Routing.RoutePrefix.Parse("192.168.5.0/24"),
+            MeshActors.Node.Routing.LocalPrefixes.For(settings, NodeIdentity.Generate().Public));
+    }
+
+    [Fact]
+    public void More_exit_prefixes_than_a_name_record_carries_are_refused()
+    {
+        var list = string.Join(", ", Enumerable.Range(0, 17).Select(i => $"\"10.{i}.0.0/16\""));
+
+        var error = SingleError($"meshactors {{\n  exit.prefixes = [{list}]\n}}");
+
+        Assert.Equal("meshactors.exit.prefixes", error.Key);
+        Assert.Contains("more than 16", error.Problem);
     }
 
     [Theory]

@@ -58,6 +58,47 @@ public sealed class NameRecordCodecTests
         Assert.Equal(NameDecodeError.BadTimes, NameRecordCodec.TryDecode(NameRecordCodec.Encode(Sample() with { ClaimedAtMs = long.MaxValue }), out _));
     }
 
+    [Fact]
+    public void Exit_prefixes_round_trip_signed_and_flagged()
+    {
+        RoutePrefix[] exits = [RoutePrefix.Parse("0.0.0.0/0"), RoutePrefix.Parse("::/0"), RoutePrefix.Parse("192.168.5.0/24"), RoutePrefix.Parse("2001:db8::/32")];
+        var record = Sample() with { ExitPrefixes = exits };
+        var payload = NameRecordCodec.Encode(record);
+
+        Assert.Equal(NameRecordFlags.Exits, (NameRecordFlags)payload[2] & NameRecordFlags.Exits);
+        Assert.Equal(NameDecodeError.None, NameRecordCodec.TryDecode(payload, out var decoded));
+        Assert.Equal(exits, decoded!.ExitPrefixes);
+        Assert.Equal(record.Signature, decoded.Signature);
+        Assert.Equal(record.Name, decoded.Name);
+        Assert.Equal(NameRecordCodec.SignedBytes(decoded), NameRecordCodec.SignedBytes(record));
+        Assert.NotEqual(NameRecordCodec.SignedBytes(record), NameRecordCodec.SignedBytes(record with { ExitPrefixes = exits[..3] }));
+        Assert.NotEqual(NameRecordCodec.SignedBytes(record), NameRecordCodec.SignedBytes(Sample()));
+        Assert.True(payload.Length <= NameRecordCodec.MaxSize);
+    }
+
+    [Fact]
+    public void Malformed_exit_lists_are_refused_without_throwing()
+    {
+        var good = NameRecordCodec.Encode(Sample() with { ExitPrefixes = [RoutePrefix.Parse("10.77.0.0/24")] });
+        var listAt = NameRecordCodec.FixedSize + "alpha".Length;
+        for (var length = 0; length < good.Length; length++)
+        {
+            Assert.NotEqual(NameDecodeError.None, NameRecordCodec.TryDecode(good.AsSpan(0, length), out _));
+        }
+
+        Assert.Equal(NameDecodeError.BadExits, NameRecordCodec.TryDecode(Patched(good, listAt, 0), out _));
+        Assert.Equal(NameDecodeError.BadExits, NameRecordCodec.TryDecode(Patched(good, listAt, NameRecordCodec.MaxExitPrefixes + 1), out _));
+        Assert.Equal(NameDecodeError.BadExits, NameRecordCodec.TryDecode(Patched(good, listAt + 1, 5), out _));
+        Assert.Equal(NameDecodeError.BadExits, NameRecordCodec.TryDecode(Patched(good, listAt + 2, 40), out _));
+        Assert.Equal(NameDecodeError.BadExits, NameRecordCodec.TryDecode(Patched(good, listAt + 2, 12), out _));
+        Assert.NotEqual(NameDecodeError.None, NameRecordCodec.TryDecode(Patched(good, listAt, 2), out _));
+        Assert.NotEqual(NameDecodeError.None, NameRecordCodec.TryDecode(Patched(NameRecordCodec.Encode(Sample()), 2, (byte)NameRecordFlags.Exits), out _));
+        Assert.Throws<ArgumentException>(() => NameRecordCodec.Encode(Sample() with
+        {
+            ExitPrefixes = [.. Enumerable.Range(0, NameRecordCodec.MaxExitPrefixes + 1).Select(i => RoutePrefix.Parse($"10.{i}.0.0/16"))],
+        }));
+    }
+
     [Theory]
     [InlineData("a", true)]
     [InlineData("node-7", true)]

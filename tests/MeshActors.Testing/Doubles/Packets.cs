@@ -9,7 +9,9 @@ public static class Packets
 {
     public const byte Udp = 17;
 
-    public static byte[] Udp6(IPAddress source, IPAddress destination, ReadOnlySpan<byte> payload, byte hopLimit = 64, byte nextHeader = Udp)
+    /// <param name="sourcePort">The UDP source port: distinct ports make distinct flows.</param>
+    public static byte[] Udp6(
+        IPAddress source, IPAddress destination, ReadOnlySpan<byte> payload, byte hopLimit = 64, byte nextHeader = Udp, ushort sourcePort = 40000)
     {
         var packet = new byte[40 + 8 + payload.Length];
         packet[0] = 0x60;
@@ -19,7 +21,7 @@ public static class Packets
         source.GetAddressBytes().CopyTo(packet, 8);
         destination.GetAddressBytes().CopyTo(packet, 24);
         var udp = packet.AsSpan(40);
-        BinaryPrimitives.WriteUInt16BigEndian(udp, 40000);
+        BinaryPrimitives.WriteUInt16BigEndian(udp, sourcePort);
         BinaryPrimitives.WriteUInt16BigEndian(udp[2..], 5000);
         BinaryPrimitives.WriteUInt16BigEndian(udp[4..], (ushort)(8 + payload.Length));
         payload.CopyTo(udp[8..]);

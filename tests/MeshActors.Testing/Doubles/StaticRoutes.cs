@@ -3,6 +3,7 @@ using MeshActors.Crypto;
 using MeshActors.DataPlane.Forwarding;
 using MeshActors.DataPlane.Links;
 using MeshActors.Protocol;
+using MeshActors.Protocol.Routing;
 
 namespace MeshActors.Testing.Doubles;
 
@@ -16,7 +17,7 @@ public sealed class StaticRoutes : IRouteLookup
 
     public StaticRoutes Add(IpPrefix prefix, Link nextHop, PublicIdentity owner)
     {
-        _routes.Add((prefix.Network.GetAddressBytes(), prefix.Length, new RouteTarget(nextHop, owner)));
+        _routes.Add((prefix.Network.GetAddressBytes(), prefix.Length, new RouteTarget(nextHop, owner, RoutePrefix.From(prefix))));
         return this;
     }
 
