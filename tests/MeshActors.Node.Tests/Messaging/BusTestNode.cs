@@ -18,6 +18,10 @@ namespace MeshActors.Node.Tests.Messaging;
 /// <summary>A whole node (NodeRuntime, --no-tun) on loopback with a TCP link port and an HTTP client for its API.</summary>
 public sealed class BusTestNode : IAsyncDisposable
 {
+    /// <summary>Longest wait for a condition that a healthy node meets in well under a second; only a failing test
+    /// waits it out, and a loaded machine may take seconds.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
     /// <summary>Fast retransmission so drops and cut links heal within a test's patience.</summary>
     public static readonly MessageBusSettings FastBus = new()
     {
@@ -78,7 +82,27 @@ public sealed class BusTestNode : IAsyncDisposable
         var levelSwitch = new LoggingLevelSwitch(LogEventLevel.Warning);
         var logger = NodeLogging.CreateLogger(levelSwitch);
         var runtime = await NodeRuntime.StartAsync(settings, identity, logger, levelSwitch);
-        return new BusTestNode(runtime, identity, port, logger, settings, data);
+        var node = new BusTestNode(runtime, identity, port, logger, settings, data);
+        await node.WaitForPeerManagerAsync();
+        return node;
+    }
+
+    /// <summary>Until the peer manager answers its first question it may not have taken over the listener yet, and a
+    /// link accepted before is closed (a node redials; a test's bare link does not). An answer means it has.</summary>
+    private async Task WaitForPeerManagerAsync()
+    {
+        var until = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            using var response = await Http.GetAsync("/api/v1/admin/peers");
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"peer manager not answering within {Patience}: {response.StatusCode}");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Waits until this node's forwarder has a route to <paramref name="other"/>.</summary>
@@ -86,10 +110,10 @@ public sealed class BusTestNode : IAsyncDisposable
     {
         var forwarder = Runtime.Services.GetService(typeof(NodeDataPlane)) is NodeDataPlane plane ? plane.Forwarder : throw new InvalidOperationException("no data plane");
         var address = other.Address.GetAddressBytes();
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        var until = DateTime.UtcNow + Patience;
         while (forwarder.Routes is not { } routes || !routes.TryLookup(address, out _))
         {
-            Assert.True(DateTime.UtcNow < until, $"no route to {other.Address} within 15 s");
+            Assert.True(DateTime.UtcNow < until, $"no route to {other.Address} within {Patience}");
             await Task.Delay(50);
         }
     }
