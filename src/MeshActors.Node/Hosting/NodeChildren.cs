@@ -4,6 +4,7 @@ using MeshActors.Node.Actors;
 using MeshActors.Node.Ipv4;
 using MeshActors.Node.Links;
 using MeshActors.Node.Names;
+using MeshActors.Node.Nat;
 using MeshActors.Node.Messaging;
 using MeshActors.Node.Routing;
 using MeshActors.Node.Settings;
@@ -11,6 +12,7 @@ using MeshActors.Node.State;
 using MeshActors.Node.Tun;
 using MeshActors.Protocol.Routing;
 using MeshActors.Routing;
+using MeshActors.Routing.Nat;
 
 namespace MeshActors.Node.Hosting;
 
@@ -40,6 +42,10 @@ public static class NodeChildren
             new ChildSpec(NamesActor.Name, NamesActor.Props(
                 identity, settings.NodeName, ipv4, automatic, settings.Names, settings.OverlayPrefix, names), typeof(NamesActor)),
             .. ipv4Actor,
+            new ChildSpec(NatTraversalActor.Name, NatTraversalActor.Props(
+                settings.Nat,
+                () => LocalNetworkProbe.Current(dataPlane.Links.UdpEndPoints, settings.Tun.Enabled ? settings.Tun.Name : null),
+                settings.Nat.Punch ? Punching(settings, identity, dataPlane) : null), typeof(NatTraversalActor)),
             new ChildSpec(PeerManager.Name, PeerManager.Props(
                 dataPlane.Links, settings.Peers, settings.LinkTimers, new(store, StateSections.Peers)), typeof(PeerManager)),
             new ChildSpec(MessageBusActor.Name, MessageBusActor.Props(
@@ -53,6 +59,16 @@ public static class NodeChildren
             new ChildSpec(InspectionActor.Name, InspectionActor.Props()),
         ];
     }
+
+    private static NatPunching Punching(NodeSettings settings, NodeIdentity identity, NodeDataPlane dataPlane) => new(
+        identity.Public,
+        dataPlane.Links.Probes,
+        dataPlane.Links.UdpEndPoints[0].Port,
+        dataPlane.Links.Factory,
+        PunchSettings.Default,
+        settings.Nat.RetryMin,
+        settings.Nat.RetryMax,
+        settings.LinkTimers.ConnectTimeout);
 
     /// <summary>The route table: originates this node's prefixes, runs with the <c>routing</c> timers and hands every
     /// new lookup to <paramref name="publish"/>; with <paramref name="seqnoStore"/> its own seqno survives a restart.</summary>

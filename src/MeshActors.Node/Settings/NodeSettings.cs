@@ -59,6 +59,9 @@ public sealed record NodeSettings
     /// <summary>Automatic IPv4 address in <c>ipv4.network</c>.</summary>
     public Ipv4NetworkSettings Ipv4Network { get; init; } = Ipv4NetworkSettings.Off;
 
+    /// <summary>NAT discovery and traversal (<c>nat { … }</c>).</summary>
+    public NatSettings Nat { get; init; } = NatSettings.Default;
+
     /// <summary>Where and how often the node saves the state it must not lose (<c>data-dir</c>, <c>state { … }</c>).</summary>
     public StateSettings State { get; init; } = new(StateSettings.DefaultDataDir, StateSettings.DefaultWriteInterval);
 
