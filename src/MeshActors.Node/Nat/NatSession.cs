@@ -131,24 +131,27 @@ public sealed class NatSession : ReceiveActor, IWithTimers
 
     private void End()
     {
+        Timers.CancelAll();
         Context.Parent.Tell(new SessionEnded(_peer, _token, _attempt.State == PunchState.Succeeded, _attempt.SweepProbes));
         Context.Stop(Self);
     }
 
-    internal sealed record ProbeArrived(IPEndPoint From);
+    // A session stops while ticks, probes and dial results may still be on their way: those are expected, not
+    // dead letters worth a log line.
+    internal sealed record ProbeArrived(IPEndPoint From) : IDeadLetterSuppression;
 
-    private sealed record Dialled(IPEndPoint At);
+    private sealed record Dialled(IPEndPoint At) : IDeadLetterSuppression;
 
-    private sealed record DialFailed(string Reason);
+    private sealed record DialFailed(string Reason) : IDeadLetterSuppression;
 
-    private sealed record Tick
+    private sealed record Tick : IDeadLetterSuppression
     {
         public static readonly Tick Instance = new();
     }
 }
 
 /// <summary>Parent → session: a link to the peer is up (punched, or dialled by the peer).</summary>
-internal sealed record PeerLinked
+internal sealed record PeerLinked : IDeadLetterSuppression
 {
     public static readonly PeerLinked Instance = new();
 }

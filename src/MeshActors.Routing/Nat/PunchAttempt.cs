@@ -28,8 +28,10 @@ public enum PunchState
 /// not, the peer's single mapping towards this node sits on an unknown port: this side also sweeps the peer's
 /// reflexive addresses over every port (<see cref="PortSweep"/>, <see cref="PunchSettings.SweepProbesPerSecond"/>, at
 /// most <see cref="PunchSettings.MaxSweepProbes"/>), and the probe that hits opens this side's filter for the peer's
-/// next probe. Two symmetric NATs are not swept (neither side's port is knowable): the attempt fails after the
-/// direct phase and traffic stays relayed.</para>
+/// next probe. A peer whose type is unknown (a node that has heard from fewer than two neighbours beyond its NAT
+/// cannot tell) is swept as well, but only after <see cref="PunchSettings.DirectPhaseMs"/> found no path. Two NATs
+/// known to be symmetric are not swept (neither side's port is knowable): the attempt fails after the direct phase
+/// and traffic stays relayed.</para>
 /// </summary>
 public sealed class PunchAttempt
 {
@@ -40,6 +42,7 @@ public sealed class PunchAttempt
     private readonly PortSweep? _sweep;
     private readonly long _startMs;
     private readonly long _deadlineMs;
+    private readonly long _sweepFromMs;
     private long _nextProbeMs;
     private int _sweepAddress;
     private int _sweepPort;
@@ -56,11 +59,13 @@ public sealed class PunchAttempt
         _targets = [.. candidates.Distinct()];
         _startMs = nowMs;
         _nextProbeMs = nowMs;
-        var sweep = peer == NatType.Symmetric && own != NatType.Symmetric && reflexive.Count > 0;
+        // A peer of unknown type may be symmetric: swept too, but only once the direct phase found nothing.
+        var sweep = own != NatType.Symmetric && (peer is NatType.Symmetric or NatType.Unknown) && reflexive.Count > 0;
         _sweepAddresses = sweep ? [.. reflexive.Select(r => r.Address).Distinct()] : [];
         _sweep = sweep ? new PortSweep(random) : null;
-        // Exactly one symmetric side: one of the two sweeps, and both wait for it.
-        var swept = (own == NatType.Symmetric) != (peer == NatType.Symmetric);
+        _sweepFromMs = peer == NatType.Symmetric ? nowMs : nowMs + settings.DirectPhaseMs;
+        // One side symmetric (or a side unknown): one of the two may sweep, and both wait for it.
+        var swept = (own == NatType.Symmetric) != (peer == NatType.Symmetric) || own == NatType.Unknown || peer == NatType.Unknown;
         _deadlineMs = nowMs + (swept ? settings.SweepPhaseMs : settings.DirectPhaseMs);
     }
 
@@ -99,7 +104,7 @@ public sealed class PunchAttempt
             _nextProbeMs = nowMs + _settings.ProbeIntervalMs;
         }
 
-        if (_sweep is not null && Path is null)
+        if (_sweep is not null && Path is null && nowMs >= _sweepFromMs)
         {
             Sweep(nowMs, actions);
         }
@@ -150,7 +155,7 @@ public sealed class PunchAttempt
     /// peer's reflexive addresses for each port.</summary>
     private void Sweep(long nowMs, ICollection<PunchAction> actions)
     {
-        var due = (int)Math.Min((nowMs - _startMs) * _settings.SweepProbesPerSecond / 1000, _settings.MaxSweepProbes) - SweepProbes;
+        var due = (int)Math.Min((nowMs - _sweepFromMs) * _settings.SweepProbesPerSecond / 1000, _settings.MaxSweepProbes) - SweepProbes;
         for (var i = 0; i < due; i++)
         {
             if (_sweepAddress == 0 && !_sweep!.TryNext(out _sweepPort))

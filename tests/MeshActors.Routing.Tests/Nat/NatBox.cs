@@ -29,8 +29,9 @@ internal sealed class NatBox(NatBehaviour behaviour, IPAddress publicAddress, Ra
 
     public NatBehaviour Behaviour { get; } = behaviour;
 
-    /// <summary>The source endpoint a datagram from <paramref name="inner"/> to <paramref name="destination"/> leaves with.</summary>
-    public IPEndPoint Outbound(IPEndPoint inner, IPEndPoint destination)
+    /// <summary>The source endpoint a datagram from <paramref name="inner"/> to <paramref name="destination"/> leaves
+    /// with; null when the router has no port left for a new mapping (the datagram is dropped, as conntrack does).</summary>
+    public IPEndPoint? Outbound(IPEndPoint inner, IPEndPoint destination)
     {
         if (Behaviour == NatBehaviour.None)
         {
@@ -41,6 +42,11 @@ internal sealed class NatBox(NatBehaviour behaviour, IPAddress publicAddress, Ra
         var key = (inner, Behaviour == NatBehaviour.Symmetric ? destination : null);
         if (!_mappings.TryGetValue(key, out var port))
         {
+            if (_inner.Count >= 65_536 - 1024)
+            {
+                return null;
+            }
+
             port = Behaviour == NatBehaviour.Cone && !_inner.ContainsKey(inner.Port) ? inner.Port : FreePort();
             _mappings[key] = port;
             _inner[port] = inner;

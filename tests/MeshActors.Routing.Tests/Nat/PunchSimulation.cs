@@ -17,7 +17,8 @@ internal sealed class PunchSimulation
 
     private readonly List<(long AtMs, Side To, IPEndPoint From, int Port, Kind Kind)> _inFlight = [];
 
-    public PunchSimulation(NatBehaviour a, NatBehaviour b, int seed, PunchSettings? settings = null)
+    /// <param name="typesKnown">False: both sides see their own and the peer's NAT type as unknown (one public node).</param>
+    public PunchSimulation(NatBehaviour a, NatBehaviour b, int seed, PunchSettings? settings = null, bool typesKnown = true)
     {
         var random = new Random(seed);
         A = new Side("a", new NatBox(a, IPAddress.Parse("198.51.100.1"), random), IPEndPoint.Parse("192.168.1.2:9651"));
@@ -26,9 +27,10 @@ internal sealed class PunchSimulation
         B.Peer = A;
         foreach (var (side, other) in new[] { (A, B), (B, A) })
         {
-            var reflexive = other.Box.Outbound(other.Inner, PublicNode);
+            var reflexive = other.Box.Outbound(other.Inner, PublicNode)!;
             side.Attempt = new PunchAttempt(
-                dialler: side == A, [other.Inner, reflexive], [reflexive], TypeOf(side.Box), TypeOf(other.Box),
+                dialler: side == A, [other.Inner, reflexive], [reflexive],
+                typesKnown ? TypeOf(side.Box) : NatType.Unknown, typesKnown ? TypeOf(other.Box) : NatType.Unknown,
                 settings ?? PunchSettings.Default, 0, random);
         }
     }
@@ -111,7 +113,7 @@ internal sealed class PunchSimulation
     {
         var other = side.Peer!;
         var source = side.Box.Outbound(side.Inner, to);
-        if (to.Address.Equals(other.Box.PublicAddress))
+        if (source is not null && to.Address.Equals(other.Box.PublicAddress))
         {
             _inFlight.Add((NowMs + OneWayMs, other, source, to.Port, kind));
         }

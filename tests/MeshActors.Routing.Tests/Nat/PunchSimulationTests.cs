@@ -42,6 +42,42 @@ public sealed class PunchSimulationTests
         Assert.Equal(PunchState.Succeeded, simulation.B.Attempt!.State);
     }
 
+    [Theory]
+    [InlineData(NatBehaviour.Cone, NatBehaviour.Cone, 1)]
+    [InlineData(NatBehaviour.Cone, NatBehaviour.None, 2)]
+    public void Cone_nats_that_know_no_types_link_before_any_sweep(NatBehaviour a, NatBehaviour b, int seed)
+    {
+        var simulation = new PunchSimulation(a, b, seed, typesKnown: false);
+
+        var linkedAt = simulation.Run(limitMs: 1_000);
+
+        Assert.InRange(linkedAt ?? long.MaxValue, 0, 200);
+        Assert.Equal(0, simulation.A.Attempt!.SweepProbes + simulation.B.Attempt!.SweepProbes);
+    }
+
+    [Theory]
+    [InlineData(NatBehaviour.Symmetric, NatBehaviour.Cone, 11)]
+    [InlineData(NatBehaviour.Cone, NatBehaviour.Symmetric, 12)]
+    [InlineData(NatBehaviour.Symmetric, NatBehaviour.Cone, 13)]
+    public void Symmetric_and_cone_that_know_no_types_link_by_the_sweep_after_the_direct_phase(NatBehaviour a, NatBehaviour b, int seed)
+    {
+        var simulation = new PunchSimulation(a, b, seed, typesKnown: false);
+
+        var linkedAt = simulation.Run(limitMs: 30_000);
+
+        Assert.InRange(linkedAt ?? long.MaxValue, PunchSettings.Default.DirectPhaseMs, 30_000);
+    }
+
+    [Fact]
+    public void Two_symmetric_nats_that_know_no_types_sweep_in_vain_and_give_up_at_the_sweep_deadline()
+    {
+        var simulation = new PunchSimulation(NatBehaviour.Symmetric, NatBehaviour.Symmetric, seed: 3, typesKnown: false);
+
+        Assert.Null(simulation.Run(limitMs: 60_000));
+        Assert.Equal(PunchSettings.Default.SweepPhaseMs, simulation.NowMs);
+        Assert.Equal(0, simulation.A.ProbesReceived + simulation.B.ProbesReceived);
+    }
+
     [Fact]
     public void Two_symmetric_nats_give_up_after_the_direct_phase_without_sweeping()
     {
