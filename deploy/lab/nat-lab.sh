@@ -11,8 +11,9 @@
 #   nat-lab.sh [--prefix P] exec NODE CMD...                  run CMD in NODE's namespace (p, a, b, ra, rb, w)
 #   nat-lab.sh [--prefix P] down                              stop and delete everything the lab created
 #   nat-lab.sh [--prefix P] matrix [--dll PATH]               the punch matrix (cone/symmetric x cone/symmetric) for
-#                                                             MeshActors and nebula: time from the first packet to a
-#                                                             direct path, one line per case
+#                                                             MeshActors and nebula: time from the first message or
+#                                                             packet A->B until A's packets reach B directly (counted
+#                                                             on router B), and for MeshActors until the link is up
 #
 # Layout (all 10.x, nothing leaves the namespaces):
 #   A 10.214.1.2 -- 10.214.1.1 RA 10.213.1.2 --+
@@ -237,6 +238,86 @@ cmd_flush() {
   log "router $r forgot its NAT state"
 }
 
+# --- punch matrix -------------------------------------------------------------------------------------------
+MATRIX_WAIT_TENTHS=400       # longest wait for a direct path per case, in 0.1 s (40 s: past a 30 s sweep)
+
+count_direct() {  # count packets from router A's public address that router B lets through to B
+  nsx rb iptables -I FORWARD 1 -i rb-w -s 10.213.1.2 -m conntrack --ctstate ESTABLISHED -j ACCEPT
+}
+direct_packets() { nsx rb iptables -L FORWARD 1 -v -x -n | awk 'NR==1 {print $1}'; }
+api() { local n=$1; shift; nsx "$n" curl -s --max-time 5 "$@"; }
+now_ms() { date +%s%3N; }
+
+# wait_direct START_MS -> ms until the first direct packet, or "none"
+wait_direct() {
+  local start=$1
+  for _ in $(seq "$MATRIX_WAIT_TENTHS"); do
+    [[ $(direct_packets) -gt 0 ]] && { echo $(($(now_ms) - start)); return; }
+    sleep 0.1
+  done
+  echo none
+}
+
+matrix_meshactors() {  # prints "DIRECT_MS LINK_MS"
+  local dll=$1 bkey start direct link=none
+  cmd_start --dll "$dll" >/dev/null 2>&1
+  for _ in $(seq 900); do
+    # the node's own key is the first one in its answer (the NAT section names its neighbours' keys after it)
+    bkey=$(api b http://127.0.0.1:8989/api/v1/admin | grep -o '"publicKey":"[0-9a-f]*"' | head -1 | cut -d'"' -f4)
+    [[ -n $bkey ]] && api a http://127.0.0.1:8989/api/v1/admin/routes/selected | grep -q "\"originator\":\"$bkey\"" && break
+    sleep 0.1
+  done
+  [[ -n $bkey ]] || die "MeshActors nodes did not come up"
+  start=$(now_ms)
+  api a -X POST -H 'content-type: application/json' -d "{\"dst\":{\"pk\":\"$bkey\"},\"payload\":\"aGk=\"}" http://127.0.0.1:8989/api/v1/messages >/dev/null
+  direct=$(wait_direct "$start")
+  for _ in $(seq "$MATRIX_WAIT_TENTHS"); do
+    if api a http://127.0.0.1:8989/api/v1/admin/peers | grep -q "\"publicKey\":\"$bkey\",\"state\":\"up\""; then link=$(($(now_ms) - start)); break; fi
+    sleep 0.05
+  done
+  cmd_stop >/dev/null 2>&1
+  echo "$direct $link"
+}
+
+matrix_nebula() {  # prints "DIRECT_MS REPLIES"
+  local start direct replies
+  cmd_nebula >/dev/null 2>&1
+  for n in a b; do
+    for _ in $(seq 300); do nsx "$n" ping -c1 -W1 10.230.0.1 >/dev/null 2>&1 && break; sleep 0.1; done
+  done
+  nsx rb iptables -Z FORWARD
+  start=$(now_ms)
+  nsx a ping -i 0.1 -c 400 -W1 10.230.0.3 >"$STATE/logs/nebula-ping.log" 2>&1 &
+  local ping=$!
+  direct=$(wait_direct "$start")
+  kill "$ping" 2>/dev/null || true; wait "$ping" 2>/dev/null || true
+  replies=$(grep -c 'bytes from' "$STATE/logs/nebula-ping.log" || true)
+  cmd_stop >/dev/null 2>&1
+  echo "$direct $replies"
+}
+
+cmd_matrix() {
+  local dll=${MESHACTORS_DLL:-} na nb m n
+  while [[ $# -gt 0 ]]; do
+    case $1 in --dll) dll=${2:?--dll needs a path}; shift 2;; *) die "unknown matrix option $1";; esac
+  done
+  dll=${dll:-$(default_dll)}
+  command -v curl >/dev/null || die "curl is not installed"
+  printf '%-20s %-26s %-26s %s\n' "A - B" "MeshActors direct path ms" "MeshActors link up ms" "nebula direct path ms (pings answered of the first ~40 s)"
+  for na in cone symmetric; do
+    for nb in cone symmetric; do
+      cmd_up "$na" "$nb" >/dev/null 2>&1
+      count_direct
+      read -r m ml <<<"$(matrix_meshactors "$dll")"
+      cmd_up "$na" "$nb" >/dev/null 2>&1
+      count_direct
+      read -r n nr <<<"$(matrix_nebula)"
+      printf '%-20s %-26s %-26s %s\n' "$na - $nb" "$m" "$ml" "$n ($nr)"
+    done
+  done
+  cmd_down >/dev/null 2>&1
+}
+
 cmd=${1:-}; shift || true
 [[ $cmd == help ]] && { usage; exit 0; }
 [[ $EUID -eq 0 ]] || die "must run as root"
@@ -248,5 +329,6 @@ case $cmd in
   flush)  cmd_flush "$@";;
   down)   cmd_down;;
   exec)   n=${1:?usage: nat-lab.sh exec NODE CMD...}; shift; nsx "$n" "$@";;
+  matrix) cmd_matrix "$@";;
   *)      [[ -n $cmd ]] && log "unknown command '$cmd'"; usage; exit 2;;
 esac
