@@ -2,8 +2,10 @@
 # NAT lab: two home LANs behind Linux routers that NAT like home routers, and one public node. Run as root.
 #
 #   nat-lab.sh [--prefix P] up cone|symmetric cone|symmetric   build the lab (cleans first); the NAT of router A, of B
-#   nat-lab.sh [--prefix P] start [--dll PATH] [--no-punch]    start MeshActors on P (public), A and B; A and B dial
-#                                                             only P, over UDP
+#   nat-lab.sh [--prefix P] start [--dll PATH] [--no-punch] [--tun]
+#                                                             start MeshActors on P (public), A and B; A and B dial
+#                                                             only P, over UDP; --tun: with TUN devices (mesh0, MTU
+#                                                             1300) so the overlay can be pinged
 #   nat-lab.sh [--prefix P] nebula                            start nebula 1.6.1 instead: P the lighthouse, A and B
 #                                                             its hosts, punchy on (certificates made in the state dir)
 #   nat-lab.sh [--prefix P] stop                              stop the nodes (recorded PIDs only)
@@ -157,8 +159,8 @@ default_dll() {
   echo "$REPO_DIR/src/MeshActors/bin/Release/net10.0/MeshActors.dll"
 }
 
-write_config() {  # write_config NODE PEERS PUNCH
-  local n=$1 peers=$2 punch=$3 file="$STATE/config/$1.hocon"
+write_config() {  # write_config NODE PEERS PUNCH TUN
+  local n=$1 peers=$2 punch=$3 tun=$4 file="$STATE/config/$1.hocon"
   cat >"$file" <<HOCON
 meshactors {
   node-name = "$n"
@@ -167,7 +169,7 @@ meshactors {
   listen = ["udp://0.0.0.0:$PORT"]
   peers = [$peers]
   links { udp-max-frame-size = $UDP_MAX_FRAME }
-  tun.enabled = off
+  tun { enabled = $tun, name = "mesh0", mtu = 1300 }
   nat.punch = $punch
   api.address = "127.0.0.1:8989"
   log-level = info
@@ -184,20 +186,21 @@ start_in() {  # start_in NODE LOGNAME CMD...
 }
 
 cmd_start() {
-  local dll=${MESHACTORS_DLL:-} punch=on n
+  local dll=${MESHACTORS_DLL:-} punch=on tun=off n
   while [[ $# -gt 0 ]]; do
     case $1 in
       --dll) dll=${2:?--dll needs a path}; shift 2;;
       --no-punch) punch=off; shift;;
+      --tun) tun=on; shift;;
       *) die "unknown start option $1";;
     esac
   done
   [[ -r $STATE/nats ]] || die "no nat lab is up (run: nat-lab.sh up cone cone)"
   dll=${dll:-$(default_dll)}
   [[ -e $dll ]] || die "node binary $dll not found (build src/MeshActors, or pass --dll / set MESHACTORS_DLL)"
-  start_in p p dotnet "$dll" --config "$(write_config p "" "$punch")"
+  start_in p p dotnet "$dll" --config "$(write_config p "" "$punch" "$tun")"
   for n in a b; do
-    start_in "$n" "$n" dotnet "$dll" --config "$(write_config "$n" "\"udp://10.213.3.2:$PORT\"" "$punch")"
+    start_in "$n" "$n" dotnet "$dll" --config "$(write_config "$n" "\"udp://10.213.3.2:$PORT\"" "$punch" "$tun")"
   done
 }
 

@@ -37,7 +37,15 @@ internal sealed class NatLab : IDisposable
         return lab;
     }
 
-    public void Start(string dll) => Script("start", "--dll", dll);
+    /// <param name="tun">With TUN devices (mesh0), so the overlay can be pinged.</param>
+    public void Start(string dll, bool tun = false) => Script(["start", "--dll", dll, .. tun ? new[] { "--tun" } : []]);
+
+    /// <summary>Runs a command in a node's namespace (p, a, b, ra, rb, w).</summary>
+    public CommandOutput Exec(string node, params string[] command) => Shell.Run(RepoPaths.NatLabScript, ["--prefix", Lab.Prefix, "exec", node, .. command]);
+
+    /// <summary>The node's overlay IPv6 address, from its API.</summary>
+    public async Task<string> AddressAsync(string node) =>
+        (await Api(node).GetFromJsonAsync<JsonObject>("/api/v1/admin"))!["address"]!.GetValue<string>();
 
     /// <summary>Router A's or B's conntrack table is flushed: every NAT mapping behind it is forgotten.</summary>
     public void Flush(string router) => Script("flush", router);

@@ -63,6 +63,25 @@ public sealed class NatLabTests(ITestOutputHelper output)
     }
 
     [NatLabFact]
+    public async Task Pings_through_the_tun_devices_punch_a_direct_link_as_bus_messages_do()
+    {
+        Assert.True(File.Exists("/dev/net/tun"), "this test needs /dev/net/tun");
+        using var lab = NatLab.Up("cone", "cone");
+        lab.Start(Dll, tun: true);
+        var (_, b) = await ReadyAsync(lab);
+        var address = await lab.AddressAsync("b");
+
+        var clock = Stopwatch.StartNew();
+        var pings = Task.Run(() => lab.Exec("a", "ping", "-6", "-n", "-c", "30", "-i", "0.2", "-W", "1", address));
+        await Until(() => lab.LinkedAsync("a", b), TimeSpan.FromSeconds(15), "pings never made a direct link");
+        output.WriteLine($"cone-cone: direct link a->b up {clock.Elapsed.TotalMilliseconds:0} ms after the first ping");
+        var result = await pings;
+        var received = System.Text.RegularExpressions.Regex.Match(result.Output, @"(\d+) received");
+        Assert.True(received.Success && int.Parse(received.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 25,
+            "pings should keep flowing while the path moves from the relay to the direct link:\n" + result.Output);
+    }
+
+    [NatLabFact]
     public async Task Symmetric_and_cone_link_directly_within_30_seconds()
     {
         using var lab = NatLab.Up("symmetric", "cone");

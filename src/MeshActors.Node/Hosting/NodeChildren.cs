@@ -68,7 +68,8 @@ public static class NodeChildren
         PunchSettings.Default,
         settings.Nat.RetryMin,
         settings.Nat.RetryMax,
-        settings.LinkTimers.ConnectTimeout);
+        settings.LinkTimers.ConnectTimeout,
+        () => dataPlane.Forwarder.Sessions.Sessions.Select(session => (session.Peer, session.SendPosition)));
 
     /// <summary>The route table: originates this node's prefixes, runs with the <c>routing</c> timers and hands every
     /// new lookup to <paramref name="publish"/>; with <paramref name="seqnoStore"/> its own seqno survives a restart.</summary>

@@ -29,8 +29,9 @@ namespace MeshActors.Node.Nat;
 /// a restarted actor knows every live link again within one hello interval; that report is also the clock of the
 /// re-sends. Only UDP reports count: a TCP connection's source port is chosen per connection and says nothing about
 /// the mapping of the node's UDP socket.</para>
-/// <para>Punching (with <see cref="NatPunching"/>): bus traffic for a node this one has no link to
-/// (<see cref="TrafficFor"/>) starts an offer of this node's candidates and a fresh token, sent end to end over the
+/// <para>Punching (with <see cref="NatPunching"/>): traffic for a node this one has no link to (a bus message,
+/// <see cref="TrafficFor"/>, or any payload sealed end to end for it, seen by comparing the sessions' send positions
+/// every <see cref="NatPunching.TrafficCheckInterval"/>) starts an offer of this node's candidates and a fresh token, sent end to end over the
 /// bus; the peer answers with its own and both start a <see cref="NatSession"/> child that punches from the shared
 /// UDP socket; the side with the smaller key dials. A punched link is an ordinary link (routing prefers it by its
 /// lower cost) that hellos keep alive. A failed attempt (or an offer unanswered for
@@ -70,6 +71,7 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
         ["started"] = 0, ["succeeded"] = 0, ["failed"] = 0, ["offers_received"] = 0, ["answers_received"] = 0, ["signals_refused"] = 0,
     };
 
+    private readonly TrafficWatch<PublicIdentity> _watch = new();
     private NatVerdict _verdict = NatVerdict.Empty;
 
     /// <param name="localEndpoints">The node's own addresses and UDP ports (read when a reflection changes or an
@@ -96,6 +98,13 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
         Receive<PunchSignalReceived>(OnSignal);
         Receive<SessionEnded>(OnSessionEnded);
         Receive<OfferTimeout>(_ => ExpireOffers());
+        Receive<TrafficCheck>(_ =>
+        {
+            foreach (var peer in _watch.Sent(_punching!.Sending!()))
+            {
+                Consider(peer);
+            }
+        });
         Receive<SendAnswer>(_ => { });
     }
 
@@ -111,6 +120,10 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
         if (_punching is not null)
         {
             Timers.StartPeriodicTimer("offers", OfferTimeout.Instance, TimeSpan.FromSeconds(1));
+            if (_punching.Sending is not null)
+            {
+                Timers.StartPeriodicTimer("traffic", TrafficCheck.Instance, NatPunching.TrafficCheckInterval);
+            }
         }
     }
 
@@ -200,7 +213,17 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
 
     private void OnTraffic(TrafficFor traffic)
     {
-        if (_punching is not { } punching || !PublicIdentity.TryFromBytes(traffic.Key, out var peer) || peer == punching.Self
+        if (PublicIdentity.TryFromBytes(traffic.Key, out var peer))
+        {
+            Consider(peer);
+        }
+    }
+
+    /// <summary>Traffic for <paramref name="peer"/>: offers a punch unless a link, an attempt, a backoff or the bound
+    /// says no.</summary>
+    private void Consider(PublicIdentity peer)
+    {
+        if (_punching is not { } punching || peer == punching.Self
             || _links.ContainsKey(peer) || _offers.ContainsKey(peer) || _sessions.ContainsKey(peer)
             || _offers.Count + _sessions.Count >= MaxAttempts
             || (_backoff.TryGetValue(peer, out var backoff) && NowMs < backoff.NotBeforeMs))
@@ -365,5 +388,10 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
     private sealed record OfferTimeout
     {
         public static readonly OfferTimeout Instance = new();
+    }
+
+    private sealed record TrafficCheck
+    {
+        public static readonly TrafficCheck Instance = new();
     }
 }

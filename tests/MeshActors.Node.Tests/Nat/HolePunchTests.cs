@@ -32,8 +32,12 @@ public sealed class HolePunchTests
         await Eventually.True(() => UpPeer(a, b.Key).Result is not null, PatienceMs, "a should get a direct link to b");
         await Eventually.True(() => UpPeer(b, a.Key).Result is not null, PatienceMs, "b should list the direct link to a");
         Assert.NotNull(await b.ReceiveAsync(10));
+        // The side with the smaller key dials the punched path (its link actor is punch-N), the other accepts it (in-N).
         var aPeer = (await UpPeer(a, b.Key))!;
-        Assert.StartsWith("punch-", aPeer["actor"]!.GetValue<string>());
+        var bPeer = (await UpPeer(b, a.Key))!;
+        var aDials = string.CompareOrdinal(a.Key, b.Key) < 0;
+        Assert.StartsWith(aDials ? "punch-" : "in-", aPeer["actor"]!.GetValue<string>());
+        Assert.StartsWith(aDials ? "in-" : "punch-", bPeer["actor"]!.GetValue<string>());
         Assert.Equal(b.Key[..8], aPeer["name"]!.GetValue<string>());
 
         await Eventually.True(() => Punches(a).Result["succeeded"]!.GetValue<long>() == 1, PatienceMs, "a's attempt should end as a success");
