@@ -5,7 +5,11 @@ namespace MeshActors.Routing;
 /// <summary>
 /// Picks the route to use for a destination: the lowest total metric (advertised metric + link cost) among
 /// feasible routes, with hysteresis: the current route is kept unless it became unfeasible or unreachable, or
-/// a feasible route beats it by more than <see cref="MetricPolicy.SwitchMargin"/>.
+/// a feasible route beats it by more than <see cref="MetricPolicy.SwitchMargin"/>. One exception: a route straight
+/// from the originator (advertised metric 0, a direct link such as a punched one) replaces a relayed route as soon
+/// as its metric is lower at all. Fewer hops are a change of structure, not jitter, and the margin (16) would
+/// otherwise keep a two-hop path of 20 over a direct link of 10 for ever; the way back still needs the margin, so
+/// the pair cannot flap.
 /// </summary>
 internal sealed class RouteSelection(SourceTable sources, NeighbourTable neighbours, MetricPolicy policy)
 {
@@ -47,7 +51,9 @@ internal sealed class RouteSelection(SourceTable sources, NeighbourTable neighbo
             }
         }
 
-        if (current >= 0 && bestMetric + policy.SwitchMargin >= currentMetric)
+        var fewerHops = best >= 0 && current >= 0 && destination.Routes![best].AdvertisedMetric == 0
+            && destination.Routes[current].AdvertisedMetric != 0 && bestMetric < currentMetric;
+        if (current >= 0 && bestMetric + policy.SwitchMargin >= currentMetric && !fewerHops)
         {
             return current;
         }

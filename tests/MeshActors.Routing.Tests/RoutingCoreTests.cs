@@ -46,6 +46,18 @@ public sealed class RoutingCoreTests
     }
 
     [Fact]
+    public void A_route_straight_from_the_originator_replaces_a_relayed_one_within_the_margin()
+    {
+        var fixture = new CoreFixture();
+        fixture.Receive(A, T0, CoreFixture.Update(5, 1, 10));
+        Assert.Equal(A, fixture.Selected(5).NextHop);
+
+        fixture.Receive(B, T0, CoreFixture.Update(5, 1, 0));
+        Assert.Equal(B, fixture.Selected(5).NextHop);
+        Assert.Equal(10, fixture.Selected(5).Metric);
+    }
+
+    [Fact]
     public void Retraction_of_the_selected_route_switches_to_the_feasible_alternative()
     {
         var fixture = new CoreFixture();

@@ -19,6 +19,17 @@ public sealed class LabFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A NAT lab fact (deploy/lab/nat-lab.sh): a node lab fact that also needs iptables and conntrack.</summary>
+public sealed class NatLabFactAttribute : FactAttribute
+{
+    public NatLabFactAttribute()
+    {
+        Skip = LabFactAttribute.MissingLabPrerequisite()
+               ?? (RepoPaths.NodeDll() is null ? "node binary not built (dotnet build src/MeshActors, or set MESHACTORS_DLL)" : null)
+               ?? (Shell.OnPath("iptables") && Shell.OnPath("conntrack") ? null : "the NAT lab needs iptables and conntrack (Debian: iptables conntrack)");
+    }
+}
+
 /// <summary>A lab fact that also runs nodes: additionally skipped until the node binary has been built.</summary>
 public sealed class NodeLabFactAttribute : FactAttribute
 {

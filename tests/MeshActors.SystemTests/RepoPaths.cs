@@ -7,6 +7,8 @@ internal static class RepoPaths
 
     public static string LabScript => Path.Combine(Root, "deploy", "lab", "lab.sh");
 
+    public static string NatLabScript => Path.Combine(Root, "deploy", "lab", "nat-lab.sh");
+
     public static string ComposeLabScript => Path.Combine(Root, "deploy", "lab", "compose-lab.sh");
 
     /// <summary>The Release build of src/MeshActors, which compose-lab.sh publishes into the node image.</summary>

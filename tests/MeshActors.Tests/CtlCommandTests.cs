@@ -25,6 +25,8 @@ public sealed class CtlCommandTests
         var actors = await Run("ctl", "actors", "--json", "--node", url);
         var level = await Run("ctl", "log-level", "error", "--node", url);
         var stats = await Run("ctl", "stats", "--node", url);
+        var nat = await Run("ctl", "nat", "--node", url);
+        var natJson = await Run("ctl", "nat", "--json", "--node", url);
 
         Assert.Equal(ExitCodes.Success, actors.Code);
         var paths = JsonNode.Parse(actors.Out)!.AsArray().Select(a => a!["path"]!.GetValue<string>()).ToList();
@@ -35,6 +37,11 @@ public sealed class CtlCommandTests
         Assert.Equal(LogEventLevel.Error, levelSwitch.MinimumLevel);
         Assert.Equal(ExitCodes.Success, stats.Code);
         Assert.StartsWith("COUNTER", stats.Out);
+        Assert.Equal(ExitCodes.Success, nat.Code);
+        Assert.StartsWith("type: unknown", nat.Out);
+        Assert.Contains("no UDP neighbour has reported yet", nat.Out);
+        Assert.Equal("unknown", JsonNode.Parse(natJson.Out)!["type"]!.GetValue<string>());
+        Assert.Contains("/user/node/nat/nat", paths);
     }
 
     private static async Task<(int Code, string Out, string Error)> Run(params string[] args)

@@ -39,6 +39,17 @@ public sealed class EndToEndSession
 
     public PublicIdentity Peer { get; }
 
+    /// <summary>Where sending stands: the send epoch and the payloads sealed in it. It moves exactly when something
+    /// was sealed for this peer, so a reader that compares two of these sees traffic without a per-packet counter.</summary>
+    public (ulong Epoch, ulong Sealed) SendPosition
+    {
+        get
+        {
+            var send = Volatile.Read(ref _send);
+            return (send.Epoch, Volatile.Read(ref send.NextCounter));
+        }
+    }
+
     /// <summary>True once payloads to this peer are sealed with AES-256-GCM.</summary>
     public bool SendsAes => _localAes && Volatile.Read(ref _peerOpensAes);
 

@@ -41,6 +41,9 @@ public sealed class EndToEndSessionCache
 
     public EndToEndCounters Counters { get; } = new();
 
+    /// <summary>Every cached session (safe to enumerate while the data plane uses the cache).</summary>
+    public IEnumerable<EndToEndSession> Sessions => _sessions.Values;
+
     /// <summary>The session for sending to <paramref name="peer"/>, created on first use. Null only for an unusable key.</summary>
     public EndToEndSession? GetOrCreate(PublicIdentity peer)
     {

@@ -81,6 +81,9 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     /// <summary>The end-to-end layer's counters (a relay's stay at zero opens).</summary>
     public EndToEndCounters EndToEnd => _sessions.Counters;
 
+    /// <summary>The end-to-end sessions, for the NAT traversal actor's look at whom this node sends to.</summary>
+    public EndToEndSessionCache Sessions => _sessions;
+
     /// <summary>The current routing snapshot; the control plane swaps it whole, data-plane threads read it lock-free.</summary>
     public IRouteLookup? Routes
     {

@@ -42,6 +42,9 @@ public sealed class NodeLinks : IAsyncDisposable
 
     public IReadOnlyList<IPEndPoint> UdpEndPoints => [.. _udp.Select(u => u.LocalEndPoint)];
 
+    /// <summary>Hole-punching probes on the UDP socket that dials (the first one): punched links run on it.</summary>
+    public UdpProbes Probes => _udp[0].Probes;
+
     public long RefusedHandshakes => AllStats().Sum(s => s.Stats.RefusedTotal);
 
     /// <summary>Opens every listen endpoint; a UDP socket on an ephemeral port is opened when none is configured,

@@ -49,6 +49,7 @@ public sealed class UdpLinkEndpoint : IDisposable
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         MaxFrameSize = env.Options.UdpMaxFrameSize;
         _halfOpen = new HalfOpenHandshakes(env, Stats);
+        Probes = new UdpProbes(this, env.Clock);
         _reader = new Thread(ReaderLoop) { Name = "meshactors-udp-rx", IsBackground = true };
         _reader.Start();
     }
@@ -61,6 +62,9 @@ public sealed class UdpLinkEndpoint : IDisposable
     public int MaxFrameSize { get; }
 
     public ListenerStats Stats { get; } = new();
+
+    /// <summary>Hole-punching probes sent and received on this socket (kept apart from the link path).</summary>
+    public UdpProbes Probes { get; }
 
     /// <summary>Datagrams naming a session index nobody holds.</summary>
     public long UnknownIndex => Volatile.Read(ref _unknownIndex);
@@ -231,6 +235,12 @@ public sealed class UdpLinkEndpoint : IDisposable
 
         var type = (FrameType)frame[1];
         var receiver = BinaryPrimitives.ReadUInt32BigEndian(frame[4..]);
+        if (type == FrameType.Probe)
+        {
+            Probes.Receive(frame, from);
+            return;
+        }
+
         if (type == FrameType.HandshakeInit || type == FrameType.HandshakeFinish)
         {
             Respond(frame, from, type);
@@ -359,7 +369,7 @@ public sealed class UdpLinkEndpoint : IDisposable
         }
     }
 
-    private SocketAddress ToSocketAddress(IPEndPoint remote)
+    internal SocketAddress ToSocketAddress(IPEndPoint remote)
     {
         var target = _socket.AddressFamily == AddressFamily.InterNetworkV6 && remote.AddressFamily == AddressFamily.InterNetwork
             ? new IPEndPoint(remote.Address.MapToIPv6(), remote.Port)

@@ -11,4 +11,5 @@ public static class ActorPaths
     public const string Peers = Guardian + "/" + PeerManager.Name;
     public const string Routes = Guardian + "/" + RouteTableActor.Name;
     public const string Names = Guardian + "/" + Node.Names.NamesActor.Name;
+    public const string Nat = Guardian + "/" + Node.Nat.NatTraversalActor.Name;
 }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using MeshActors.Node.Actors;
+using MeshActors.Node.Nat;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -15,13 +16,13 @@ public static class AdminEndpoints
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/v1/admin", async (IRequiredActor<NodeGuardian> guardian, CancellationToken cancellationToken) =>
+        routes.MapGet("/api/v1/admin", async (IRequiredActor<NodeGuardian> guardian, ActorSystem system, CancellationToken cancellationToken) =>
         {
             try
             {
                 var actor = await guardian.GetAsync(cancellationToken);
                 var info = await actor.Ask<NodeInfo>(GetNodeInfo.Instance, AskTimeout, cancellationToken);
-                return Results.Ok(info);
+                return Results.Ok(info with { Nat = await NatStatusAsync(system, cancellationToken) });
             }
             catch (AskTimeoutException)
             {
@@ -29,5 +30,18 @@ public static class AdminEndpoints
             }
         });
         return routes;
+    }
+
+    /// <summary>The NAT traversal actor's status; null when it does not answer in time (the rest of the answer stands).</summary>
+    internal static async Task<NatStatus?> NatStatusAsync(ActorSystem system, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await system.ActorSelection(ActorPaths.Nat).Ask<NatStatus>(GetNatStatus.Instance, AskTimeout, cancellationToken);
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
     }
 }

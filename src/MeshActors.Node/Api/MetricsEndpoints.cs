@@ -8,6 +8,8 @@ using MeshActors.Node.Hosting;
 using MeshActors.Node.Links;
 using MeshActors.Node.Messaging;
 using MeshActors.Node.Names;
+using MeshActors.Node.Nat;
+using MeshActors.Routing.Nat;
 using MeshActors.Node.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -65,6 +67,17 @@ public static class MetricsEndpoints
                 }
             }
 
+            if (await AdminEndpoints.NatStatusAsync(system, ct) is { } nat)
+            {
+                WriteNat(text, nat);
+            }
+
+            var probes = dataPlane.Links.Probes;
+            foreach (var (result, count) in new[] { ("sent", probes.Sent), ("send_failed", probes.SendFailures), ("received", probes.Received), ("unknown", probes.Unknown) })
+            {
+                text.Counter("meshactors_nat_probes_total", "Hole-punching probe datagrams on the shared UDP socket, by result", count, ("result", result));
+            }
+
             return Results.Text(text.ToString(), MetricsText.ContentType);
         });
         return routes;
@@ -99,6 +112,28 @@ public static class MetricsEndpoints
             {
                 text.Counter("meshactors_link_drops_total", "Frames a link dropped, by reason", stats.Drops.GetValueOrDefault(reason), id, ("reason", reason.ToString()));
             }
+        }
+    }
+
+    private static void WriteNat(MetricsText text, NatStatus nat)
+    {
+        foreach (var type in Enum.GetValues<NatType>().Select(NatTypeNames.Of))
+        {
+            text.Gauge("meshactors_nat_type", "NAT type inferred from neighbours' reflections: 1 for the current one", type == nat.Type ? 1 : 0, ("type", type));
+        }
+
+        text.Gauge("meshactors_nat_behind", "1 when a neighbour sees this node's UDP socket translated", nat.BehindNat ? 1 : 0)
+            .Gauge("meshactors_nat_observers", "UDP neighbours whose reflection is held", nat.Observers.Count)
+            .Gauge("meshactors_nat_reflexive_endpoints", "Distinct translated endpoints neighbours report", nat.Reflexive.Count);
+        foreach (var (outcome, count) in nat.Counters)
+        {
+            text.Counter("meshactors_nat_reflections_received_total", "Reflections offered to this node, by outcome", count, ("outcome", outcome));
+        }
+
+        text.Gauge("meshactors_nat_punching", "Hole-punching attempts running", nat.Punching.Count);
+        foreach (var (name, count) in nat.Punches)
+        {
+            text.Counter("meshactors_nat_punches_total", "Hole-punching attempts and signals, by event", count, ("event", name));
         }
     }
 

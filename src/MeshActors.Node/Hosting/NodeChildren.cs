@@ -5,6 +5,7 @@ using MeshActors.Node.Exits;
 using MeshActors.Node.Ipv4;
 using MeshActors.Node.Links;
 using MeshActors.Node.Names;
+using MeshActors.Node.Nat;
 using MeshActors.Node.Messaging;
 using MeshActors.Node.Routing;
 using MeshActors.Node.Settings;
@@ -12,6 +13,7 @@ using MeshActors.Node.State;
 using MeshActors.Node.Tun;
 using MeshActors.Protocol.Routing;
 using MeshActors.Routing;
+using MeshActors.Routing.Nat;
 
 namespace MeshActors.Node.Hosting;
 
@@ -43,6 +45,10 @@ public static class NodeChildren
                 [.. settings.Exit.Prefixes.Select(RoutePrefix.From)],
                 records => forwarder.Exits = ExitRecords.ToTable(records, identity.Public, settings.OverlayPrefix, forwarder.Exits)), typeof(NamesActor)),
             .. ipv4Actor,
+            new ChildSpec(NatTraversalActor.Name, NatTraversalActor.Props(
+                settings.Nat,
+                () => LocalNetworkProbe.Current(dataPlane.Links.UdpEndPoints, settings.Tun.Enabled ? settings.Tun.Name : null),
+                settings.Nat.Punch ? Punching(settings, identity, dataPlane) : null), typeof(NatTraversalActor)),
             new ChildSpec(PeerManager.Name, PeerManager.Props(
                 dataPlane.Links, settings.Peers, settings.LinkTimers, new(store, StateSections.Peers)), typeof(PeerManager)),
             new ChildSpec(MessageBusActor.Name, MessageBusActor.Props(
@@ -56,6 +62,17 @@ public static class NodeChildren
             new ChildSpec(InspectionActor.Name, InspectionActor.Props()),
         ];
     }
+
+    private static NatPunching Punching(NodeSettings settings, NodeIdentity identity, NodeDataPlane dataPlane) => new(
+        identity.Public,
+        dataPlane.Links.Probes,
+        dataPlane.Links.UdpEndPoints[0].Port,
+        dataPlane.Links.Factory,
+        PunchSettings.Default,
+        settings.Nat.RetryMin,
+        settings.Nat.RetryMax,
+        settings.LinkTimers.ConnectTimeout,
+        () => dataPlane.Forwarder.Sessions.Sessions.Select(session => (session.Peer, session.SendPosition)));
 
     /// <summary>The route table: originates this node's prefixes, runs with the <c>routing</c> timers and hands every
     /// new lookup to <paramref name="publish"/>; with <paramref name="seqnoStore"/> its own seqno survives a restart.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using MeshActors.Node.Names;
+using MeshActors.Node.Nat;
 using MeshActors.Node.Routing;
 using MeshActors.Protocol.Routing;
 
@@ -16,6 +17,7 @@ public static class ControlRoutes
         [ControlKinds.RouteUpdates] = typeof(RouteTableActor),
         [ControlKinds.SeqnoRequests] = typeof(RouteTableActor),
         [ControlKinds.NameRecord] = typeof(NamesActor),
+        [ControlKinds.Reflection] = typeof(NatTraversalActor),
     }.ToFrozenDictionary();
 
     /// <summary>The registry key of the handler for <paramref name="kind"/>; null for a kind nobody handles.</summary>

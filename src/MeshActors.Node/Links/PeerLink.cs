@@ -4,6 +4,7 @@ using Akka.Event;
 using MeshActors.Crypto;
 using MeshActors.Node.Actors;
 using MeshActors.Node.Names;
+using MeshActors.Node.Nat;
 using MeshActors.Node.Routing;
 using MeshActors.DataPlane.Links;
 using MeshActors.DataPlane.Transports;
@@ -312,10 +313,13 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
         }
     }
 
-    /// <summary>Link news goes to the route table; up and down also to the names actor, which hands a new link every record.</summary>
+    /// <summary>Link news goes to the route table and the NAT traversal actor (which tells the peer where its frames
+    /// come from, and learns links from quality reports after a restart); up and down also to the names actor, which
+    /// hands a new link every record.</summary>
     private void TellRoutes(object message)
     {
         NodeRegistry.TryTell<RouteTableActor>(Context.System, message);
+        NodeRegistry.TryTell<NatTraversalActor>(Context.System, message);
         if (message is LinkUp or LinkDown)
         {
             NodeRegistry.TryTell<NamesActor>(Context.System, message);

@@ -51,6 +51,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         RedialLearned();
 
         Receive<InboundLink>(inbound => Context.Watch(Context.ActorOf(PeerLink.Inbound(inbound.Link, _timers), $"in-{++_nextChild}")));
+        Receive<AdoptLink>(adopt => Context.Watch(Context.ActorOf(PeerLink.Inbound(adopt.Link, _timers), $"punch-{++_nextChild}")));
         Receive<LinkEstablished>(established =>
         {
             _owners[established.Link] = Sender;
@@ -267,6 +268,10 @@ public sealed record GetPeers
 public sealed record PeerList(IReadOnlyList<PeerStatus> Peers);
 
 public sealed record AddPeer(PeerUri Peer);
+
+/// <summary>A link this node dialled outside any configured peer (a punched path): kept like an accepted link, not
+/// redialled when it ends (the NAT traversal actor punches again when traffic wants it).</summary>
+public sealed record AdoptLink(Link Link);
 
 /// <summary>Remove by public key (64 hex) or by URI/endpoint as listed.</summary>
 public sealed record RemovePeer(string KeyOrEndpoint);

@@ -9,6 +9,9 @@ using MeshActors.Messaging.Sending;
 using MeshActors.Node.State;
 using MeshActors.Protocol;
 using MeshActors.Protocol.Routing;
+using MeshActors.Node.Actors;
+using MeshActors.Node.Nat;
+using MeshActors.Protocol.Nat;
 
 namespace MeshActors.Node.Messaging;
 
@@ -126,6 +129,7 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
         var outcome = _core.Receive(frame.Sender, frame.Plaintext, now, _sink);
         if (outcome is { Kind: ReceiveKind.Chunk, Chunk: ChunkOutcome.Delivered })
         {
+            HandOverPunchSignals();
             _receivers.WakeMatching(prefix => _core.Inbound.Peek(prefix) is not null);
         }
         else if (outcome is { Kind: ReceiveKind.Chunk, Chunk: ChunkOutcome.ReplyParked })
@@ -170,6 +174,12 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
         }
 
         _accepted++;
+        if (!send.Topic.AsSpan().SequenceEqual(PunchSignalCodec.Topic))
+        {
+            // Traffic for a node may be worth a direct link to it (the NAT traversal actor decides).
+            NodeRegistry.TryTell<NatTraversalActor>(Context.System, new TrafficFor(destination.ToBytes()));
+        }
+
         if (send.ReplyTimeout is { } wait)
         {
             _replyWaits[result.MessageId] = (Sender, now + wait);
@@ -198,6 +208,16 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
         }
 
         ScheduleWakeup(now);
+    }
+
+    /// <summary>Messages on the node's own NAT topic (hole-punching offers and answers) go to the NAT traversal actor,
+    /// never to the inbox a client reads.</summary>
+    private void HandOverPunchSignals()
+    {
+        while (_core.Inbound.Pop(PunchSignalCodec.Topic, _sink) is { } signal)
+        {
+            NodeRegistry.TryTell<NatTraversalActor>(Context.System, new PunchSignalReceived(signal.Sender.ToBytes(), signal.Payload));
+        }
     }
 
     private InboundMessageDto? Take(byte[] prefix, bool peek)

@@ -29,3 +29,13 @@ public sealed record Ipv4NetworkSettings(IpPrefix? Network, TimeSpan ConflictChe
 {
     public static readonly Ipv4NetworkSettings Off = new(null, TimeSpan.FromSeconds(2));
 }
+
+/// <summary>NAT discovery and traversal (config section <c>meshactors.nat</c>; defaults and reasons in reference.conf).</summary>
+/// <param name="ReflectionInterval">Longest time between two reflections to one neighbour (sooner when its endpoint moves).</param>
+/// <param name="Punch">Whether traffic for a node without a link to it starts hole punching.</param>
+/// <param name="RetryMin">Wait after a peer's first failed punch; doubles with each failure.</param>
+/// <param name="RetryMax">Longest wait between two punches towards one peer.</param>
+public sealed record NatSettings(TimeSpan ReflectionInterval, bool Punch, TimeSpan RetryMin, TimeSpan RetryMax)
+{
+    public static readonly NatSettings Default = new(TimeSpan.FromSeconds(5), true, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10));
+}

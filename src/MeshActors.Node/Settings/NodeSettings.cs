@@ -62,6 +62,9 @@ public sealed record NodeSettings
     /// <summary>This node as an exit for shared prefixes (<c>exit { … }</c>).</summary>
     public ExitSettings Exit { get; init; } = ExitSettings.Off;
 
+    /// <summary>NAT discovery and traversal (<c>nat { … }</c>).</summary>
+    public NatSettings Nat { get; init; } = NatSettings.Default;
+
     /// <summary>Where and how often the node saves the state it must not lose (<c>data-dir</c>, <c>state { … }</c>).</summary>
     public StateSettings State { get; init; } = new(StateSettings.DefaultDataDir, StateSettings.DefaultWriteInterval);
 

@@ -76,6 +76,7 @@ public sealed class NodeSettingsReader
             ApiToken = new Api.ApiToken(ReadString("api.token", allowEmpty: true)),
             Names = ReadNames(),
             Dns = ReadDns(),
+            Nat = ReadNat(),
             Ipv4Network = new Ipv4NetworkSettings(
                 ReadIpv4Network("ipv4.network"), ReadDuration("ipv4.conflict-check-interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1))),
             Exit = ReadExit(overlayPrefix),
@@ -181,6 +182,21 @@ public sealed class NodeSettingsReader
         }
 
         return new ExitSettings([.. prefixes.Distinct()], masquerade);
+    }
+
+    private NatSettings ReadNat()
+    {
+        var nat = new NatSettings(
+            ReadDuration("nat.reflection-interval", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+            ReadBool("nat.punch"),
+            ReadDuration("nat.retry-min", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
+            ReadDuration("nat.retry-max", TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1)));
+        if (nat.RetryMax < nat.RetryMin)
+        {
+            Fail("nat.retry-max", $"must be at least nat.retry-min ({nat.RetryMin.TotalSeconds:0.###}s), got {nat.RetryMax.TotalSeconds:0.###}s");
+        }
+
+        return nat;
     }
 
     private DnsSettings ReadDns()

@@ -27,6 +27,12 @@ public enum FrameType : byte
     /// sealed end to end already, so a hop spends no per-byte cryptography on it. PROTOCOL.md §5.
     /// </summary>
     EndToEndData = 10,
+
+    /// <summary>
+    /// A hole-punching probe (PROTOCOL.md §8): neither handshake nor transport frame, it opens a NAT mapping and is
+    /// only read by the UDP endpoint, which hands it to the punching attempt whose token it carries.
+    /// </summary>
+    Probe = 11,
 }
 
 public static class FrameTypes

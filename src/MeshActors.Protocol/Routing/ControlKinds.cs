@@ -11,4 +11,7 @@ public static class ControlKinds
 
     /// <summary>One signed name record (Names/NameRecordCodec), flooded with de-duplication.</summary>
     public const byte NameRecord = 0x10;
+
+    /// <summary>NAT traversal owns 0x20–0x2F. The endpoint the sender sees the receiver from (Nat/ReflectionCodec).</summary>
+    public const byte Reflection = 0x20;
 }

@@ -5,7 +5,7 @@ using MeshActors.Node.Settings;
 
 namespace MeshActors.Cli.Commands;
 
-/// <summary><c>ctl actors|links|routes|names|exits|stats|log-level|watch</c>: remote inspection of a running node over its API.</summary>
+/// <summary><c>ctl actors|links|routes|names|exits|nat|stats|log-level|watch</c>: remote inspection of a running node over its API.</summary>
 internal static class CtlCommand
 {
     /// <summary>Refresh period of <c>ctl watch</c>, 1 s: throughput is shown per second.</summary>
@@ -19,6 +19,7 @@ internal static class CtlCommand
         command.Subcommands.Add(Simple(console, "routes", "Selected routes", "/api/v1/admin/routes/selected", RenderRoutes));
         command.Subcommands.Add(NamesCommand.List(console, "names"));
         command.Subcommands.Add(Exits(console));
+        command.Subcommands.Add(Nat(console));
         command.Subcommands.Add(Stats(console));
         command.Subcommands.Add(LogLevel(console));
         command.Subcommands.Add(Watch(console));
@@ -66,6 +67,38 @@ internal static class CtlCommand
         ])).ToList();
         var head = serving.Count == 0 ? "this node is no exit" : $"this node is an exit for {string.Join(", ", serving)}";
         return head + "\n" + (rows.Count == 0 ? "no exits known" : Table.Render(["PREFIX", "EXIT", "ADDRESS", "REACHABLE", "PACKETS"], rows));
+    }
+
+    private static Command Nat(CliConsole console)
+    {
+        var command = new Command("nat", "NAT type inferred from the neighbours' reflections, reflexive endpoints, each neighbour's report");
+        var api = ApiOptions.AddTo(command);
+        command.SetAction(async (parsed, ct) =>
+        {
+            using var http = ApiClient.For(parsed, api);
+            var nat = (await ApiClient.SendAsync(http, HttpMethod.Get, "/api/v1/admin", null, ct))?["nat"];
+            if (parsed.GetValue(api.Json))
+            {
+                console.Out.WriteLine(ApiClient.Pretty(nat));
+                return ExitCodes.Success;
+            }
+
+            if (nat is null)
+            {
+                console.Error.WriteLine("the node's NAT traversal actor did not answer");
+                return ExitCodes.RuntimeFailure;
+            }
+
+            var reflexive = nat["reflexive"]!.AsArray().Select(r => r!.ToString()).ToList();
+            console.Out.WriteLine($"type: {nat["type"]}{(nat["behindNat"]!.GetValue<bool>() ? " (behind NAT)" : "")}");
+            console.Out.WriteLine($"reflexive: {(reflexive.Count == 0 ? "-" : string.Join(", ", reflexive))}");
+            var observers = nat["observers"]!.AsArray();
+            console.Out.WriteLine(observers.Count == 0 ? "no UDP neighbour has reported yet" : Table.Render(
+                ["NEIGHBOUR", "SEES THIS NODE AT"],
+                observers.Select(o => (IReadOnlyList<string>)[o!["publicKey"]!.ToString()[..8], o["sees"]!.ToString()])));
+            return ExitCodes.Success;
+        });
+        return command;
     }
 
     private static Command Stats(CliConsole console)

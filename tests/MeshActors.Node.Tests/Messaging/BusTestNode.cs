@@ -61,6 +61,9 @@ public sealed class BusTestNode : IAsyncDisposable
 
     public string TcpUri => $"tcp://127.0.0.1:{Port}";
 
+    /// <summary>The node's shared UDP socket (on an OS-chosen port when the settings listen on none).</summary>
+    public string UdpUri => $"udp://127.0.0.1:{((NodeDataPlane)Runtime.Services.GetService(typeof(NodeDataPlane))!).Links.UdpEndPoints[0].Port}";
+
     public static NodeSettings TestSettings() =>
         NodeSettingsReader.Read(HoconSource.Load(Path.Combine(AppContext.BaseDirectory, "test.conf")));
 

@@ -1,0 +1,31 @@
+namespace MeshActors.Routing.Nat;
+
+/// <summary>
+/// Which peers this node sent to since the last look, from each peer's end-to-end send position (epoch, payloads
+/// sealed in it), read now and then instead of counting packets. A peer seen for the first time counts as traffic
+/// only when its position is past the start (a session created without a payload sealed is no traffic). Pure; the
+/// caller passes the positions in. Holds one entry per peer present at the last look, so it is bounded by the
+/// session cache it reads.
+/// </summary>
+public sealed class TrafficWatch<TPeer>
+    where TPeer : notnull
+{
+    private Dictionary<TPeer, (ulong Epoch, ulong Sealed)> _last = [];
+
+    public List<TPeer> Sent(IEnumerable<(TPeer Peer, (ulong Epoch, ulong Sealed) Position)> positions)
+    {
+        var moved = new List<TPeer>();
+        var now = new Dictionary<TPeer, (ulong, ulong)>();
+        foreach (var (peer, position) in positions)
+        {
+            now[peer] = position;
+            if (_last.TryGetValue(peer, out var before) ? before != position : position.Sealed > 0)
+            {
+                moved.Add(peer);
+            }
+        }
+
+        _last = now;
+        return moved;
+    }
+}
