@@ -1,34 +1,26 @@
-using MeshActors.DataPlane.Transports;
 using MeshActors.Crypto;
 using MeshActors.Crypto.EndToEnd;
-using MeshActors.Crypto.Handshake;
+using MeshActors.DataPlane;
 using MeshActors.DataPlane.Buffers;
 using MeshActors.DataPlane.Forwarding;
-using MeshActors.DataPlane.Links;
-using MeshActors.DataPlane.Tun;
-using MeshActors.Node.Links;
-using MeshActors.Node.Messaging;
-using MeshActors.Node.Settings;
-using MeshActors.Protocol;
-using MeshActors.Routing.Ipv4;
+using MeshActors.DataPlane.Transports;
 
 namespace MeshActors.Node.Hosting;
 
 /// <summary>
 /// Everything below the actors for one node, built before the actor system and torn down after it: the packet
-/// buffer pool, the end-to-end session cache, the TUN device (unless disabled), the forwarder and its threads, and
-/// the link listeners. Start-up failures become <see cref="NodeStartException"/> with the remedy in the message.
+/// buffer pool, the end-to-end session cache, the forwarder and the link listeners. The TUN device is not here:
+/// its actor opens it and attaches it to the forwarder (<see cref="Forwarder.AttachTun"/>).
 /// </summary>
+/// <remarks>A listen endpoint that cannot be opened throws <see cref="ListenFailedException"/> or
+/// <see cref="TransportNotSupportedException"/>, with nothing left running.</remarks>
 public sealed class NodeDataPlane : IAsyncDisposable
 {
-    private NodeDataPlane(BufferPool pool, Forwarder forwarder, NodeLinks links, IHostTunDevice? tun, BusInlet busInlet, Ipv4AutoAddress? autoIpv4)
+    private NodeDataPlane(BufferPool pool, Forwarder forwarder, NodeLinks links)
     {
-        AutoIpv4 = autoIpv4;
         Pool = pool;
-        BusInlet = busInlet;
         Forwarder = forwarder;
         Links = links;
-        Tun = tun;
     }
 
     public BufferPool Pool { get; }
@@ -37,50 +29,25 @@ public sealed class NodeDataPlane : IAsyncDisposable
 
     public NodeLinks Links { get; }
 
-    /// <summary>Where the forwarder hands message-bus chunks to the MessageBus actor (bound to the actor system once it runs).</summary>
-    public BusInlet BusInlet { get; }
-
-    /// <summary>The TUN device, or null with <c>tun.enabled = off</c>; owned (and disposed) by the forwarder.</summary>
-    public IHostTunDevice? Tun { get; }
-
-    /// <summary>The automatic IPv4 address (<c>ipv4.network</c>), or null; the IPv4 actor moves it on a conflict.</summary>
-    public Ipv4AutoAddress? AutoIpv4 { get; }
-
-    public static NodeDataPlane Start(NodeSettings settings, NodeIdentity identity)
+    /// <param name="messages">Where the forwarder hands decrypted message-bus chunks (the node's bus inlet).</param>
+    public static NodeDataPlane Start(NodeIdentity identity, DataPlaneSetup setup, MessageHandler? messages)
     {
-        var autoIpv4 = Ipv4.AutoIpv4.For(settings, identity.Public);
-        var bufferSize = BufferLayout.BufferSizeFor(settings.Tun.Mtu);
-        var pool = new BufferPool(settings.DataPlane.PoolBuffers(bufferSize), bufferSize);
-        var tun = settings.Tun.Enabled ? OpenTun(settings, identity, autoIpv4) : null;
+        var pool = new BufferPool(setup.PoolBuffers, setup.BufferSize);
         var sessions = new EndToEndSessionCache(identity, EndToEndLimits.DefaultCapacity, () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        var busInlet = new BusInlet();
-        var forwarder = new Forwarder(identity, pool, sessions, tun, new ForwarderOptions
-        {
-            OverlayPrefix = settings.OverlayPrefix,
-            LocalIpv4Prefixes = Ipv4.AutoIpv4.LocalPrefixes(settings, autoIpv4),
-            TunBatchSize = settings.DataPlane.TunBatchSize,
-            TunWriteRingCapacity = settings.DataPlane.TunWriteRingCapacity,
-        }, busInlet.Accept);
+        var forwarder = new Forwarder(identity, pool, sessions, setup.Forwarding, messages);
         NodeLinks links;
         try
         {
-            links = NodeLinks.Open(identity, Admission(settings.Admission), pool, settings.Listen, settings.LinkOptions);
+            links = NodeLinks.Open(identity, setup.Admission, pool, setup.Listen, setup.Links);
         }
-        catch (ListenFailedException e)
+        catch
         {
             forwarder.Dispose();
-            var taken = e.Error == System.Net.Sockets.SocketError.AddressAlreadyInUse ? $"; the {e.Endpoint.Scheme.ToString().ToUpperInvariant()} port {e.Endpoint.Port} is taken" : "";
-            throw new NodeStartException($"{e.Message}{taken} (change 'listen' or --port)", e);
-        }
-        catch (DataPlane.Transports.TransportNotSupportedException e)
-        {
-            forwarder.Dispose();
-            throw new NodeStartException($"cannot listen on {string.Join(", ", settings.Listen)}: {e.Message} (change 'listen' or --port)", e);
+            throw;
         }
 
         links.Environment.DataSink = forwarder;
-        forwarder.Start();
-        return new NodeDataPlane(pool, forwarder, links, tun, busInlet, autoIpv4);
+        return new NodeDataPlane(pool, forwarder, links);
     }
 
     public async ValueTask DisposeAsync()
@@ -88,36 +55,4 @@ public sealed class NodeDataPlane : IAsyncDisposable
         await Links.DisposeAsync();
         Forwarder.Dispose();
     }
-
-    private static IHostTunDevice OpenTun(NodeSettings settings, NodeIdentity identity, Ipv4AutoAddress? autoIpv4)
-    {
-        var address = OverlayAddressing.DeriveAddress(identity.Public, settings.OverlayPrefix);
-        try
-        {
-            // The address carries the overlay prefix length, so the kernel's connected route sends the whole overlay here.
-            return TunDeviceFactory.Open(new TunOptions
-            {
-                Name = settings.Tun.Name,
-                Mtu = settings.Tun.Mtu,
-                Addresses = [new TunAddress(address, settings.OverlayPrefix.Length), .. Ipv4.AutoIpv4.TunAddresses(settings, autoIpv4)],
-            });
-        }
-        catch (TunUnavailableException e)
-        {
-            throw new NodeStartException(e.Message, e);
-        }
-        catch (TunDeviceException e)
-        {
-            throw new NodeStartException($"cannot set up TUN device '{settings.Tun.Name}': {e.Message}", e);
-        }
-    }
-
-    private static AdmissionPolicy Admission(AdmissionSettings admission) => admission.Mode switch
-    {
-        AdmissionMode.AllowList => AdmissionPolicy.AllowList(admission.AllowedKeys),
-        AdmissionMode.NetworkKey => AdmissionPolicy.NetworkKey(admission.NetworkKey),
-        AdmissionMode.AllowListAndNetworkKey => AdmissionPolicy.AllowListAndNetworkKey(admission.AllowedKeys, admission.NetworkKey),
-        AdmissionMode.AllowListOrNetworkKey => AdmissionPolicy.AllowListOrNetworkKey(admission.AllowedKeys, admission.NetworkKey),
-        _ => AdmissionPolicy.Open,
-    };
 }

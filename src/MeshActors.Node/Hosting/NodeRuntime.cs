@@ -8,6 +8,7 @@ using MeshActors.Crypto;
 using MeshActors.Node.Actors;
 using MeshActors.Node.Api;
 using MeshActors.Node.Dns;
+using MeshActors.Node.Messaging;
 using MeshActors.Node.Names;
 using MeshActors.Node.Settings;
 using MeshActors.Node.State;
@@ -53,6 +54,9 @@ public sealed class NodeRuntime : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Why the node stopped on its own (a configuration failure the guardian reported), or null.</summary>
+    public string? FailureMessage => _app.Services.GetRequiredService<NodeFailure>().Message;
+
     public static string Version =>
         typeof(NodeRuntime).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "0.0.0";
@@ -78,11 +82,21 @@ public sealed class NodeRuntime : IAsyncDisposable
         // Akka.Logger.Serilog writes through the static logger: one node per process, so this is that node's logger.
         Log.Logger = logger;
         var store = OpenStore(settings, identity);
-        var dataPlane = NodeDataPlane.Start(settings, identity);
+        var autoIpv4 = Ipv4.AutoIpv4.For(settings, identity.Public);
+        var busInlet = new BusInlet();
+        var dataPlane = DataPlaneStart.Start(settings, identity, autoIpv4, busInlet.Accept);
         try
         {
-            var app = await StartHostAsync(settings, identity, info, dataPlane, store, logger, levelSwitch, cancellationToken);
-            dataPlane.BusInlet.Bind(app.Services.GetRequiredService<ActorSystem>());
+            var tunOpened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var names = new NameDirectoryHolder();
+            var children = () => NodeChildren.For(settings, identity, dataPlane, busInlet, autoIpv4, store, names, tunOpened);
+            var app = await StartHostAsync(settings, info, dataPlane, names, children, logger, levelSwitch, cancellationToken);
+            busInlet.Bind(app.Services.GetRequiredService<ActorSystem>());
+            if (settings.Tun.Enabled)
+            {
+                await WaitForTunAsync(app, tunOpened.Task, cancellationToken);
+            }
+
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var runtime = new NodeRuntime(app, dataPlane, info, new IPEndPoint(settings.ApiAddress.Address, new Uri(bound).Port));
             await runtime.StartDnsAsync(settings);
@@ -107,12 +121,26 @@ public sealed class NodeRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The TUN actor opens the device once the actors run; the node is up only when it did. A device that cannot be
+    /// opened stops the node (the guardian reports it to <see cref="NodeFailure"/>), and start-up fails with that message.
+    /// </summary>
+    private static async Task WaitForTunAsync(WebApplication app, Task opened, CancellationToken cancellationToken)
+    {
+        var failure = app.Services.GetRequiredService<NodeFailure>();
+        if (await Task.WhenAny(opened, failure.Failed).WaitAsync(cancellationToken) == failure.Failed)
+        {
+            await app.DisposeAsync();
+            throw new NodeStartException(failure.Failed.Result);
+        }
+    }
+
     private static async Task<WebApplication> StartHostAsync(
         NodeSettings settings,
-        NodeIdentity identity,
         NodeInfo info,
         NodeDataPlane dataPlane,
-        SnapshotStore store,
+        NameDirectoryHolder names,
+        Func<IReadOnlyList<ChildSpec>> children,
         Logger logger,
         LoggingLevelSwitch levelSwitch,
         CancellationToken cancellationToken)
@@ -124,10 +152,9 @@ public sealed class NodeRuntime : IAsyncDisposable
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(levelSwitch);
         builder.Services.AddSingleton(dataPlane);
-        var names = new NameDirectoryHolder();
         builder.Services.AddSingleton(names);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
-        builder.Services.AddMeshNode(settings, info, () => NodeChildren.For(settings, identity, dataPlane, store, names));
+        builder.Services.AddMeshNode(settings, info, children);
 
         var app = builder.Build();
         app.UseApiToken(settings.ApiToken);
