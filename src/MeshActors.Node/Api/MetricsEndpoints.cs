@@ -1,3 +1,4 @@
+using MeshActors.DataPlane;
 using MeshActors.DataPlane.Transports;
 using Akka.Actor;
 using MeshActors.Crypto.EndToEnd;

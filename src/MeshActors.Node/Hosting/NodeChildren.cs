@@ -1,3 +1,4 @@
+using MeshActors.DataPlane;
 using MeshActors.DataPlane.Forwarding;
 using MeshActors.DataPlane.Tun;
 using MeshActors.Crypto;

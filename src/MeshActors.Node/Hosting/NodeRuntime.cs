@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Hosting;
+using MeshActors.DataPlane;
 using MeshActors.Crypto;
 using MeshActors.Node.Actors;
 using MeshActors.Node.Api;

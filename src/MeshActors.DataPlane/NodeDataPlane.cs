@@ -1,11 +1,10 @@
 using MeshActors.Crypto;
 using MeshActors.Crypto.EndToEnd;
-using MeshActors.DataPlane;
 using MeshActors.DataPlane.Buffers;
 using MeshActors.DataPlane.Forwarding;
 using MeshActors.DataPlane.Transports;
 
-namespace MeshActors.Node.Hosting;
+namespace MeshActors.DataPlane;
 
 /// <summary>
 /// Everything below the actors for one node, built before the actor system and torn down after it: the packet
