@@ -16,8 +16,6 @@ namespace MeshActors.Node.Api;
 /// </summary>
 public static class MessageEndpoints
 {
-    public const string BusPath = ActorPaths.Guardian + "/" + MessageBusActor.Name;
-
     /// <summary>Body bytes allowed beyond the base64 payload (4/3 of max-message-size), 4 KiB: the JSON keys, the
     /// destination and a base64 topic of up to 255 bytes.</summary>
     private const int BodyOverheadBytes = 4096;
@@ -161,16 +159,7 @@ public static class MessageEndpoints
     private static IResult Problem(ApiError error, int statusCode = StatusCodes.Status400BadRequest) =>
         Results.Problem(detail: $"{error.Field}: {error.Problem}", statusCode: statusCode, extensions: new Dictionary<string, object?> { ["field"] = error.Field });
 
-    private static async Task<(T? Answer, IResult? Failure)> Ask<T>(ActorSystem system, object message, TimeSpan timeout, CancellationToken ct)
-        where T : class
-    {
-        try
-        {
-            return (await system.ActorSelection(BusPath).Ask<T>(message, timeout, ct), null);
-        }
-        catch (AskTimeoutException)
-        {
-            return (null, Results.Problem($"the message bus did not answer within {timeout.TotalSeconds:0} s", statusCode: StatusCodes.Status503ServiceUnavailable));
-        }
-    }
+    private static Task<(T? Answer, IResult? Failure)> Ask<T>(ActorSystem system, object message, TimeSpan timeout, CancellationToken ct)
+        where T : class =>
+        ApiAsk.TryAsk<T>(system, typeof(MessageBusActor), message, timeout, ct);
 }

@@ -67,7 +67,7 @@ public static class NodeChildren
                 settings.OverlayPrefix,
                 new(store, StateSections.Bus),
                 settings.State.WriteInterval), typeof(MessageBusActor)),
-            new ChildSpec(InspectionActor.Name, InspectionActor.Props()),
+            new ChildSpec(InspectionActor.Name, InspectionActor.Props(), typeof(InspectionActor)),
         ];
     }
 
