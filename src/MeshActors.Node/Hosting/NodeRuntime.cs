@@ -34,6 +34,12 @@ public sealed class NodeRuntime : IAsyncDisposable
 {
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Longest start-up waits for the TUN actor's first open: opening runs a few host commands of at most 10 s each
+    /// (address and MTU setup), so 60 s only bounds a start that would otherwise hang.
+    /// </summary>
+    private static readonly TimeSpan TunOpenBound = TimeSpan.FromSeconds(60);
+
     private readonly WebApplication _app;
     private readonly NodeDataPlane _dataPlane;
     private MeshDnsServer? _dns;
@@ -95,7 +101,7 @@ public sealed class NodeRuntime : IAsyncDisposable
             busInlet.Bind(app.Services.GetRequiredService<ActorSystem>());
             if (settings.Tun.Enabled)
             {
-                await WaitForTunAsync(app, tunOpened.Task, cancellationToken);
+                await WaitForTunAsync(app, settings.Tun.Name, tunOpened.Task, cancellationToken);
             }
 
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -126,13 +132,24 @@ public sealed class NodeRuntime : IAsyncDisposable
     /// The TUN actor opens the device once the actors run; the node is up only when it did. A device that cannot be
     /// opened stops the node (the guardian reports it to <see cref="NodeFailure"/>), and start-up fails with that message.
     /// </summary>
-    private static async Task WaitForTunAsync(WebApplication app, Task opened, CancellationToken cancellationToken)
+    private static async Task WaitForTunAsync(WebApplication app, string name, Task opened, CancellationToken cancellationToken)
     {
         var failure = app.Services.GetRequiredService<NodeFailure>();
-        if (await Task.WhenAny(opened, failure.Failed).WaitAsync(cancellationToken) == failure.Failed)
+        string? problem;
+        try
+        {
+            var first = await Task.WhenAny(opened, failure.Failed).WaitAsync(TunOpenBound, cancellationToken);
+            problem = first == failure.Failed ? failure.Failed.Result : null;
+        }
+        catch (TimeoutException)
+        {
+            problem = $"the TUN device '{name}' did not open within {TunOpenBound.TotalSeconds:0} s";
+        }
+
+        if (problem is not null)
         {
             await app.DisposeAsync();
-            throw new NodeStartException(failure.Failed.Result);
+            throw new NodeStartException(problem);
         }
     }
 
