@@ -18,6 +18,7 @@ node_conf() { # NAME LISTEN PEERS API
   cat >"$WORK/$1.hocon" <<CONF
 meshactors {
   key-file = "$WORK/$1.key"
+  data-dir = "$WORK/$1.data"
   listen = [$2]
   peers = [$3]
   tun.enabled = off

@@ -26,9 +26,10 @@ public delegate void MessageHandler(PublicIdentity source, ReadOnlySpan<byte> ch
 /// whose hop limit is spent, or too big for the next link, is dropped and counted, and its origin is told end to end
 /// (rate-limited), so it answers with ICMP Time Exceeded or Packet Too Big quoting its own copy of the packet's head:
 /// a relay cannot read the sealed packet.</para>
-/// <para>Without a TUN device (--no-tun) only the inbound path runs: relaying and messages work, IP packets for
-/// this node are dropped and counted. The forwarder owns the TUN device once given: <see cref="Dispose"/> disposes
-/// it, which ends the reader thread, then stops the writer thread.</para>
+/// <para>Without a TUN device (--no-tun, or while none is attached) only the inbound path runs: relaying and
+/// messages work, IP packets for this node are dropped and counted. The TUN actor attaches the device it opened
+/// (<see cref="AttachTun"/>) and detaches it when it stops (<see cref="DetachTun"/>): the forwarder owns the device
+/// in between, and detaching disposes it, which ends the reader thread, then stops the writer thread.</para>
 /// <para>Path MTU: the origin compares each packet with its first link's <see cref="Link.MaxInnerPacket"/>; a relay
 /// whose next link carries less reports it back (above), and the origin's Packet Too Big teaches its kernel the
 /// path MTU.</para>
@@ -44,9 +45,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     private readonly PublicIdentity _identity;
     private LocalAddresses _local;
     private readonly SourceOwnership _ownership;
-    private readonly ITunDevice? _tun;
-    private readonly TunReader? _reader;
-    private readonly TunWriter? _writer;
+    private TunPort? _tun;
     private readonly RecentPacketHeads _recentHeads = new();
     private readonly NoticeRateLimit _noticeLimit = new();
     private readonly MessageHandler? _messageHandler;
@@ -56,7 +55,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
 
     /// <param name="messages">Where decrypted message-bus chunks go (the actor layer's bounded inlet); null drops them (counted).</param>
     public Forwarder(
-        NodeIdentity identity, BufferPool pool, EndToEndSessionCache sessions, ITunDevice? tun, ForwarderOptions? options = null, MessageHandler? messages = null)
+        NodeIdentity identity, BufferPool pool, EndToEndSessionCache sessions, ForwarderOptions? options = null, MessageHandler? messages = null)
     {
         _pool = pool;
         _messageHandler = messages;
@@ -65,12 +64,6 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
         _identity = identity.Public;
         _local = new LocalAddresses(identity.Public, _options);
         _ownership = new SourceOwnership(_options.OverlayPrefix);
-        _tun = tun;
-        if (tun is not null)
-        {
-            _writer = new TunWriter(tun, _options.TunWriteRingCapacity, _options.TunBatchSize, Counters);
-            _reader = new TunReader(tun, pool, _options.TunBatchSize, this);
-        }
     }
 
     public ForwarderCounters Counters { get; } = new();
@@ -108,12 +101,31 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     public void SetLocalIpv4Prefixes(IReadOnlyList<IpPrefix> prefixes) =>
         Volatile.Write(ref _local, new LocalAddresses(_identity, _options with { LocalIpv4Prefixes = prefixes }));
 
-    /// <summary>Starts the TUN reader and writer threads (nothing to start with --no-tun).</summary>
-    public void Start()
+    /// <summary>True while a TUN device is attached.</summary>
+    public bool HasTun => Volatile.Read(ref _tun) is not null;
+
+    /// <summary>
+    /// Takes over <paramref name="device"/> and starts its reader and writer threads. Control plane only, one device
+    /// at a time. Throws <see cref="ArgumentException"/> when the pool's buffers cannot hold the device's MTU.
+    /// </summary>
+    public void AttachTun(ITunDevice device)
     {
-        _writer?.Start();
-        _reader?.Start();
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var port = new TunPort(device, _pool, _options, this);
+        if (Interlocked.CompareExchange(ref _tun, port, null) is not null)
+        {
+            throw new InvalidOperationException("a TUN device is already attached");
+        }
+
+        port.Start();
     }
+
+    /// <summary>
+    /// Stops using the attached TUN device (if any) and disposes it; its threads have ended when this returns.
+    /// A packet a link thread was handing over at that moment is dropped (counted) or, in a narrow race, left in the
+    /// old ring for the collector: the detach happens only when the TUN actor stops or restarts.
+    /// </summary>
+    public void DetachTun() => Interlocked.Exchange(ref _tun, null)?.Stop();
 
     /// <summary>
     /// Seals a message-bus chunk for <paramref name="destination"/> and sends it along the route to its overlay
@@ -218,9 +230,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
             return;
         }
 
-        _tun?.Dispose();
-        _reader?.Join();
-        _writer?.Stop();
+        DetachTun();
     }
 
     /// <summary>Looks the destination up; on failure drops the buffer, answering an IP packet from our TUN with ICMP unreachable.</summary>
@@ -325,14 +335,14 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
             return;
         }
 
-        if (_writer is null)
+        if (Volatile.Read(ref _tun) is not { } tun)
         {
             Drop(payload, ForwardDrop.NoTun);
             return;
         }
 
         payload.Set(BufferLayout.PacketOffset, inner.Length);
-        _writer.Enqueue(payload);
+        tun.Writer.Enqueue(payload);
     }
 
     /// <summary>
@@ -480,7 +490,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     /// <summary>Writes an ICMP error quoting <paramref name="head"/> (a packet, or the first bytes of one we sent) into our TUN.</summary>
     private void WriteIcmp(IcmpError error, ReadOnlySpan<byte> head, IpVersion version, ReadOnlySpan<byte> router, int mtu)
     {
-        if (_writer is null)
+        if (Volatile.Read(ref _tun) is not { } tun)
         {
             return;
         }
@@ -500,7 +510,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
 
         reply.Set(BufferLayout.PacketOffset, length);
         Counters.CountIcmp();
-        _writer.Enqueue(reply);
+        tun.Writer.Enqueue(reply);
     }
 
     private void Drop(PacketBuffer buffer, ForwardDrop reason)

@@ -52,8 +52,9 @@ internal sealed class TunWriter
             _thread.Join();
         }
 
+        // The queue is not disposed: a link thread that picked this writer just before a detach may still enqueue
+        // and signal it; its semaphore holds no OS handle, so the collector frees it.
         _queue.Drain();
-        _queue.Dispose();
     }
 
     private void Run()

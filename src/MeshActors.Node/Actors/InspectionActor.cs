@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
-using MeshActors.Node.Api;
+using Akka.Hosting;
 
 namespace MeshActors.Node.Actors;
 
@@ -8,7 +8,8 @@ namespace MeshActors.Node.Actors;
 /// Answers <see cref="GetActorTree"/> for <c>ctl actors</c>: walks the guardian's live children (each local actor
 /// reference carries its cell: props type and mailbox size, read without messaging the actor, so a stuck actor still
 /// shows up with its growing mailbox) and adds failure counts gathered from the event stream: a supervisor publishes
-/// one <see cref="Error"/> per child failure with the child's path as log source.
+/// one <see cref="Error"/> per child failure with the child's path as log source. The guardian is found in the
+/// Akka.Hosting registry, where the node's wiring puts it once it is created.
 /// </summary>
 public sealed class InspectionActor : ReceiveActor
 {
@@ -24,7 +25,7 @@ public sealed class InspectionActor : ReceiveActor
 
     public InspectionActor()
     {
-        Receive<ActorIdentity>(identity => _guardian = identity.Subject);
+        Receive<GuardianFound>(found => _guardian = found.Guardian);
         Receive<Error>(OnError);
         Receive<GetActorTree>(_ => Sender.Tell(new ActorTree(_guardian is null ? [] : Walk(_guardian))));
     }
@@ -34,7 +35,7 @@ public sealed class InspectionActor : ReceiveActor
     protected override void PreStart()
     {
         Context.System.EventStream.Subscribe(Self, typeof(Error));
-        Context.ActorSelection(ActorPaths.Guardian).Tell(new Identify(null));
+        ActorRegistry.For(Context.System).GetAsync<NodeGuardian>().PipeTo(Self, success: guardian => new GuardianFound(guardian));
     }
 
     protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
@@ -82,4 +83,6 @@ public sealed class InspectionActor : ReceiveActor
         entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         return entries;
     }
+
+    private sealed record GuardianFound(IActorRef Guardian);
 }

@@ -32,16 +32,11 @@ public static class AdminEndpoints
         return routes;
     }
 
-    /// <summary>The NAT traversal actor's status; null when it does not answer in time (the rest of the answer stands).</summary>
+    /// <summary>The NAT traversal actor's status; null when it is not running or does not answer in time (the rest of the
+    /// answer stands).</summary>
     internal static async Task<NatStatus?> NatStatusAsync(ActorSystem system, CancellationToken cancellationToken)
     {
-        try
-        {
-            return await system.ActorSelection(ActorPaths.Nat).Ask<NatStatus>(GetNatStatus.Instance, AskTimeout, cancellationToken);
-        }
-        catch (AskTimeoutException)
-        {
-            return null;
-        }
+        var (status, _) = await ApiAsk.TryAsk<NatStatus>(system, typeof(NatTraversalActor), GetNatStatus.Instance, AskTimeout, cancellationToken);
+        return status;
     }
 }

@@ -12,12 +12,10 @@ namespace MeshActors.Node.Api;
 /// <summary><c>/api/v1/ctl/…</c>: the live actor tree and the node's log level, for <c>meshactors ctl</c>.</summary>
 public static class CtlEndpoints
 {
-    public const string InspectionPath = ActorPaths.Guardian + "/" + InspectionActor.Name;
-
     public static IEndpointRouteBuilder MapCtlApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/api/v1/ctl/actors", (ActorSystem system, CancellationToken ct) =>
-            ApiAsk.Run<ActorTree>(system, InspectionPath, GetActorTree.Instance, tree => Results.Ok(tree.Actors), ct));
+            ApiAsk.Run<ActorTree>(system, typeof(InspectionActor), GetActorTree.Instance, tree => Results.Ok(tree.Actors), ct));
 
         routes.MapGet("/api/v1/ctl/log-level", (LoggingLevelSwitch levelSwitch) =>
             Results.Ok(new LogLevelBody(Name(levelSwitch.MinimumLevel))));

@@ -1,4 +1,5 @@
 using System.Net;
+using MeshActors.DataPlane;
 using MeshActors.DataPlane.Forwarding;
 using MeshActors.Node.Hosting;
 using MeshActors.Node.Names;

@@ -16,8 +16,6 @@ namespace MeshActors.Node.Api;
 /// </summary>
 public static class MessageEndpoints
 {
-    public const string BusPath = ActorPaths.Guardian + "/" + MessageBusActor.Name;
-
     /// <summary>How long a request waits for the bus, 30 s. The bus answers a send or a take only after it acted on
     /// it, so a request that gave up sooner would leave its client not knowing whether the message was sent or taken
     /// (and a retry would send it twice or lose it); a busy machine delays the answer by seconds, only a stuck bus
@@ -167,16 +165,7 @@ public static class MessageEndpoints
     private static IResult Problem(ApiError error, int statusCode = StatusCodes.Status400BadRequest) =>
         Results.Problem(detail: $"{error.Field}: {error.Problem}", statusCode: statusCode, extensions: new Dictionary<string, object?> { ["field"] = error.Field });
 
-    private static async Task<(T? Answer, IResult? Failure)> Ask<T>(ActorSystem system, object message, TimeSpan timeout, CancellationToken ct)
-        where T : class
-    {
-        try
-        {
-            return (await system.ActorSelection(BusPath).Ask<T>(message, timeout, ct), null);
-        }
-        catch (AskTimeoutException)
-        {
-            return (null, Results.Problem($"the message bus did not answer within {timeout.TotalSeconds:0} s", statusCode: StatusCodes.Status503ServiceUnavailable));
-        }
-    }
+    private static Task<(T? Answer, IResult? Failure)> Ask<T>(ActorSystem system, object message, TimeSpan timeout, CancellationToken ct)
+        where T : class =>
+        ApiAsk.TryAsk<T>(system, typeof(MessageBusActor), message, timeout, ct);
 }

@@ -1,3 +1,4 @@
+using MeshActors.DataPlane;
 using MeshActors.DataPlane.Transports;
 using Akka.Actor;
 using MeshActors.Crypto.EndToEnd;
@@ -29,7 +30,7 @@ public static class MetricsEndpoints
         routes.MapGet("/metrics", async (ActorSystem system, NodeDataPlane dataPlane, CancellationToken ct) =>
         {
             var text = new MetricsText();
-            if (await TryAsk<PeerList>(system, ActorPaths.Peers, GetPeers.Instance, ct) is { } peers)
+            if (await TryAsk<PeerList>(system, typeof(PeerManager), GetPeers.Instance, ct) is { } peers)
             {
                 WriteLinks(text, peers);
             }
@@ -39,13 +40,13 @@ public static class MetricsEndpoints
             WriteListeners(text, dataPlane.Links);
             foreach (var view in new[] { RouteView.Selected, RouteView.Fallback })
             {
-                if (await TryAsk<RouteList>(system, ActorPaths.Routes, new GetRoutes(view), ct) is { } list)
+                if (await TryAsk<RouteList>(system, typeof(RouteTableActor), new GetRoutes(view), ct) is { } list)
                 {
                     text.Gauge("meshactors_routes", "Routes known, by view", list.Routes.Count, ("view", view.ToString().ToLowerInvariant()));
                 }
             }
 
-            if (await TryAsk<RoutingCounterList>(system, ActorPaths.Routes, GetRoutingCounters.Instance, ct) is { } routing)
+            if (await TryAsk<RoutingCounterList>(system, typeof(RouteTableActor), GetRoutingCounters.Instance, ct) is { } routing)
             {
                 foreach (var (name, value) in routing.Counters)
                 {
@@ -53,12 +54,12 @@ public static class MetricsEndpoints
                 }
             }
 
-            if (await TryAsk<BusCounters>(system, MessageEndpoints.BusPath, GetBusCounters.Instance, ct) is { } bus)
+            if (await TryAsk<BusCounters>(system, typeof(MessageBusActor), GetBusCounters.Instance, ct) is { } bus)
             {
                 WriteBus(text, bus);
             }
 
-            if (await TryAsk<NameList>(system, ActorPaths.Names, GetNames.Instance, ct) is { } names)
+            if (await TryAsk<NameList>(system, typeof(NamesActor), GetNames.Instance, ct) is { } names)
             {
                 text.Gauge("meshactors_name_records", "Live signed name records held", names.Names.Count);
                 foreach (var (outcome, count) in names.Counters)
@@ -209,16 +210,8 @@ public static class MetricsEndpoints
         }
     }
 
-    private static async Task<T?> TryAsk<T>(ActorSystem system, string path, object message, CancellationToken ct)
-        where T : class
-    {
-        try
-        {
-            return await system.ActorSelection(path).Ask<T>(message, AdminEndpoints.AskTimeout, ct);
-        }
-        catch (AskTimeoutException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The actor's answer, or null when it is not running or did not answer in time (its family is left out).</summary>
+    private static async Task<T?> TryAsk<T>(ActorSystem system, Type actor, object message, CancellationToken ct)
+        where T : class =>
+        (await ApiAsk.TryAsk<T>(system, actor, message, AdminEndpoints.AskTimeout, ct)).Answer;
 }

@@ -12,7 +12,7 @@ public static class NameEndpoints
     public static IEndpointRouteBuilder MapNameApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/api/v1/names", (ActorSystem system, CancellationToken ct) =>
-            ApiAsk.Run<NameList>(system, ActorPaths.Names, GetNames.Instance, Results.Ok, ct));
+            ApiAsk.Run<NameList>(system, typeof(NamesActor), GetNames.Instance, Results.Ok, ct));
         routes.MapGet("/api/v1/names/{name}", (string name, NameDirectoryHolder directory) =>
             directory.Current.Resolve(name.ToLowerInvariant()) is { } entry
                 ? Results.Ok(new ResolvedName(entry.Name, entry.Ipv6?.ToString(), entry.Ipv4?.ToString()))

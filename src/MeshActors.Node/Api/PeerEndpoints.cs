@@ -13,7 +13,7 @@ public static class PeerEndpoints
     public static IEndpointRouteBuilder MapPeerApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/api/v1/admin/peers", (ActorSystem system, CancellationToken ct) =>
-            ApiAsk.Run<PeerList>(system, ActorPaths.Peers, GetPeers.Instance, list => Results.Ok(list.Peers.Select(PeerView.From).ToList()), ct));
+            ApiAsk.Run<PeerList>(system, typeof(PeerManager), GetPeers.Instance, list => Results.Ok(list.Peers.Select(PeerView.From).ToList()), ct));
 
         routes.MapPost("/api/v1/admin/peers", (AddPeerBody? body, ActorSystem system, CancellationToken ct) =>
         {
@@ -27,13 +27,13 @@ public static class PeerEndpoints
                 return Task.FromResult(Results.Problem($"endpoint: {problem}", statusCode: StatusCodes.Status400BadRequest));
             }
 
-            return ApiAsk.Run<PeerCommandResult>(system, ActorPaths.Peers, new AddPeer(uri), result => result.Succeeded
+            return ApiAsk.Run<PeerCommandResult>(system, typeof(PeerManager), new AddPeer(uri), result => result.Succeeded
                 ? Results.Created($"/api/v1/admin/peers/{Uri.EscapeDataString(uri.ToString())}", new { endpoint = uri.ToString() })
                 : Results.Problem(result.Message, statusCode: StatusCodes.Status409Conflict), ct);
         });
 
         routes.MapDelete("/api/v1/admin/peers/{*keyOrEndpoint}", (string keyOrEndpoint, ActorSystem system, CancellationToken ct) =>
-            ApiAsk.Run<PeerCommandResult>(system, ActorPaths.Peers, new RemovePeer(Uri.UnescapeDataString(keyOrEndpoint)), result => result.Succeeded
+            ApiAsk.Run<PeerCommandResult>(system, typeof(PeerManager), new RemovePeer(Uri.UnescapeDataString(keyOrEndpoint)), result => result.Succeeded
                 ? Results.NoContent()
                 : Results.Problem(result.Message, statusCode: StatusCodes.Status404NotFound), ct));
         return routes;

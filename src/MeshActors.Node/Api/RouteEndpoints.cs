@@ -13,7 +13,7 @@ public static class RouteEndpoints
     {
         routes.MapGet("/api/v1/admin/routes/{view}", (string view, ActorSystem system, CancellationToken ct) =>
             Enum.TryParse<RouteView>(view, ignoreCase: true, out var parsed) && !int.TryParse(view, out _)
-                ? ApiAsk.Run<RouteList>(system, ActorPaths.Routes, new GetRoutes(parsed), list => Results.Ok(list.Routes), ct)
+                ? ApiAsk.Run<RouteList>(system, typeof(RouteTableActor), new GetRoutes(parsed), list => Results.Ok(list.Routes), ct)
                 : Task.FromResult(Results.Problem($"unknown route view '{view}': use selected, fallback or queried", statusCode: StatusCodes.Status404NotFound)));
         return routes;
     }

@@ -21,9 +21,13 @@ public static class MeshNodeHostingExtensions
         }
         """;
 
+    /// <summary>Adds the actor system with the node's guardian, and the <see cref="NodeFailure"/> the guardian reports a
+    /// configuration failure to (the runtime reads it to stop with that message).</summary>
     public static IServiceCollection AddMeshNode(
         this IServiceCollection services, NodeSettings settings, NodeInfo info, Func<IReadOnlyList<ChildSpec>>? children = null)
     {
+        var failure = new NodeFailure();
+        services.AddSingleton(failure);
         services.AddAkka(ActorSystemName, (builder, _) =>
         {
             builder
@@ -36,7 +40,7 @@ public static class MeshNodeHostingExtensions
                 })
                 .WithActors((system, registry) =>
                 {
-                    var guardian = system.ActorOf(NodeGuardian.Props(info, children?.Invoke() ?? []), NodeGuardian.Name);
+                    var guardian = system.ActorOf(NodeGuardian.Props(info, children?.Invoke() ?? [], failure), NodeGuardian.Name);
                     registry.Register<NodeGuardian>(guardian);
                 });
         });

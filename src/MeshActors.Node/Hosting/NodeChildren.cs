@@ -1,4 +1,6 @@
+using MeshActors.DataPlane;
 using MeshActors.DataPlane.Forwarding;
+using MeshActors.DataPlane.Tun;
 using MeshActors.Crypto;
 using MeshActors.Node.Actors;
 using MeshActors.Node.Exits;
@@ -13,6 +15,7 @@ using MeshActors.Node.State;
 using MeshActors.Node.Tun;
 using MeshActors.Protocol.Routing;
 using MeshActors.Routing;
+using MeshActors.Routing.Ipv4;
 using MeshActors.Routing.Nat;
 
 namespace MeshActors.Node.Hosting;
@@ -20,22 +23,36 @@ namespace MeshActors.Node.Hosting;
 /// <summary>The guardian's children for a real node, in start order.</summary>
 public static class NodeChildren
 {
+    /// <param name="autoIpv4">The automatic IPv4 address (<c>ipv4.network</c>), or null; the IPv4 actor moves it.</param>
     /// <param name="store">The node's data folder; each actor that keeps durable state gets its own section of it.</param>
+    /// <param name="tunOpened">Completed when the TUN actor first opened the device (with <c>tun.enabled</c>).</param>
     public static IReadOnlyList<ChildSpec> For(
-        NodeSettings settings, NodeIdentity identity, NodeDataPlane dataPlane, SnapshotStore store, NameDirectoryHolder? names = null)
+        NodeSettings settings,
+        NodeIdentity identity,
+        NodeDataPlane dataPlane,
+        BusInlet busInlet,
+        Ipv4AutoAddress? autoIpv4,
+        SnapshotStore store,
+        NameDirectoryHolder? names = null,
+        TaskCompletionSource? tunOpened = null)
     {
         var forwarder = dataPlane.Forwarder;
         names ??= new NameDirectoryHolder();
-        var (ipv4, automatic) = AutoIpv4.Announced(settings, dataPlane.AutoIpv4);
-        var ipv4Actor = dataPlane.AutoIpv4 is { } auto
+        var (ipv4, automatic) = AutoIpv4.Announced(settings, autoIpv4);
+        var ipv4Actor = autoIpv4 is { } auto
             ? new[]
             {
                 new ChildSpec(Ipv4AddressActor.Name, Ipv4AddressActor.Props(
-                    auto, identity.Public.Bytes.ToArray(), AutoIpv4.LocalPrefixes(settings, null), forwarder, dataPlane.Tun as DataPlane.Tun.ITunAddresses,
-                    names, settings.Ipv4Network.ConflictCheckInterval), typeof(Ipv4AddressActor)),
+                    auto, identity.Public.Bytes.ToArray(), AutoIpv4.LocalPrefixes(settings, null), forwarder, names, settings.Ipv4Network.ConflictCheckInterval), typeof(Ipv4AddressActor)),
             }
             : [];
-        var tun = dataPlane.Tun is { } device ? new[] { new ChildSpec(TunDeviceActor.Name, TunDeviceActor.Props(device), typeof(TunDeviceActor)) } : [];
+        var tun = settings.Tun.Enabled
+            ? new[]
+            {
+                new ChildSpec(TunDeviceActor.Name, TunDeviceActor.Props(
+                    () => TunSetup.For(settings, identity.Public, autoIpv4), TunDeviceFactory.Open, forwarder, tunOpened), typeof(TunDeviceActor)),
+            }
+            : [];
         return
         [
             .. tun,
@@ -54,12 +71,12 @@ public static class NodeChildren
             new ChildSpec(MessageBusActor.Name, MessageBusActor.Props(
                 settings.Messages,
                 forwarder,
-                dataPlane.BusInlet,
+                busInlet,
                 RouterId.FromBytes(identity.Public.Bytes),
                 settings.OverlayPrefix,
                 new(store, StateSections.Bus),
                 settings.State.WriteInterval), typeof(MessageBusActor)),
-            new ChildSpec(InspectionActor.Name, InspectionActor.Props()),
+            new ChildSpec(InspectionActor.Name, InspectionActor.Props(), typeof(InspectionActor)),
         ];
     }
 

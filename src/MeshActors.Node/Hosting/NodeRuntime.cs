@@ -4,10 +4,12 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Hosting;
+using MeshActors.DataPlane;
 using MeshActors.Crypto;
 using MeshActors.Node.Actors;
 using MeshActors.Node.Api;
 using MeshActors.Node.Dns;
+using MeshActors.Node.Messaging;
 using MeshActors.Node.Names;
 using MeshActors.Node.Settings;
 using MeshActors.Node.State;
@@ -32,6 +34,12 @@ public sealed class NodeRuntime : IAsyncDisposable
 {
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Longest start-up waits for the TUN actor's first open: opening runs a few host commands of at most 10 s each
+    /// (address and MTU setup), so 60 s only bounds a start that would otherwise hang.
+    /// </summary>
+    private static readonly TimeSpan TunOpenBound = TimeSpan.FromSeconds(60);
+
     private readonly WebApplication _app;
     private readonly NodeDataPlane _dataPlane;
     private MeshDnsServer? _dns;
@@ -53,6 +61,9 @@ public sealed class NodeRuntime : IAsyncDisposable
     public ActorSystem ActorSystem => _app.Services.GetRequiredService<ActorSystem>();
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>Why the node stopped on its own (a configuration failure the guardian reported), or null.</summary>
+    public string? FailureMessage => _app.Services.GetRequiredService<NodeFailure>().Message;
 
     public static string Version =>
         typeof(NodeRuntime).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
@@ -79,13 +90,31 @@ public sealed class NodeRuntime : IAsyncDisposable
         // Akka.Logger.Serilog writes through the static logger: one node per process, so this is that node's logger.
         Log.Logger = logger;
         var store = OpenStore(settings, identity);
-        var dataPlane = NodeDataPlane.Start(settings, identity);
+        var autoIpv4 = Ipv4.AutoIpv4.For(settings, identity.Public);
+        var busInlet = new BusInlet();
+        var dataPlane = DataPlaneStart.Start(settings, identity, autoIpv4, busInlet.Accept);
         DataPlane.Tun.Linux.ExitNat? exitNat = null;
         try
         {
-            exitNat = OpenExit(settings, dataPlane);
-            var app = await StartHostAsync(settings, identity, info, dataPlane, store, logger, levelSwitch, cancellationToken);
-            dataPlane.BusInlet.Bind(app.Services.GetRequiredService<ActorSystem>());
+            var tunOpened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var names = new NameDirectoryHolder();
+            var children = () => NodeChildren.For(settings, identity, dataPlane, busInlet, autoIpv4, store, names, tunOpened);
+            var app = await StartHostAsync(settings, info, dataPlane, names, children, logger, levelSwitch, cancellationToken);
+            busInlet.Bind(app.Services.GetRequiredService<ActorSystem>());
+            if (settings.Tun.Enabled)
+            {
+                await WaitForTunAsync(app, settings.Tun.Name, tunOpened.Task, cancellationToken);
+            }
+
+            try
+            {
+                exitNat = OpenExit(settings);
+            }
+            catch
+            {
+                await app.DisposeAsync();
+                throw;
+            }
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var runtime = new NodeRuntime(app, dataPlane, info, new IPEndPoint(settings.ApiAddress.Address, new Uri(bound).Port)) { _exitNat = exitNat };
             await runtime.StartDnsAsync(settings);
@@ -111,12 +140,37 @@ public sealed class NodeRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The TUN actor opens the device once the actors run; the node is up only when it did. A device that cannot be
+    /// opened stops the node (the guardian reports it to <see cref="NodeFailure"/>), and start-up fails with that message.
+    /// </summary>
+    private static async Task WaitForTunAsync(WebApplication app, string name, Task opened, CancellationToken cancellationToken)
+    {
+        var failure = app.Services.GetRequiredService<NodeFailure>();
+        string? problem;
+        try
+        {
+            var first = await Task.WhenAny(opened, failure.Failed).WaitAsync(TunOpenBound, cancellationToken);
+            problem = first == failure.Failed ? failure.Failed.Result : null;
+        }
+        catch (TimeoutException)
+        {
+            problem = $"the TUN device '{name}' did not open within {TunOpenBound.TotalSeconds:0} s";
+        }
+
+        if (problem is not null)
+        {
+            await app.DisposeAsync();
+            throw new NodeStartException(problem);
+        }
+    }
+
     private static async Task<WebApplication> StartHostAsync(
         NodeSettings settings,
-        NodeIdentity identity,
         NodeInfo info,
         NodeDataPlane dataPlane,
-        SnapshotStore store,
+        NameDirectoryHolder names,
+        Func<IReadOnlyList<ChildSpec>> children,
         Logger logger,
         LoggingLevelSwitch levelSwitch,
         CancellationToken cancellationToken)
@@ -128,10 +182,9 @@ public sealed class NodeRuntime : IAsyncDisposable
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(levelSwitch);
         builder.Services.AddSingleton(dataPlane);
-        var names = new NameDirectoryHolder();
         builder.Services.AddSingleton(names);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
-        builder.Services.AddMeshNode(settings, info, () => NodeChildren.For(settings, identity, dataPlane, store, names));
+        builder.Services.AddMeshNode(settings, info, children);
 
         var app = builder.Build();
         app.UseApiToken(settings.ApiToken);
@@ -181,14 +234,15 @@ public sealed class NodeRuntime : IAsyncDisposable
     }
 
     /// <summary>An exit (<c>exit.prefixes</c>) turns on IP forwarding and its NAT; without a TUN device it cannot be one.</summary>
-    private static DataPlane.Tun.Linux.ExitNat? OpenExit(NodeSettings settings, NodeDataPlane dataPlane)
+    /// <summary>Sets up the exit's NAT and forwarding once the TUN device is open (its actor opened it).</summary>
+    private static DataPlane.Tun.Linux.ExitNat? OpenExit(NodeSettings settings)
     {
         if (!settings.Exit.Enabled)
         {
             return null;
         }
 
-        if (dataPlane.Tun is null)
+        if (!settings.Tun.Enabled)
         {
             throw new NodeStartException("exit.prefixes needs the TUN device: the exit's kernel forwards the mesh's packets (tun.enabled = on, no --no-tun)");
         }

@@ -5,6 +5,7 @@ using MeshActors.DataPlane.Tun;
 using MeshActors.Node.Actors;
 using MeshActors.Node.Names;
 using MeshActors.Node.Routing;
+using MeshActors.Node.Tun;
 using MeshActors.Protocol;
 using MeshActors.Routing.Ipv4;
 
@@ -24,17 +25,16 @@ public sealed class Ipv4AddressActor : ReceiveActor, IWithTimers
     private readonly byte[] _key;
     private readonly IReadOnlyList<IpPrefix> _configured;
     private readonly Forwarder _forwarder;
-    private readonly ITunAddresses? _tun;
     private readonly NameDirectoryHolder _names;
     private readonly TimeSpan _interval;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private HashSet<uint> _routed = [];
 
     public Ipv4AddressActor(
-        Ipv4AutoAddress auto, byte[] key, IReadOnlyList<IpPrefix> configured, Forwarder forwarder, ITunAddresses? tun,
+        Ipv4AutoAddress auto, byte[] key, IReadOnlyList<IpPrefix> configured, Forwarder forwarder,
         NameDirectoryHolder names, TimeSpan interval)
     {
-        (_auto, _key, _configured, _forwarder, _tun, _names, _interval) = (auto, key, configured, forwarder, tun, names, interval);
+        (_auto, _key, _configured, _forwarder, _names, _interval) = (auto, key, configured, forwarder, names, interval);
         Receive<Check>(_ => TellRoutes(new GetOtherOriginators(Ipv4Network.HostRoute(_auto.Address))));
         Receive<OtherOriginators>(OnOriginators);
         Receive<RoutedPrefixesChanged>(changed => _routed = [.. changed.Prefixes
@@ -48,9 +48,9 @@ public sealed class Ipv4AddressActor : ReceiveActor, IWithTimers
     public Ipv4AutoAddress Address => _auto;
 
     public static Props Props(
-        Ipv4AutoAddress auto, byte[] key, IReadOnlyList<IpPrefix> configured, Forwarder forwarder, ITunAddresses? tun,
+        Ipv4AutoAddress auto, byte[] key, IReadOnlyList<IpPrefix> configured, Forwarder forwarder,
         NameDirectoryHolder names, TimeSpan interval) =>
-        Akka.Actor.Props.Create(() => new Ipv4AddressActor(auto, key, configured, forwarder, tun, names, interval));
+        Akka.Actor.Props.Create(() => new Ipv4AddressActor(auto, key, configured, forwarder, names, interval));
 
     protected override void PreStart()
     {
@@ -103,18 +103,8 @@ public sealed class Ipv4AddressActor : ReceiveActor, IWithTimers
         TellRoutes(new WithdrawLocalPrefix(Ipv4Network.HostRoute(from)));
         TellRoutes(new OriginateLocalPrefix(Ipv4Network.HostRoute(to)));
         _forwarder.SetLocalIpv4Prefixes([.. _configured, IpPrefix.Create(Ipv4Network.ToAddress(to), 32)]);
-        if (_tun is not null)
-        {
-            try
-            {
-                _tun.RemoveAddress(new TunAddress(Ipv4Network.ToAddress(from), 32));
-                _tun.AddAddress(new TunAddress(Ipv4Network.ToAddress(to), 32));
-            }
-            catch (TunDeviceException e)
-            {
-                _log.Warning("cannot move the TUN device's IPv4 address to {0}: {1}", Ipv4Network.ToAddress(to), e.Message);
-            }
-        }
+        NodeRegistry.TryTell<TunDeviceActor>(
+            Context.System, new MoveTunAddress(new TunAddress(Ipv4Network.ToAddress(from), 32), new TunAddress(Ipv4Network.ToAddress(to), 32)));
 
         NodeRegistry.TryTell<NamesActor>(Context.System, new OwnIpv4Changed(to, IsAutomatic: true));
     }

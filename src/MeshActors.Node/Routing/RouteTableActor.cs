@@ -72,6 +72,7 @@ public sealed class RouteTableActor : ReceiveActor, IWithTimers
         Receive<GetRoutingCounters>(_ => Sender.Tell(new RoutingCounterList(_core.Counters.Snapshot())));
         Receive<OriginateLocalPrefix>(local => Apply(_core.AddLocalPrefix(local.Prefix, Now)));
         Receive<WithdrawLocalPrefix>(local => Apply(_core.RemoveLocalPrefix(local.Prefix, Now), republish: true));
+        Receive<ResendRoutedPrefixes>(_ => Sender.Tell(new RoutedPrefixesChanged(_routedPrefixes)));
         Receive<GetOtherOriginators>(query => Sender.Tell(
             new OtherOriginators(query.Prefix, [.. _core.OtherOriginatorsOf(query.Prefix).Select(id => id.ToBytes())])));
     }

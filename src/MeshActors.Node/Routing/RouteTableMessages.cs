@@ -37,6 +37,12 @@ public sealed record RoutingCounterList(IReadOnlyDictionary<string, long> Counte
 /// </summary>
 public sealed record RoutedPrefixesChanged(IReadOnlySet<Protocol.IpPrefix> Prefixes);
 
+/// <summary>Asks the route table for the current <see cref="RoutedPrefixesChanged"/> (a restarted TUN device has no routes).</summary>
+public sealed record ResendRoutedPrefixes
+{
+    public static readonly ResendRoutedPrefixes Instance = new();
+}
+
 /// <summary>The route table (re)started from its configured prefixes: the IPv4 actor originates its moved address again.</summary>
 public sealed record RouteTableStarted
 {

@@ -3,9 +3,8 @@ using System.Buffers.Binary;
 namespace MeshActors.Protocol.Routing;
 
 /// <summary>
-/// Span-based codec for a batch of <see cref="RouteUpdate"/>s (layout in Routing/WIRE.md). Encoding packs as
-/// many updates as fit a payload budget and splits the rest into further payloads; decoding never throws and
-/// allocates at most one list slot per entry actually present in the payload.
+/// Batches of <see cref="RouteUpdate"/>s (layout in Routing/WIRE.md) through the one routing batch codec
+/// (<see cref="RoutingBatchCodec{TEntry, TFormat}"/>): greedy packing under a payload budget, decoding never throws.
 /// </summary>
 public static class RouteUpdateCodec
 {
@@ -18,131 +17,44 @@ public static class RouteUpdateCodec
     /// <summary>Smallest payload that can carry any update.</summary>
     public const int MinPayload = RoutingBatchHeader.Size + MaxEntrySize;
 
-    /// <summary>Largest count the u16 header field can state.</summary>
-    private const int MaxCountPerBatch = ushort.MaxValue;
+    public static int EntrySize(in RouteUpdate update) => RoutingBatchCodec<RouteUpdate, Format>.EntrySize(update);
 
-    public static int EntrySize(in RouteUpdate update) => PrefixWire.Size(update.Prefix) + TailSize;
-
-    /// <summary>
-    /// Writes a batch holding the longest leading run of <paramref name="updates"/> that fits
-    /// <paramref name="destination"/>. Returns how many updates were written (0 when not even one fits) and the
-    /// payload size in <paramref name="bytesWritten"/>.
-    /// </summary>
-    public static int Write(Span<byte> destination, ReadOnlySpan<RouteUpdate> updates, out int bytesWritten)
-    {
-        bytesWritten = 0;
-        if (destination.Length < RoutingBatchHeader.Size)
-        {
-            return 0;
-        }
-
-        var offset = RoutingBatchHeader.Size;
-        var count = 0;
-        while (count < updates.Length && count < MaxCountPerBatch)
-        {
-            ref readonly var update = ref updates[count];
-            var size = EntrySize(update);
-            if (offset + size > destination.Length)
-            {
-                break;
-            }
-
-            offset += PrefixWire.Write(destination[offset..], update.Prefix);
-            BinaryPrimitives.WriteUInt16BigEndian(destination[offset..], update.Seqno);
-            BinaryPrimitives.WriteUInt16BigEndian(destination[(offset + 2)..], update.Metric);
-            update.Originator.WriteTo(destination[(offset + 4)..]);
-            offset += TailSize;
-            count++;
-        }
-
-        if (count == 0)
-        {
-            return 0;
-        }
-
-        RoutingBatchHeader.Write(destination, RoutingBatchHeader.KindRouteUpdates, count);
-        bytesWritten = offset;
-        return count;
-    }
+    /// <summary>Writes the longest leading run of <paramref name="updates"/> that fits; returns how many (0: not even one).</summary>
+    public static int Write(Span<byte> destination, ReadOnlySpan<RouteUpdate> updates, out int bytesWritten) =>
+        RoutingBatchCodec<RouteUpdate, Format>.Write(destination, updates, out bytesWritten);
 
     /// <summary>Encodes all updates into as few payloads of at most <paramref name="maxPayload"/> bytes as possible.</summary>
-    public static List<byte[]> EncodeFrames(ReadOnlySpan<RouteUpdate> updates, int maxPayload)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxPayload, MinPayload);
-        var frames = new List<byte[]>();
-        var buffer = new byte[maxPayload];
-        while (!updates.IsEmpty)
-        {
-            var written = Write(buffer, updates, out var size);
-            frames.Add(buffer.AsSpan(0, size).ToArray());
-            updates = updates[written..];
-        }
+    public static List<byte[]> EncodeFrames(ReadOnlySpan<RouteUpdate> updates, int maxPayload) =>
+        RoutingBatchCodec<RouteUpdate, Format>.EncodeFrames(updates, maxPayload);
 
-        return frames;
-    }
-
-    /// <summary>
-    /// Size of the encoding without producing it: (payload count, total bytes) for the same greedy split as
-    /// <see cref="EncodeFrames"/>. Lets simulators account traffic cheaply.
-    /// </summary>
-    public static (int Frames, long Bytes) MeasureFrames(ReadOnlySpan<RouteUpdate> updates, int maxPayload)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxPayload, MinPayload);
-        var frames = 0;
-        long bytes = 0;
-        var current = 0;
-        var inFrame = 0;
-        foreach (ref readonly var update in updates)
-        {
-            var size = EntrySize(update);
-            if (current == 0 || current + size > maxPayload || inFrame == MaxCountPerBatch)
-            {
-                frames++;
-                bytes += current;
-                current = RoutingBatchHeader.Size;
-                inFrame = 0;
-            }
-
-            current += size;
-            inFrame++;
-        }
-
-        return (frames, bytes + current);
-    }
+    /// <summary>(payload count, total bytes) of <see cref="EncodeFrames"/> without encoding.</summary>
+    public static (int Frames, long Bytes) MeasureFrames(ReadOnlySpan<RouteUpdate> updates, int maxPayload) =>
+        RoutingBatchCodec<RouteUpdate, Format>.MeasureFrames(updates, maxPayload);
 
     /// <summary>Decodes a whole payload into <paramref name="output"/>; on error the list may hold a partial prefix.</summary>
-    public static RoutingDecodeError TryDecode(ReadOnlySpan<byte> payload, List<RouteUpdate> output)
+    public static RoutingDecodeError TryDecode(ReadOnlySpan<byte> payload, List<RouteUpdate> output) =>
+        RoutingBatchCodec<RouteUpdate, Format>.TryDecode(payload, output);
+
+    internal readonly struct Format : IRoutingEntryFormat<RouteUpdate>
     {
-        var error = RoutingBatchHeader.TryRead(payload, RoutingBatchHeader.KindRouteUpdates, out var count);
-        if (error != RoutingDecodeError.None)
+        public static byte Kind => ControlKinds.RouteUpdates;
+
+        public static int TailSize => RouteUpdateCodec.TailSize;
+
+        public static RoutePrefix PrefixOf(in RouteUpdate entry) => entry.Prefix;
+
+        public static void WriteTail(Span<byte> tail, in RouteUpdate entry)
         {
-            return error;
+            BinaryPrimitives.WriteUInt16BigEndian(tail, entry.Seqno);
+            BinaryPrimitives.WriteUInt16BigEndian(tail[2..], entry.Metric);
+            entry.Originator.WriteTo(tail[4..]);
         }
 
-        var offset = RoutingBatchHeader.Size;
-        for (var i = 0; i < count; i++)
+        public static RoutingDecodeError TryReadTail(RoutePrefix prefix, ReadOnlySpan<byte> tail, out RouteUpdate entry)
         {
-            error = PrefixWire.TryRead(payload[offset..], out var prefix, out var consumed);
-            if (error != RoutingDecodeError.None)
-            {
-                return error;
-            }
-
-            offset += consumed;
-            if (payload.Length - offset < TailSize)
-            {
-                return RoutingDecodeError.Truncated;
-            }
-
-            var tail = payload[offset..];
-            output.Add(new RouteUpdate(
-                prefix,
-                BinaryPrimitives.ReadUInt16BigEndian(tail),
-                BinaryPrimitives.ReadUInt16BigEndian(tail[2..]),
-                RouterId.Read(tail[4..])));
-            offset += TailSize;
+            entry = new RouteUpdate(
+                prefix, BinaryPrimitives.ReadUInt16BigEndian(tail), BinaryPrimitives.ReadUInt16BigEndian(tail[2..]), RouterId.Read(tail[4..]));
+            return RoutingDecodeError.None;
         }
-
-        return offset == payload.Length ? RoutingDecodeError.None : RoutingDecodeError.TrailingBytes;
     }
 }

@@ -5,9 +5,6 @@ namespace MeshActors.Protocol.Routing;
 /// <summary>Header of a routing batch payload: message kind (1 byte) and entry count (u16 big-endian).</summary>
 internal static class RoutingBatchHeader
 {
-    public const byte KindRouteUpdates = ControlKinds.RouteUpdates;
-    public const byte KindSeqnoRequests = ControlKinds.SeqnoRequests;
-
     public const int Size = 3;
 
     public static void Write(Span<byte> destination, byte kind, int count)

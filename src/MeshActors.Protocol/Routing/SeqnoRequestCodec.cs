@@ -3,8 +3,8 @@ using System.Buffers.Binary;
 namespace MeshActors.Protocol.Routing;
 
 /// <summary>
-/// Span-based codec for a batch of <see cref="SeqnoRequest"/>s (layout in Routing/WIRE.md). Same contract as
-/// <see cref="RouteUpdateCodec"/>: greedy packing under a payload budget, decoding never throws.
+/// Batches of <see cref="SeqnoRequest"/>s (layout in Routing/WIRE.md) through the one routing batch codec
+/// (<see cref="RoutingBatchCodec{TEntry, TFormat}"/>), as <see cref="RouteUpdateCodec"/>; a hop count of 0 is refused.
 /// </summary>
 public static class SeqnoRequestCodec
 {
@@ -15,96 +15,44 @@ public static class SeqnoRequestCodec
 
     public const int MinPayload = RoutingBatchHeader.Size + MaxEntrySize;
 
-    private const int MaxCountPerBatch = ushort.MaxValue;
-
-    public static int EntrySize(in SeqnoRequest request) => PrefixWire.Size(request.Prefix) + TailSize;
+    public static int EntrySize(in SeqnoRequest request) => RoutingBatchCodec<SeqnoRequest, Format>.EntrySize(request);
 
     /// <summary>Writes the longest leading run of <paramref name="requests"/> that fits; returns how many.</summary>
-    public static int Write(Span<byte> destination, ReadOnlySpan<SeqnoRequest> requests, out int bytesWritten)
+    public static int Write(Span<byte> destination, ReadOnlySpan<SeqnoRequest> requests, out int bytesWritten) =>
+        RoutingBatchCodec<SeqnoRequest, Format>.Write(destination, requests, out bytesWritten);
+
+    public static List<byte[]> EncodeFrames(ReadOnlySpan<SeqnoRequest> requests, int maxPayload) =>
+        RoutingBatchCodec<SeqnoRequest, Format>.EncodeFrames(requests, maxPayload);
+
+    public static RoutingDecodeError TryDecode(ReadOnlySpan<byte> payload, List<SeqnoRequest> output) =>
+        RoutingBatchCodec<SeqnoRequest, Format>.TryDecode(payload, output);
+
+    internal readonly struct Format : IRoutingEntryFormat<SeqnoRequest>
     {
-        bytesWritten = 0;
-        if (destination.Length < RoutingBatchHeader.Size)
+        public static byte Kind => ControlKinds.SeqnoRequests;
+
+        public static int TailSize => SeqnoRequestCodec.TailSize;
+
+        public static RoutePrefix PrefixOf(in SeqnoRequest entry) => entry.Prefix;
+
+        public static void WriteTail(Span<byte> tail, in SeqnoRequest entry)
         {
-            return 0;
+            BinaryPrimitives.WriteUInt16BigEndian(tail, entry.Seqno);
+            tail[2] = entry.HopCount;
+            entry.Originator.WriteTo(tail[3..]);
         }
 
-        var offset = RoutingBatchHeader.Size;
-        var count = 0;
-        while (count < requests.Length && count < MaxCountPerBatch)
+        public static RoutingDecodeError TryReadTail(RoutePrefix prefix, ReadOnlySpan<byte> tail, out SeqnoRequest entry)
         {
-            ref readonly var request = ref requests[count];
-            if (offset + EntrySize(request) > destination.Length)
-            {
-                break;
-            }
-
-            offset += PrefixWire.Write(destination[offset..], request.Prefix);
-            BinaryPrimitives.WriteUInt16BigEndian(destination[offset..], request.Seqno);
-            destination[offset + 2] = request.HopCount;
-            request.Originator.WriteTo(destination[(offset + 3)..]);
-            offset += TailSize;
-            count++;
-        }
-
-        if (count == 0)
-        {
-            return 0;
-        }
-
-        RoutingBatchHeader.Write(destination, RoutingBatchHeader.KindSeqnoRequests, count);
-        bytesWritten = offset;
-        return count;
-    }
-
-    public static List<byte[]> EncodeFrames(ReadOnlySpan<SeqnoRequest> requests, int maxPayload)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxPayload, MinPayload);
-        var frames = new List<byte[]>();
-        var buffer = new byte[maxPayload];
-        while (!requests.IsEmpty)
-        {
-            var written = Write(buffer, requests, out var size);
-            frames.Add(buffer.AsSpan(0, size).ToArray());
-            requests = requests[written..];
-        }
-
-        return frames;
-    }
-
-    public static RoutingDecodeError TryDecode(ReadOnlySpan<byte> payload, List<SeqnoRequest> output)
-    {
-        var error = RoutingBatchHeader.TryRead(payload, RoutingBatchHeader.KindSeqnoRequests, out var count);
-        if (error != RoutingDecodeError.None)
-        {
-            return error;
-        }
-
-        var offset = RoutingBatchHeader.Size;
-        for (var i = 0; i < count; i++)
-        {
-            error = PrefixWire.TryRead(payload[offset..], out var prefix, out var consumed);
-            if (error != RoutingDecodeError.None)
-            {
-                return error;
-            }
-
-            offset += consumed;
-            if (payload.Length - offset < TailSize)
-            {
-                return RoutingDecodeError.Truncated;
-            }
-
-            var tail = payload[offset..];
+            entry = default;
             var hopCount = tail[2];
             if (hopCount == 0)
             {
                 return RoutingDecodeError.ZeroHopCount;
             }
 
-            output.Add(new SeqnoRequest(prefix, RouterId.Read(tail[3..]), BinaryPrimitives.ReadUInt16BigEndian(tail), hopCount));
-            offset += TailSize;
+            entry = new SeqnoRequest(prefix, RouterId.Read(tail[3..]), BinaryPrimitives.ReadUInt16BigEndian(tail), hopCount);
+            return RoutingDecodeError.None;
         }
-
-        return offset == payload.Length ? RoutingDecodeError.None : RoutingDecodeError.TrailingBytes;
     }
 }

@@ -69,6 +69,10 @@ internal static class NodeCommand
                 await using var stopOnCancel = cancellationToken.Register(() => _ = node.StopAsync());
                 await node.WaitForShutdownAsync(CancellationToken.None);
                 logger.Information("Node {Name} stopped", node.Info.NodeName);
+                if (node.FailureMessage is { } failure)
+                {
+                    throw new CliFailure(failure);
+                }
             }
         }
 

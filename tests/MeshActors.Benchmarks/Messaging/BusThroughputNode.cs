@@ -1,10 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
+using Akka.Hosting;
 using MeshActors.Crypto;
 using MeshActors.DataPlane.Transports;
-using MeshActors.Node.Api;
 using MeshActors.Node.Hosting;
+using MeshActors.Node.Messaging;
 using MeshActors.Node.Settings;
 using MeshActors.Testing.Doubles;
 using Serilog.Core;
@@ -53,7 +54,8 @@ internal sealed class BusThroughputNode : IAsyncDisposable
         var levelSwitch = new LoggingLevelSwitch(LogEventLevel.Error);
         var logger = NodeLogging.CreateLogger(levelSwitch);
         var runtime = await NodeRuntime.StartAsync(settings, identity, logger, levelSwitch);
-        var bus = await runtime.ActorSystem.ActorSelection(MessageEndpoints.BusPath).ResolveOne(ResolveTimeout);
+        using var resolve = new CancellationTokenSource(ResolveTimeout);
+        var bus = await ActorRegistry.For(runtime.ActorSystem).GetAsync<MessageBusActor>(resolve.Token);
         return new BusThroughputNode(runtime, identity, logger, port, bus, data);
     }
 

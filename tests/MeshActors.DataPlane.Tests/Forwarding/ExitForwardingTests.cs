@@ -158,20 +158,20 @@ public sealed class ExitForwardingTests
         public static async Task<ExitStar> StartAsync(int exits)
         {
             var star = new ExitStar(LoopbackNode.Create());
-            star.Client = Create(star.ClientNode, star.TunClient, new ForwarderOptions());
+            star.Client = Create(star.ClientNode, new ForwarderOptions());
             for (var i = 0; i < exits; i++)
             {
                 var node = LoopbackNode.Create();
                 var tun = new InMemoryTun($"mesh-exit{i}");
-                var forwarder = Create(node, tun, new ForwarderOptions { ExitPrefixes = [ExitPrefix] });
+                var forwarder = Create(node, new ForwarderOptions { ExitPrefixes = [ExitPrefix] });
                 star.Exits.Add((node, tun, forwarder));
                 star._links.Add(await star.ClientNode.ConnectAsync(node.TcpUri(pinned: true)));
                 star._backLinks.Add(await node.NextInboundAsync());
                 forwarder.Routes = new StaticRoutes().Add(SubnetOf(star.ClientNode.Identity.Public), star._backLinks[i], star.ClientNode.Identity.Public);
-                forwarder.Start();
+                forwarder.AttachTun(tun);
             }
 
-            star.Client.Start();
+            star.Client.AttachTun(star.TunClient);
             return star;
         }
 
@@ -235,10 +235,10 @@ public sealed class ExitForwardingTests
 
         private static IpPrefix SubnetOf(PublicIdentity identity) => OverlayAddressing.DeriveSubnet(identity, OverlayAddressing.DefaultPrefix);
 
-        private static Forwarder Create(LoopbackNode node, InMemoryTun tun, ForwarderOptions options)
+        private static Forwarder Create(LoopbackNode node, ForwarderOptions options)
         {
             var sessions = new EndToEndSessionCache(node.Identity, EndToEndLimits.DefaultCapacity, () => node.Env.Clock.UnixMs);
-            var forwarder = new Forwarder(node.Identity, node.Pool, sessions, tun, options);
+            var forwarder = new Forwarder(node.Identity, node.Pool, sessions, options);
             node.Env.DataSink = forwarder;
             return forwarder;
         }

@@ -64,9 +64,9 @@ internal sealed class ThreeNodeLine : IAsyncDisposable
         var options = linkOptions ?? new LinkOptions();
         var line = new ThreeNodeLine(
             LoopbackNode.Create(options: options), LoopbackNode.Create(options: linkOptionsB ?? options), LoopbackNode.Create(options: options));
-        line.A = line.CreateForwarder(line.NodeA, line.TunA, optionsA);
-        line.B = line.CreateForwarder(line.NodeB, tun: null, options: null);
-        line.C = line.CreateForwarder(line.NodeC, line.TunC, options: null, (source, chunk) => line.MessagesAtC.Writer.TryWrite((source, chunk.ToArray())));
+        line.A = line.CreateForwarder(line.NodeA, optionsA);
+        line.B = line.CreateForwarder(line.NodeB, options: null);
+        line.C = line.CreateForwarder(line.NodeC, options: null, (source, chunk) => line.MessagesAtC.Writer.TryWrite((source, chunk.ToArray())));
 
         static PeerUri Uri(LoopbackNode node, TransportKind kind) => kind == TransportKind.Tcp ? node.TcpUri(pinned: true) : node.UdpUri(pinned: true);
         line.AtoB = await line.NodeA.ConnectAsync(Uri(line.NodeB, scheme));
@@ -78,9 +78,8 @@ internal sealed class ThreeNodeLine : IAsyncDisposable
         line.A.Routes = new StaticRoutes().Add(SubnetOf(line.NodeC), line.AtoB, c).Add(SubnetOf(line.NodeB), line.AtoB, b);
         line.B.Routes = new StaticRoutes().Add(SubnetOf(line.NodeA), bToA, a).Add(SubnetOf(line.NodeC), bToC, c);
         line.C.Routes = new StaticRoutes().Add(SubnetOf(line.NodeA), cToB, a);
-        line.A.Start();
-        line.B.Start();
-        line.C.Start();
+        line.A.AttachTun(line.TunA);
+        line.C.AttachTun(line.TunC);
         return line;
     }
 
@@ -100,10 +99,10 @@ internal sealed class ThreeNodeLine : IAsyncDisposable
 
     private static IpPrefix SubnetOf(LoopbackNode node) => OverlayAddressing.DeriveSubnet(node.Identity.Public, OverlayAddressing.DefaultPrefix);
 
-    private Forwarder CreateForwarder(LoopbackNode node, InMemoryTun? tun, ForwarderOptions? options, MessageHandler? messages = null)
+    private Forwarder CreateForwarder(LoopbackNode node, ForwarderOptions? options, MessageHandler? messages = null)
     {
         var sessions = new EndToEndSessionCache(node.Identity, EndToEndLimits.DefaultCapacity, () => node.Env.Clock.UnixMs);
-        var forwarder = new Forwarder(node.Identity, node.Pool, sessions, tun, options, messages);
+        var forwarder = new Forwarder(node.Identity, node.Pool, sessions, options, messages);
         node.Env.DataSink = forwarder;
         return forwarder;
     }

@@ -15,7 +15,7 @@ public class NodeGuardianTests : TestKit
     [Fact]
     public async Task Starts_its_children_answers_info_and_stops_cleanly()
     {
-        var guardian = Sys.ActorOf(NodeGuardian.Props(Identity, [new ChildSpec("echo", Props.Create(() => new EchoChild()))]), NodeGuardian.Name);
+        var guardian = Sys.ActorOf(NodeGuardian.Props(Identity, [new ChildSpec("echo", Props.Create(() => new EchoChild()))], new NodeFailure()), NodeGuardian.Name);
         Watch(guardian);
 
         var info = await guardian.Ask<NodeInfo>(GetNodeInfo.Instance, RemainingOrDefault);
@@ -38,7 +38,7 @@ public class NodeGuardianTests : TestKit
     [Fact]
     public async Task A_failing_child_is_restarted_and_the_guardian_lives_on()
     {
-        var guardian = Sys.ActorOf(NodeGuardian.Props(Identity, [new ChildSpec("flaky", Props.Create(() => new FlakyChild()))]), NodeGuardian.Name);
+        var guardian = Sys.ActorOf(NodeGuardian.Props(Identity, [new ChildSpec("flaky", Props.Create(() => new FlakyChild()))], new NodeFailure()), NodeGuardian.Name);
         Watch(guardian);
         var flaky = Sys.ActorSelection("/user/node/flaky");
 

@@ -19,7 +19,7 @@ namespace MeshActors.Node.Tests.Hosting;
 
 /// <summary>
 /// Tunables written in a config file reach the parts of a node that use them, through the same wiring a real node
-/// starts with (<see cref="NodeDataPlane.Start"/>, <see cref="NodeChildren"/>), not only the parsed settings.
+/// starts with (<see cref="DataPlaneStart.Start"/>, <see cref="NodeChildren"/>), not only the parsed settings.
 /// </summary>
 public sealed class ConfiguredTunablesTests : TestKit
 {
@@ -54,7 +54,7 @@ public sealed class ConfiguredTunablesTests : TestKit
             """);
         using var identity = NodeIdentity.Generate();
 
-        await using var dataPlane = NodeDataPlane.Start(settings, identity);
+        await using var dataPlane = DataPlaneStart.Start(settings, identity, autoIpv4: null, messages: null);
 
         var options = dataPlane.Links.Environment.Options;
         Assert.Equal(2000, options.HandshakeTimeoutMs);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using MeshActors.DataPlane;
 using MeshActors.Crypto;
 using MeshActors.DataPlane.Transports;
 using MeshActors.Messaging;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MeshActors.DataPlane.Tun;
+using MeshActors.Protocol;
 
 namespace MeshActors.Testing.Doubles;
 
@@ -7,13 +8,16 @@ namespace MeshActors.Testing.Doubles;
 /// A TUN device in memory: the test plays the operating system. <see cref="Inject"/> queues a packet the node will
 /// read; <see cref="TryTakeWritten"/> takes a packet the node wrote. Both directions are bounded queues (capacity
 /// per direction); a full inbound queue refuses injection, a full outbound queue makes writes
-/// <see cref="TunWriteStatus.Rejected"/>. Dispose wakes a blocked reader, as the real devices do.
+/// <see cref="TunWriteStatus.Rejected"/>. Dispose wakes a blocked reader, as the real devices do. Routes and addresses
+/// live in sets the test reads; <see cref="FailRouteChanges"/> makes route changes throw it, as a broken host would.
 /// </summary>
-public sealed class InMemoryTun : ITunDevice
+public sealed class InMemoryTun : IHostTunDevice, ITunAddresses
 {
     private readonly BlockingCollection<byte[]> _toNode;
     private readonly BlockingCollection<byte[]> _fromNode;
     private readonly CancellationTokenSource _disposed = new();
+    private readonly ConcurrentDictionary<IpPrefix, byte> _routes = new();
+    private readonly ConcurrentDictionary<TunAddress, byte> _addresses = new();
 
     public InMemoryTun(string name = "memtun0", int mtu = 1400, int capacity = 1024)
     {
@@ -28,6 +32,12 @@ public sealed class InMemoryTun : ITunDevice
     public int Mtu { get; }
 
     public bool IsDisposed => _disposed.IsCancellationRequested;
+
+    public IReadOnlyCollection<IpPrefix> Routes => [.. _routes.Keys];
+
+    public IReadOnlyCollection<TunAddress> Addresses => [.. _addresses.Keys];
+
+    public Exception? FailRouteChanges { get; set; }
 
     /// <summary>Packets the node wrote and nobody took yet.</summary>
     public int WrittenCount => _fromNode.Count;
@@ -96,7 +106,38 @@ public sealed class InMemoryTun : ITunDevice
         return packets.Length;
     }
 
-    public void Dispose() => _disposed.Cancel();
+    public void AddRoute(IpPrefix prefix)
+    {
+        ThrowIfRouteChangesFail();
+        _routes.TryAdd(prefix, 0);
+    }
+
+    public bool RemoveRoute(IpPrefix prefix)
+    {
+        ThrowIfRouteChangesFail();
+        return _routes.TryRemove(prefix, out _);
+    }
+
+    public void AddAddress(TunAddress address) => _addresses.TryAdd(address, 0);
+
+    public void RemoveAddress(TunAddress address) => _addresses.TryRemove(address, out _);
+
+    /// <summary>Disposing makes the "OS" forget the routes and addresses, as the kernel does with the interface.</summary>
+    public void Dispose()
+    {
+        _disposed.Cancel();
+        _routes.Clear();
+        _addresses.Clear();
+    }
+
+    private void ThrowIfRouteChangesFail()
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (FailRouteChanges is { } failure)
+        {
+            throw failure;
+        }
+    }
 
     private bool TryTakeBlocking(out byte[] packet)
     {

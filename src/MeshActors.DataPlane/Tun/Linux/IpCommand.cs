@@ -8,7 +8,7 @@ namespace MeshActors.DataPlane.Tun.Linux;
 /// configures its own namespace.
 /// </summary>
 /// <remarks>Control plane only; every method spawns one <c>ip</c> process.</remarks>
-internal sealed class IpCommand
+internal sealed class IpCommand : ITunHostCommands
 {
     private readonly ExternalCommand _ip = new("ip");
 
@@ -35,7 +35,7 @@ internal sealed class IpCommand
         _ip.Run(address.IsIPv6 ? "-6" : "-4", "address", "del", address.ToString(), "dev", device);
 
     /// <summary>Adds a route, replacing any route to the same prefix so a stale entry cannot block the mesh.</summary>
-    public void ReplaceRoute(string device, IpPrefix prefix) =>
+    public void AddRoute(string device, IpPrefix prefix) =>
         _ip.Run(FamilyFlag(prefix), "route", "replace", prefix.ToString(), "dev", device);
 
     public void DeleteRoute(string device, IpPrefix prefix) =>

@@ -1,12 +1,12 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using MeshActors.Protocol;
 using static MeshActors.DataPlane.Tun.Linux.LinuxNative;
 
 namespace MeshActors.DataPlane.Tun.Linux;
 
 /// <summary>
-/// A Linux TUN interface (IFF_TUN | IFF_NO_PI) driven by blocking system calls from dedicated threads.
+/// A Linux TUN interface (IFF_TUN | IFF_NO_PI) on the shared <see cref="HostTunDevice"/> skeleton: one read or
+/// write system call per packet on a non-blocking descriptor.
 /// </summary>
 /// <remarks>
 /// Pipeline: kernel routes a packet into the interface → the TUN reader thread's <see cref="ReadBatch"/> →
@@ -18,7 +18,7 @@ namespace MeshActors.DataPlane.Tun.Linux;
 /// The interface is not persistent: when the descriptor closes, the kernel deletes it together with its
 /// addresses and routes, so nothing outlives the process, not even after a crash.
 /// </remarks>
-public sealed unsafe class LinuxTunDevice : IHostTunDevice, ITunAddresses
+public sealed unsafe class LinuxTunDevice : HostTunDevice, ITunAddresses
 {
     private const string ClonePath = "/dev/net/tun";
 
@@ -31,24 +31,14 @@ public sealed unsafe class LinuxTunDevice : IHostTunDevice, ITunAddresses
     private readonly FileDescriptorHandle _tun;
     private readonly FileDescriptorHandle _wake;
     private readonly IpCommand _ip;
-    private readonly TunRouteSet _routes;
-    private int _disposed;
 
     private LinuxTunDevice(FileDescriptorHandle tun, FileDescriptorHandle wake, string name, int mtu, IpCommand ip)
+        : base(tun, name, mtu, ip)
     {
         _tun = tun;
         _wake = wake;
-        Name = name;
-        Mtu = mtu;
         _ip = ip;
-        _routes = new TunRouteSet(prefix => _ip.ReplaceRoute(Name, prefix), prefix => _ip.DeleteRoute(Name, prefix));
     }
-
-    public string Name { get; }
-
-    public int Mtu { get; }
-
-    public IReadOnlyCollection<IpPrefix> Routes => _routes.Snapshot();
 
     /// <summary>
     /// Creates the interface, sets MTU, brings it up, assigns the addresses and installs the routes.
@@ -79,176 +69,95 @@ public sealed unsafe class LinuxTunDevice : IHostTunDevice, ITunAddresses
             throw;
         }
 
-        var device = new LinuxTunDevice(tun, wake, name, options.Mtu, new IpCommand());
-        try
-        {
-            device.Configure(options);
-        }
-        catch
-        {
-            device.Dispose();
-            throw;
-        }
-
-        return device;
+        return Configured(new LinuxTunDevice(tun, wake, name, options.Mtu, new IpCommand()), options);
     }
-
-    public int Read(Span<byte> buffer)
-    {
-        RequireMtuSized(buffer.Length);
-        if (!TryEnter())
-        {
-            return 0;
-        }
-
-        try
-        {
-            while (true)
-            {
-                var length = ReadOnce(buffer);
-                if (length >= 0)
-                {
-                    return length;
-                }
-
-                if (!WaitReady(PollIn))
-                {
-                    return 0;
-                }
-            }
-        }
-        finally
-        {
-            _tun.DangerousRelease();
-        }
-    }
-
-    public int ReadBatch(ReadOnlySpan<Memory<byte>> buffers, Span<int> sizes)
-    {
-        if (sizes.Length < buffers.Length)
-        {
-            throw new ArgumentException("need one size slot per buffer", nameof(sizes));
-        }
-
-        foreach (var buffer in buffers)
-        {
-            RequireMtuSized(buffer.Length);
-        }
-
-        if (!TryEnter())
-        {
-            return 0;
-        }
-
-        try
-        {
-            var count = 0;
-            while (count < buffers.Length)
-            {
-                var length = ReadOnce(buffers[count].Span);
-                if (length >= 0)
-                {
-                    sizes[count++] = length;
-                }
-                else if (count > 0)
-                {
-                    break;
-                }
-                else if (!WaitReady(PollIn))
-                {
-                    return 0;
-                }
-            }
-
-            return count;
-        }
-        finally
-        {
-            _tun.DangerousRelease();
-        }
-    }
-
-    public TunWriteStatus Write(ReadOnlySpan<byte> packet)
-    {
-        if (!TryEnter())
-        {
-            return TunWriteStatus.Closed;
-        }
-
-        try
-        {
-            return WriteOne(packet);
-        }
-        finally
-        {
-            _tun.DangerousRelease();
-        }
-    }
-
-    public int WriteBatch(ReadOnlySpan<ReadOnlyMemory<byte>> packets, out int rejected)
-    {
-        rejected = 0;
-        if (!TryEnter())
-        {
-            return 0;
-        }
-
-        try
-        {
-            // Without IFF_VNET_HDR segmentation offload the kernel takes one packet per write().
-            for (var i = 0; i < packets.Length; i++)
-            {
-                switch (WriteOne(packets[i].Span))
-                {
-                    case TunWriteStatus.Rejected:
-                        rejected++;
-                        break;
-                    case TunWriteStatus.Closed:
-                        return i;
-                }
-            }
-
-            return packets.Length;
-        }
-        finally
-        {
-            _tun.DangerousRelease();
-        }
-    }
-
-    public void AddRoute(IpPrefix prefix) => _routes.Add(prefix, IsDisposed, this);
 
     public void AddAddress(TunAddress address) => _ip.AddAddress(Name, address);
 
     public void RemoveAddress(TunAddress address) => _ip.DeleteAddress(Name, address);
 
-    public bool RemoveRoute(IpPrefix prefix) => _routes.Remove(prefix, IsDisposed, this);
-
-    private bool IsDisposed() => Volatile.Read(ref _disposed) != 0;
-
-    /// <summary>
-    /// Wakes a parked reader or writer, waits for both to leave the descriptor, then closes it, which makes the
-    /// kernel delete the interface with its addresses and routes.
-    /// </summary>
-    public void Dispose()
+    /// <summary>One non-blocking read: the packet length, or <see cref="HostTunDevice.NothingQueued"/>.</summary>
+    private protected override int ReceiveOne(Span<byte> buffer)
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        fixed (byte* p = buffer)
         {
-            return;
-        }
+            while (true)
+            {
+                // A TUN read returns 0 only into an empty buffer, which the skeleton refuses before calling.
+                var n = LinuxNative.Read(_tun.Fd, p, (nuint)buffer.Length);
+                if (n >= 0)
+                {
+                    return (int)n;
+                }
 
-        // An eventfd stays readable once written and is never drained, so every later poll() returns at once.
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == EAgain)
+                {
+                    return NothingQueued;
+                }
+
+                if (errno != EIntr)
+                {
+                    throw new TunDeviceException($"read from TUN '{Name}' failed: {Describe(errno)}");
+                }
+            }
+        }
+    }
+
+    private protected override bool WaitReadable() => WaitReady(PollIn);
+
+    private protected override TunWriteStatus SendOne(ReadOnlySpan<byte> packet)
+    {
+        fixed (byte* p = packet)
+        {
+            while (true)
+            {
+                var n = LinuxNative.Write(_tun.Fd, p, (nuint)packet.Length);
+                if (n >= 0)
+                {
+                    return TunWriteStatus.Written;
+                }
+
+                var errno = Marshal.GetLastPInvokeError();
+                switch (errno)
+                {
+                    case EIntr:
+                        continue;
+                    case EAgain:
+                        if (!WaitReady(PollOut))
+                        {
+                            return TunWriteStatus.Closed;
+                        }
+
+                        continue;
+
+                    // EINVAL: not an IPv4/IPv6 packet; EIO: the interface is down.
+                    case EInval or EIo:
+                        return TunWriteStatus.Rejected;
+                    default:
+                        throw new TunDeviceException($"write to TUN '{Name}' failed: {Describe(errno)}");
+                }
+            }
+        }
+    }
+
+    /// <summary>An eventfd stays readable once written and is never drained, so every later poll() returns at once.</summary>
+    private protected override void WakeParkedCalls()
+    {
         ulong one = 1;
         _ = LinuxNative.Write(_wake.Fd, (byte*)&one, sizeof(ulong));
-        _tun.Dispose();
+    }
+
+    /// <summary>
+    /// Closes the eventfd once the TUN descriptor is really closed: only then can no thread be inside poll() with
+    /// the eventfd's number; closing it earlier could let an unrelated open() reuse that number under a parked poller.
+    /// </summary>
+    private protected override void AfterHandleReleased()
+    {
         if (_tun.WaitClosed(ShutdownWait))
         {
-            // Only now can no thread be inside poll() with the eventfd's number; closing it earlier could let
-            // an unrelated open() reuse that number under a parked poller.
             _wake.Dispose();
         }
-
-        _routes.Clear();
     }
 
     private static FileDescriptorHandle OpenClone()
@@ -299,102 +208,6 @@ public sealed unsafe class LinuxTunDevice : IHostTunDevice, ITunAddresses
         return Encoding.ASCII.GetString(end < 0 ? nameBytes : nameBytes[..end]);
     }
 
-    private void Configure(TunOptions options)
-    {
-        _ip.SetMtuAndUp(Name, options.Mtu);
-        foreach (var address in options.Addresses)
-        {
-            _ip.AddAddress(Name, address);
-        }
-
-        foreach (var prefix in options.Routes)
-        {
-            AddRoute(prefix);
-        }
-    }
-
-    private bool TryEnter()
-    {
-        if (Volatile.Read(ref _disposed) != 0)
-        {
-            return false;
-        }
-
-        var added = false;
-        try
-        {
-            _tun.DangerousAddRef(ref added);
-        }
-        catch (ObjectDisposedException)
-        {
-            return false;
-        }
-
-        return added;
-    }
-
-    /// <summary>One non-blocking read: the packet length, or -1 when nothing is queued.</summary>
-    private int ReadOnce(Span<byte> buffer)
-    {
-        fixed (byte* p = buffer)
-        {
-            while (true)
-            {
-                var n = LinuxNative.Read(_tun.Fd, p, (nuint)buffer.Length);
-                if (n >= 0)
-                {
-                    return (int)n;
-                }
-
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno == EAgain)
-                {
-                    return -1;
-                }
-
-                if (errno != EIntr)
-                {
-                    throw new TunDeviceException($"read from TUN '{Name}' failed: {Describe(errno)}");
-                }
-            }
-        }
-    }
-
-    private TunWriteStatus WriteOne(ReadOnlySpan<byte> packet)
-    {
-        fixed (byte* p = packet)
-        {
-            while (true)
-            {
-                var n = LinuxNative.Write(_tun.Fd, p, (nuint)packet.Length);
-                if (n >= 0)
-                {
-                    return TunWriteStatus.Written;
-                }
-
-                var errno = Marshal.GetLastPInvokeError();
-                switch (errno)
-                {
-                    case EIntr:
-                        continue;
-                    case EAgain:
-                        if (!WaitReady(PollOut))
-                        {
-                            return TunWriteStatus.Closed;
-                        }
-
-                        continue;
-
-                    // EINVAL: not an IPv4/IPv6 packet; EIO: the interface is down.
-                    case EInval or EIo:
-                        return TunWriteStatus.Rejected;
-                    default:
-                        throw new TunDeviceException($"write to TUN '{Name}' failed: {Describe(errno)}");
-                }
-            }
-        }
-    }
-
     /// <summary>Parks in poll() until the TUN descriptor is ready or Dispose signals; false means disposed.</summary>
     private bool WaitReady(short events)
     {
@@ -413,14 +226,6 @@ public sealed unsafe class LinuxTunDevice : IHostTunDevice, ITunAddresses
             {
                 throw new TunDeviceException($"poll on TUN '{Name}' failed: {Describe(errno)}");
             }
-        }
-    }
-
-    private void RequireMtuSized(int length)
-    {
-        if (length < Mtu)
-        {
-            throw new ArgumentException($"read buffers must hold the MTU ({Mtu} bytes), got {length}");
         }
     }
 }

@@ -8,11 +8,12 @@ namespace MeshActors.DataPlane.Tun.Windows;
 /// <c>store=active</c>: nothing survives a reboot, and closing the adapter removes it at once.
 /// </summary>
 /// <remarks>Control plane only; every method spawns one netsh process.</remarks>
-internal sealed class NetshCommand
+internal sealed class NetshCommand : ITunHostCommands
 {
     private readonly ExternalCommand _netsh = new("netsh");
 
-    public void SetMtu(string adapter, int mtu)
+    /// <summary>Sets the MTU for both families; a Wintun adapter is up as soon as its session starts.</summary>
+    public void SetMtuAndUp(string adapter, int mtu)
     {
         foreach (var family in (string[])["ipv4", "ipv6"])
         {
