@@ -1,18 +1,18 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using MeshActors.Crypto.Names;
 using MeshActors.Crypto;
+using MeshActors.Crypto.Names;
+using MeshActors.DataPlane;
 using MeshActors.DataPlane.Forwarding;
 using MeshActors.DataPlane.Transports;
-using MeshActors.DataPlane;
 using MeshActors.Node.Exits;
 using MeshActors.Node.Hosting;
 using MeshActors.Node.Settings;
 using MeshActors.Node.Tests.Messaging;
+using MeshActors.Protocol;
 using MeshActors.Protocol.Frames;
 using MeshActors.Protocol.Names;
 using MeshActors.Protocol.Routing;
-using MeshActors.Protocol;
 using MeshActors.Testing.Doubles;
 
 namespace MeshActors.Node.Tests.Exits;
