@@ -27,13 +27,19 @@ public enum FrameType : byte
     /// sealed end to end already, so a hop spends no per-byte cryptography on it. PROTOCOL.md §5.
     /// </summary>
     EndToEndData = 10,
+
+    /// <summary>
+    /// One piece of a Data or Control payload too long for one UDP datagram, sealed on its own like any transport
+    /// frame; the receiver puts the pieces back together (<see cref="SegmentHeader"/>, PROTOCOL.md §2).
+    /// </summary>
+    Segment = 11,
 }
 
 public static class FrameTypes
 {
     public static bool IsHandshake(this FrameType type) => type is >= FrameType.HandshakeInit and <= FrameType.HandshakeFinish;
 
-    public static bool IsTransport(this FrameType type) => type is >= FrameType.Hello and <= FrameType.EndToEndData;
+    public static bool IsTransport(this FrameType type) => type is >= FrameType.Hello and <= FrameType.Segment;
 
     /// <summary>True for both Data frame types: the payload is a Data payload for the forwarder.</summary>
     public static bool IsData(this FrameType type) => type is FrameType.Data or FrameType.EndToEndData;
