@@ -34,6 +34,11 @@ public sealed class UdpLinkEndpoint : IDisposable
     /// <summary>Receive buffer, bytes: the longest run of coalesced datagrams the kernel hands over at once (64 KiB).</summary>
     private const int ReceiveBufferSize = 65_536;
 
+    /// <summary>Kernel socket buffers, bytes (4 MiB each way): 64 full-size frames, about 13 ms at 2.5 Gbit/s, so a
+    /// burst of segmented frames is not dropped while the reader opens the previous one (the kernel default, ~208 KB,
+    /// holds three; each loss costs the whole frame and a TCP retransmit above).</summary>
+    private const int SocketBufferBytes = 4 << 20;
+
     private readonly LinkEnvironment _env;
     private readonly Socket _socket;
     private readonly Thread _reader;
@@ -55,6 +60,7 @@ public sealed class UdpLinkEndpoint : IDisposable
     {
         _env = env;
         _socket = socket;
+        UdpNative.GrowBuffers(socket.SafeHandle, SocketBufferBytes);
         if (env.Options.UdpOffload)
         {
             _segmentation = UdpNative.ProbeSegmentation(socket.SafeHandle);

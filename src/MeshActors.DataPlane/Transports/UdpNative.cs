@@ -14,6 +14,11 @@ namespace MeshActors.DataPlane.Transports;
 internal static unsafe class UdpNative
 {
     private const int SolUdp = 17;
+    private const int SolSocket = 1;
+    private const int SoSndBuf = 7;
+    private const int SoRcvBuf = 8;
+    private const int SoSndBufForce = 32;
+    private const int SoRcvBufForce = 33;
     private const int UdpSegment = 103;
     private const int UdpGro = 104;
     private const int MsgDontWait = 0x40;
@@ -113,6 +118,37 @@ internal static unsafe class UdpNative
             socket.DangerousAddRef(ref added);
             int on = 1;
             return SetSockOpt((int)socket.DangerousGetHandle(), SolUdp, UdpGro, &on, sizeof(int)) == 0;
+        }
+        finally
+        {
+            if (added)
+            {
+                socket.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sets the socket's receive and send buffers to <paramref name="bytes"/>: past the system's cap
+    /// (net.core.rmem_max, wmem_max) where the process may (SO_RCVBUFFORCE needs CAP_NET_ADMIN, which a node with a
+    /// TUN device has), else up to that cap. Best effort: the kernel's default stays when both are refused.
+    /// </summary>
+    public static void GrowBuffers(SafeHandle socket, int bytes)
+    {
+        var added = false;
+        try
+        {
+            socket.DangerousAddRef(ref added);
+            var fd = (int)socket.DangerousGetHandle();
+            if (SetSockOpt(fd, SolSocket, SoRcvBufForce, &bytes, sizeof(int)) != 0)
+            {
+                SetSockOpt(fd, SolSocket, SoRcvBuf, &bytes, sizeof(int));
+            }
+
+            if (SetSockOpt(fd, SolSocket, SoSndBufForce, &bytes, sizeof(int)) != 0)
+            {
+                SetSockOpt(fd, SolSocket, SoSndBuf, &bytes, sizeof(int));
+            }
         }
         finally
         {
