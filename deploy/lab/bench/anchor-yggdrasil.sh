@@ -14,7 +14,7 @@ for n in $nodes; do
   case $n in
     A) peers="[\"tcp://${UL[B]}:$port\"]";;
     C) peers="[\"tcp://${UL[B2]}:$port\"]";;
-    B) listen="[\"tcp://${UL[B]}:$port\"$([[ $TOPO == line ]] && echo ",\"tcp://${UL[B2]}:$port\"")]";;
+    B) listen="[\"tcp://${UL[B]}:$port\"$([[ $TOPO == line ]] && echo ",\"tcp://${UL[B2]}:$port\"" || true)]";;
   esac
   yggdrasil -genconf -json \
     | jq --argjson listen "$listen" --argjson peers "$peers" --arg name "${BENCH_PFX}ygg$n" \
