@@ -2,9 +2,10 @@
 # MeshActors network-namespace lab (no Docker). Run as root.
 #
 #   lab.sh [--prefix P] up pair|line|ring4|exits  build namespaces P-A.. joined by veth (cleans first)
-#   lab.sh [--prefix P] start [--dll PATH] [--udp-links "K ..."] [--ipv4-network CIDR] [--dns HOST:PORT]
-#                                               write one HOCON per node and start the nodes; links K are dialled
-#                                               over UDP with frames of at most 1,472 bytes (the veth's 1,500 − 28);
+#   lab.sh [--prefix P] start [--dll PATH] [--udp-links "K ..."] [--no-udp-segments] [--ipv4-network CIDR]
+#          [--dns HOST:PORT]                    write one HOCON per node and start the nodes; links K are dialled
+#                                               over UDP with datagrams of at most 1,472 bytes (the veth's 1,500 − 28),
+#                                               longer frames cut into segments unless --no-udp-segments;
 #                                               --ipv4-network: nodes take automatic IPv4 addresses in CIDR instead
 #                                               of 10.220.0.N; --dns: every node serves DNS on HOST:PORT in its namespace
 #   lab.sh [--prefix P] stop                    stop the nodes (recorded PIDs only)
@@ -205,7 +206,7 @@ meshactors {
   listen = ["tcp://0.0.0.0:$PORT", "udp://0.0.0.0:$PORT"]
   peers = [$(IFS=,; echo "${peers[*]}" | sed 's/,/, /g')]
   admission { mode = open, allowed-keys = [], network-key = "" }
-  links { udp-max-frame-size = $UDP_MAX_FRAME }
+  links { udp-max-frame-size = $UDP_MAX_FRAME, udp-segments = $UDP_SEGMENTS }
   tun { enabled = on, name = "mesh0", mtu = $TUN_MTU }
   $(if [[ -n $IPV4_NETWORK ]]; then echo "ipv4 { network = \"$IPV4_NETWORK\", conflict-check-interval = 1s }"; else echo "ipv4 { addresses = [\"10.220.0.$(( $(node_index "$n") - 64 ))/32\"], prefixes = [] }"; fi)
   dns { address = "$DNS_ADDR" }
@@ -229,6 +230,7 @@ EXIT_PREFIX=10.77.0.0/24     # exits topology: the prefix B and C serve
 EXIT_OUTSIDE=10.77.0.1       # exits topology: the address D holds in it
 IPV4_NETWORK=""               # start --ipv4-network: automatic IPv4 addresses instead of configured ones
 DNS_ADDR=""                   # start --dns: the DNS server endpoint of every node (empty: none)
+UDP_SEGMENTS=on               # start --no-udp-segments: UDP links carry only what fits one datagram
 
 cmd_start() {
   local dll=${MESHACTORS_DLL:-} udp_links="" topo n file
@@ -238,6 +240,7 @@ cmd_start() {
       --udp-links) udp_links=${2?--udp-links needs link numbers}; shift 2;;
       --ipv4-network) IPV4_NETWORK=${2:?--ipv4-network needs a CIDR}; shift 2;;
       --dns) DNS_ADDR=${2:?--dns needs HOST:PORT}; shift 2;;
+      --no-udp-segments) UDP_SEGMENTS=off; shift;;
       *) die "unknown start option $1";;
     esac
   done

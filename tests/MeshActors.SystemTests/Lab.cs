@@ -57,8 +57,10 @@ internal sealed class Lab : IDisposable
     /// <param name="udpLinks">Links (numbered as in lab.sh) dialled over UDP with 1,472-byte frames instead of TCP.</param>
     /// <param name="ipv4Network">When set, nodes take automatic IPv4 addresses in this CIDR instead of 10.220.0.N.</param>
     /// <param name="dns">When set, every node serves DNS on this HOST:PORT inside its namespace.</param>
-    public void Start(string dll, string udpLinks = "", string? ipv4Network = null, string? dns = null) =>
+    /// <param name="udpSegments">False: UDP links carry only what fits one datagram instead of cutting longer frames into segments.</param>
+    public void Start(string dll, string udpLinks = "", string? ipv4Network = null, string? dns = null, bool udpSegments = true) =>
         Script(["start", "--dll", dll, "--udp-links", udpLinks,
+            .. udpSegments ? Array.Empty<string>() : ["--no-udp-segments"],
             .. ipv4Network is null ? Array.Empty<string>() : ["--ipv4-network", ipv4Network],
             .. dns is null ? Array.Empty<string>() : ["--dns", dns]]);
 

@@ -59,7 +59,7 @@ public sealed class OverlayTests(ITestOutputHelper output)
     public async Task A_smaller_link_further_along_the_path_teaches_the_sender_its_path_MTU()
     {
         using var lab = Lab.Up("line");
-        lab.Start(Dll, udpLinks: "2"); // A—B over TCP (65,507-byte frames), B—C over UDP (1,472-byte frames)
+        lab.Start(Dll, udpLinks: "2", udpSegments: false); // A—B over TCP (65,507-byte frames), B—C over UDP (1,472-byte frames, no segments)
         var c = lab.OverlayAddress(Dll, "C");
         Assert.True(lab.PingsWithin("A", c.ToString(), Convergence), $"A cannot reach C at {c}\n" + Lab.LogTails());
 
@@ -73,6 +73,26 @@ public sealed class OverlayTests(ITestOutputHelper output)
         // TCP starts with segments for the 9,000-byte overlay MTU; without Packet Too Big it would stall (a black hole).
         var result = await TcpTransfer.RunAsync($"{Lab.Prefix}-A", $"{Lab.Prefix}-C", c, TimeSpan.FromSeconds(3));
         output.WriteLine($"A -> C over TCP across the smaller link: {result.Received} bytes, {result.Mbits:0} Mbit/s");
+        Assert.True(result.Received > 0, "nothing arrived\n" + Lab.LogTails());
+        Assert.Equal(result.Sent, result.Received);
+    }
+
+    [NodeLabFact]
+    public async Task Udp_links_carry_packets_longer_than_a_datagram_in_segments_without_shrinking_the_path_MTU()
+    {
+        using var lab = Lab.Up("line");
+        lab.Start(Dll, udpLinks: "1 2"); // both links over UDP, 1,472-byte datagrams on the 1,500-byte veths
+        var c = lab.OverlayAddress(Dll, "C");
+        Assert.True(lab.PingsWithin("A", c.ToString(), Convergence), $"A cannot reach C at {c}\n" + Lab.LogTails());
+
+        // 8,000-byte pings (within the 9,000-byte overlay MTU) cross both UDP links whole: no Packet Too Big
+        var ping = lab.Exec("A", "ping", "-6", "-n", "-c", "4", "-i", "0.3", "-W", "1", "-M", "do", "-s", "8000", c.ToString()).Output;
+        output.WriteLine(ping);
+        Assert.DoesNotContain("too big", ping, StringComparison.OrdinalIgnoreCase);
+        Assert.Matches(@" [3-4] received", ping);
+
+        var result = await TcpTransfer.RunAsync($"{Lab.Prefix}-A", $"{Lab.Prefix}-C", c, TimeSpan.FromSeconds(3));
+        output.WriteLine($"A -> C over two UDP links: {result.Received} bytes, {result.Mbits:0} Mbit/s");
         Assert.True(result.Received > 0, "nothing arrived\n" + Lab.LogTails());
         Assert.Equal(result.Sent, result.Received);
     }

@@ -5,8 +5,11 @@
 # Overlay target: the destination node's own IPv4 address 10.201.100.N/32 (announced by the node as a route).
 # usage: anchor-meshactors.sh pair|line [RUN]
 #   MESHACTORS_DLL  node binary (default: src/MeshActors/bin/Release/net10.0/MeshActors.dll of this repo)
-#   MA_MTU          overlay MTU in bytes (default 65000, measured best over TCP links: see deploy/README.md)
-#   MA_LINK         tcp (default) or udp: the transport A and C dial B with
+#   MA_MTU          overlay MTU in bytes (default 65000, measured best over TCP links: see deploy/README.md);
+#                   "default" leaves tun.mtu out of the config: the node's own default
+#   MA_LINK         tcp (default) or udp: the transport A and C dial B with (UDP over the veth's 1,500 bytes)
+#   MA_ANCHOR       name in the results (default meshactors; the anchor-meshactors-*.sh variants set it)
+#   MA_ANCHOR_SUFFIX  appended to that name (bench-all.sh: "-base" for the MA_BASE_DLL build)
 #   MA_GC_PROBE     GcProbe.dll (gc-probe/, built by bench.sh): when set, GC counts of every node over the
 #                   measurement are appended to gc.tsv next to the results
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -16,11 +19,12 @@ DLL="${MESHACTORS_DLL:-$REPO_DIR/src/MeshActors/bin/Release/net10.0/MeshActors.d
 [[ -e $DLL ]] || fail "node binary $DLL not found (dotnet build -c Release src/MeshActors, or set MESHACTORS_DLL)"
 PORT=9651
 MTU="${MA_MTU:-65000}"
+[[ $MTU == default || $MTU =~ ^[0-9]+$ ]] || fail "MA_MTU must be a number of bytes or \"default\""
 LINK="${MA_LINK:-tcp}"
 [[ $LINK == tcp || $LINK == udp ]] || fail "MA_LINK must be tcp or udp"
 GC_PROBE="${MA_GC_PROBE:-}"
 
-begin meshactors "${1:-pair}" "${2:-1}"
+begin "${MA_ANCHOR:-meshactors}${MA_ANCHOR_SUFFIX:-}" "${1:-pair}" "${2:-1}"
 D="$BENCH_STATE/meshactors"; mkdir -p "$D"
 NODES=$(nodes_of "$TOPO")
 for n in $NODES; do
@@ -38,7 +42,7 @@ meshactors {
   listen = ["tcp://0.0.0.0:$PORT", "udp://0.0.0.0:$PORT"]
   peers = [$peers]
   admission { mode = open, allowed-keys = [], network-key = "" }
-  tun { enabled = on, name = "${BENCH_PFX}ma$n", mtu = $MTU }
+  tun { enabled = on, name = "${BENCH_PFX}ma$n"$([[ $MTU == default ]] || echo ", mtu = $MTU") }
   ipv4 { addresses = ["${OV[$n]}/32"], prefixes = [] }
   api { address = "127.0.0.1:8989" }
   log-level = warning

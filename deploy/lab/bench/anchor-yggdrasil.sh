@@ -14,7 +14,7 @@ for n in $nodes; do
   case $n in
     A) peers="[\"tcp://${UL[B]}:$port\"]";;
     C) peers="[\"tcp://${UL[B2]}:$port\"]";;
-    B) listen="[\"tcp://${UL[B]}:$port\"$([[ $TOPO == line ]] && echo ",\"tcp://${UL[B2]}:$port\"")]";;
+    B) listen="[\"tcp://${UL[B]}:$port\"$([[ $TOPO == line ]] && echo ",\"tcp://${UL[B2]}:$port\"" || true)]";;
   esac
   yggdrasil -genconf -json \
     | jq --argjson listen "$listen" --argjson peers "$peers" --arg name "${BENCH_PFX}ygg$n" \
@@ -26,6 +26,10 @@ done
 for n in B $nodes; do   # the listener first
   [[ -e $BENCH_STATE/pids/ygg-$n.pid ]] && continue
   spawn "$n" "ygg-$n" yggdrasil -useconffile "$dir/$n.json" -logto stdout
+  # a dial refused before B listens is retried only after yggdrasil's backoff (about a minute): wait up to 5 s
+  if [[ $n == B ]]; then
+    for _ in $(seq 50); do inns B ss -ltn 2>/dev/null | grep -q ":$port " && break; sleep 0.1; done
+  fi
 done
 target=$(target_of "$TOPO")
 address=$(<"$dir/$target.address")

@@ -183,6 +183,20 @@ measure() {
   result_row "$mbit" "$rtt" "$note"
 }
 
+# print_ratios FILE : per run and topology, the line and pair throughput of each meshactors* row against wireguard-go
+# and yggdrasil of the same run (the issue's marks: default config over UDP ≥ 6× wireguard-go, over TCP ≥ 3× yggdrasil)
+print_ratios() {
+  awk -F'\t' '$4 != "FAIL" { v[$1 SUBSEP $2 SUBSEP $3] = $4; a[$1] = 1; t[$2] = 1; r[$3] = 1 }
+    END {
+      for (x in a) if (x ~ /^meshactors/) for (p in t) for (n in r) {
+        k = x SUBSEP p SUBSEP n; if (!(k in v)) continue
+        w = "wireguard-go" SUBSEP p SUBSEP n; y = "yggdrasil" SUBSEP p SUBSEP n
+        printf "%-30s %-4s run %s  %8.1f Mbit/s  %5s x wireguard-go  %5s x yggdrasil\n", x, p, n, v[k],
+          (w in v && v[w] > 0) ? sprintf("%.1f", v[k] / v[w]) : "-", (y in v && v[y] > 0) ? sprintf("%.1f", v[k] / v[y]) : "-"
+      }
+    }' "$1" | sort
+}
+
 # print_table FILE : the rows sorted, then per anchor and topology the range over runs
 print_table() {
   local file=$1

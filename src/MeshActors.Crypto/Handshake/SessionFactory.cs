@@ -23,7 +23,10 @@ internal static class SessionFactory
         try
         {
             state.Split(send, receive);
-            return new LinkSession(localIndex, remoteIndex, state.RemoteIdentity, isInitiator, cipher, send, receive, nowMs);
+            return new LinkSession(localIndex, remoteIndex, state.RemoteIdentity, isInitiator, cipher, send, receive, nowMs)
+            {
+                BothTakeSegments = (common & LinkCapabilities.Segments) != 0,
+            };
         }
         finally
         {

@@ -59,6 +59,10 @@ public sealed class LinkSession : IDisposable
 
     public long EstablishedAtMs { get; }
 
+    /// <summary>True when both sides offered <see cref="LinkCapabilities.Segments"/>: a payload longer than a
+    /// datagram may be sent as Segment frames.</summary>
+    public bool BothTakeSegments { get; init; }
+
     /// <summary>How many frames were sealed (counters handed out, refused ones included).</summary>
     public ulong SentFrames => Volatile.Read(ref _nextSendCounter);
 

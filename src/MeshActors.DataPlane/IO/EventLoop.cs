@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MeshActors.DataPlane.Links;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 
@@ -58,6 +59,9 @@ internal sealed unsafe class EventLoop : IDisposable
 
     /// <summary>Scratch for socket reads, loop thread only: frames are opened in place in it.</summary>
     public byte[] ReceiveBuffer { get; }
+
+    /// <summary>Scratch where a UDP link lays out the sealed Segment frames of one long payload, loop thread only.</summary>
+    public byte[] SegmentBuffer { get; } = new byte[SegmentLayout.MaxDatagramBytes];
 
     /// <summary>Clients attached right now.</summary>
     public int Clients { get; private set; }

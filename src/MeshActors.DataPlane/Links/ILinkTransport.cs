@@ -28,6 +28,11 @@ internal interface ILinkTransport
     /// sent the rest. Throws on a transport failure.</summary>
     bool TrySend(PacketBuffer buffer);
 
+    /// <summary>Loop thread: sends datagrams laid end to end in <paramref name="datagrams"/>, each
+    /// <paramref name="datagramSize"/> bytes but the last (shorter or equal): the Segment frames of one long payload.
+    /// Datagram transports only (a stream carries every frame whole). Throws on a transport failure.</summary>
+    void SendSegments(ReadOnlySpan<byte> datagrams, int datagramSize);
+
     /// <summary>Loop thread: sends what <see cref="TrySend"/> or <see cref="TrySendNow"/> left over; true when nothing
     /// is left. Throws on a transport failure.</summary>
     bool Flush();

@@ -93,6 +93,9 @@ public sealed partial class Link
             case FrameType.Close:
                 Terminate(LinkCloseCause.Remote, "peer closed the link", ClosePayload.Read(payload));
                 break;
+            case FrameType.Segment:
+                ReceiveSegment(session.LocalIndex, opened.Counter, payload);
+                break;
             default:
                 DeliverControl(opened.Type, payload);
                 break;
@@ -128,6 +131,32 @@ public sealed partial class Link
     }
 
     private void DeliverControl(FrameType type, ReadOnlySpan<byte> payload) => Inbox.Post(type, payload);
+
+    /// <summary>One piece of a long payload; the whole payload goes on as if it had come in one frame.</summary>
+    private void ReceiveSegment(uint sessionIndex, ulong counter, ReadOnlySpan<byte> payload)
+    {
+        var whole = _segments.Add(sessionIndex, counter, payload, _env.Pool, Stats, out var type);
+        if (whole is null)
+        {
+            return;
+        }
+
+        if (type == FrameType.Control)
+        {
+            DeliverControl(type, whole.Span);
+            whole.Return();
+            return;
+        }
+
+        if (_env.DataSink is not { } sink)
+        {
+            Stats.Drop(LinkDrop.NoHandler);
+            whole.Return();
+            return;
+        }
+
+        sink.OnData(this, whole);
+    }
 
     private LinkSession? SessionFor(uint receiverIndex)
     {

@@ -41,6 +41,14 @@ public sealed partial class Link : ILoopClient
     private readonly EventLoop _loop;
     private readonly TaskCompletionSource<LinkClosedInfo> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _rekeyLock = new();
+    private readonly SegmentReassembly _segments = new();
+
+    /// <summary>Largest frame this link sends as it is; a longer payload goes as Segment frames of at most this many
+    /// bytes (UDP links whose peer reassembles them), or is refused (TCP carries every frame whole).</summary>
+    private readonly int _datagramSize;
+
+    /// <summary>Largest frame this link carries, whole or in segments.</summary>
+    private readonly int _maxFrame;
 
     /// <summary>Handshake frames sent on behalf of the reader (rekey replies): a reader-only scratch buffer.</summary>
     private readonly byte[] _readerScratch = new byte[BufferLayout.FrameOffset + HandshakeLayout.XxResponseSize];
@@ -92,7 +100,9 @@ public sealed partial class Link : ILoopClient
         _queue = new PacketQueue(env.Options.SendRingCapacity);
         _loop = env.Loops.Take();
         Inbox = new ControlInbox(env.Options.ControlInboxCapacity, Stats);
-        MaxInnerPacket = Math.Min(LinkOptions.MaxInnerPacketFor(transport.MaxFrameSize), env.Pool.MaxPacket);
+        _datagramSize = transport.MaxFrameSize;
+        _maxFrame = session.BothTakeSegments && env.Options.UdpSegments ? FrameLayout.MaxFrameSize : transport.MaxFrameSize;
+        MaxInnerPacket = Math.Min(LinkOptions.MaxInnerPacketFor(_maxFrame), env.Pool.MaxPacket);
     }
 
     public PublicIdentity Peer { get; }
@@ -163,7 +173,7 @@ public sealed partial class Link : ILoopClient
     {
         if (type is not (FrameType.Hello or FrameType.Ihu or FrameType.Control or FrameType.KeepAlive)
             || !FrameCodec.IsValidPayloadLength(type, payload.Length)
-            || payload.Length > _transport.MaxFrameSize - FrameLayout.TransportOverhead)
+            || payload.Length > _maxFrame - FrameLayout.TransportOverhead)
         {
             Stats.Drop(LinkDrop.Invalid);
             return false;
@@ -241,7 +251,7 @@ public sealed partial class Link : ILoopClient
             return Refuse(buffer, LinkDrop.Closed);
         }
 
-        if (buffer.Length <= DirectSendLimits.MaxFrame && _queue.Count == 0
+        if (buffer.Length <= DirectSendLimits.MaxFrame && !NeedsSegments(buffer) && _queue.Count == 0
             && Stopwatch.GetTimestamp() - Volatile.Read(ref _lastSendTimestamp) >= DirectSendQuietTicks && TrySendDirect(buffer))
         {
             return true;
@@ -256,6 +266,10 @@ public sealed partial class Link : ILoopClient
         Stats.Drop(_queue.IsCompleted ? LinkDrop.Closed : LinkDrop.RingFull);
         return false;
     }
+
+    /// <summary>True when the buffer's payload does not fit one frame of this link's transport: it leaves as Segment frames.</summary>
+    private bool NeedsSegments(PacketBuffer buffer) =>
+        buffer.SealedFrameLength == 0 && buffer.Length + FrameLayout.TransportOverhead > _datagramSize;
 
     /// <summary>
     /// A small frame on a quiet link is sealed and sent by the thread that produced it (TUN reader, or the reader of
@@ -339,7 +353,7 @@ public sealed partial class Link : ILoopClient
             Guarded(() => _transport.StartReading(this, loop, _slot));
         }
 
-        var state = IsClosing && Volatile.Read(ref _closeInfo)!.Cause != LinkCloseCause.Local ? PumpState.Drained : Pump();
+        var state = IsClosing && Volatile.Read(ref _closeInfo)!.Cause != LinkCloseCause.Local ? PumpState.Drained : Pump(loop);
         if (IsClosing)
         {
             _closingSinceMs = _closingSinceMs < 0 ? Environment.TickCount64 : _closingSinceMs;
@@ -406,7 +420,7 @@ public sealed partial class Link : ILoopClient
     }
 
     /// <summary>Seals and sends queued frames until the ring is empty, the socket full, or the batch done.</summary>
-    private PumpState Pump()
+    private PumpState Pump(EventLoop loop)
     {
         AcquireSendGate();
         try
@@ -421,6 +435,14 @@ public sealed partial class Link : ILoopClient
                 if (!_queue.TryDequeue(out var buffer))
                 {
                     return PumpState.Drained;
+                }
+
+                if (NeedsSegments(buffer))
+                {
+                    SendSegments(buffer, loop.SegmentBuffer);
+                    Volatile.Write(ref _lastSendTimestamp, Stopwatch.GetTimestamp());
+                    buffer.Return();
+                    continue;
                 }
 
                 if (buffer.SealedFrameLength == 0 && !Seal(buffer))
@@ -452,6 +474,32 @@ public sealed partial class Link : ILoopClient
         {
             Volatile.Write(ref _sendGate, 0);
         }
+    }
+
+    /// <summary>
+    /// Loop thread: cuts the payload into pieces that each fit one datagram, seals each as a Segment frame with
+    /// consecutive counters of one session into <paramref name="scratch"/>, and hands them to the transport in one
+    /// call (one system call with UDP segmentation offload). Counted as one frame sent; refusals are counted.
+    /// </summary>
+    private void SendSegments(PacketBuffer buffer, byte[] scratch)
+    {
+        // Pieces are sealed whole: a header-only seal (type 10) would leave a piece's bytes unauthenticated per datagram.
+        var type = buffer.FrameType == FrameType.EndToEndData ? FrameType.Data : buffer.FrameType;
+        if (_maxFrame == _datagramSize)
+        {
+            Stats.Drop(LinkDrop.Invalid); // the peer does not reassemble segments: TrySendData refuses such payloads first
+            return;
+        }
+
+        var length = SegmentWriter.Write(Volatile.Read(ref _current), type, buffer.Span, _datagramSize, scratch, out var frameSize, out var status);
+        if (length == 0)
+        {
+            Stats.Drop(status == SealStatus.KeyExhausted ? LinkDrop.SessionExpired : LinkDrop.Invalid);
+            return;
+        }
+
+        _transport.SendSegments(scratch.AsSpan(0, length), frameSize);
+        Stats.Sent(length);
     }
 
     /// <summary>Seals the queued payload in place with the current session; false (counted) when it cannot be sent.
@@ -499,6 +547,7 @@ public sealed partial class Link : ILoopClient
         }
 
         Guarded(() => _transport.Release(loop));
+        _segments.Release();
         if (_slot >= 0)
         {
             loop.Detach(_slot);

@@ -47,4 +47,11 @@ public enum LinkDrop
 
     /// <summary>Inbound: a handshake frame this link did not expect or that failed (rekey).</summary>
     Handshake,
+
+    /// <summary>Inbound: an authenticated Segment frame whose segment header does not check out.</summary>
+    SegmentInvalid,
+
+    /// <summary>Inbound: a payload whose pieces were coming in was given up because a piece of another one came
+    /// first (a piece was lost or reordered).</summary>
+    SegmentLost,
 }

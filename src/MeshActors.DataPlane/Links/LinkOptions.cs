@@ -28,9 +28,17 @@ public sealed record LinkOptions
     /// fine-grained enough for the 120 s rekey interval.</summary>
     public int MaintenanceIntervalMs { get; init; } = 1_000;
 
-    /// <summary>Largest frame sent on UDP links, bytes. 65,507 fits loopback and labs with a large underlay MTU;
-    /// set 1,452 (1,500 − 40 IPv6 − 8 UDP) on an Ethernet underlay so frames are not fragmented.</summary>
-    public int UdpMaxFrameSize { get; init; } = Protocol.Frames.FrameLayout.MaxFrameSize;
+    /// <summary>Largest datagram sent on UDP links, bytes: 1,452 = 1,500 (Ethernet, and most of the internet) − 40
+    /// IPv6 − 8 UDP, so no datagram is fragmented on such a path, over IPv4 or IPv6. A longer frame goes as Segment
+    /// frames of at most this size when the peer reassembles them (PROTOCOL.md §2), so the overlay MTU need not shrink.</summary>
+    public int UdpMaxFrameSize { get; init; } = 1452;
+
+    /// <summary>Cut a frame longer than <see cref="UdpMaxFrameSize"/> into Segment frames on UDP links whose peer
+    /// reassembles them; when false a UDP link carries only what fits one datagram, and the path MTU shrinks to match.</summary>
+    public bool UdpSegments { get; init; } = true;
+
+    /// <summary>Use the kernel's UDP segmentation and receive coalescing where it accepts them (probed at start).</summary>
+    public bool UdpOffload { get; init; } = true;
 
     /// <summary>When true, Data frames whose payload was not sealed end to end are refused and counted (--audit-encryption).</summary>
     public bool AuditEncryption { get; init; }

@@ -100,6 +100,10 @@ public sealed class NodeLinks : IAsyncDisposable
     public IEnumerable<(string Endpoint, ListenerStats Stats)> AllStats() =>
         _tcp.Select(l => ($"tcp://{l.LocalEndPoint}", l.Stats)).Concat(_udp.Select(u => ($"udp://{u.LocalEndPoint}", u.Stats)));
 
+    /// <summary>Each UDP socket's offloads in use (probed at start; segmentation may have been turned off since).</summary>
+    public IEnumerable<UdpOffloadState> UdpOffloads() => _udp.Select(u =>
+        new UdpOffloadState($"udp://{u.LocalEndPoint}", u.MaxFrameSize, u.SegmentationOffload, u.ReceiveCoalescing, u.SegmentationFallbacks));
+
     public async ValueTask DisposeAsync()
     {
         foreach (var listener in _tcp)

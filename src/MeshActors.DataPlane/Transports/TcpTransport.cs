@@ -168,6 +168,9 @@ internal sealed class TcpTransport : ILinkTransport
         _reader.DrainHandshakeBuffer(link);
     }
 
+    public void SendSegments(ReadOnlySpan<byte> datagrams, int datagramSize) =>
+        throw new InvalidOperationException("a TCP link carries every frame whole");
+
     public void WatchWritable(EventLoop loop, int slot, bool writable)
     {
         if (_watched)

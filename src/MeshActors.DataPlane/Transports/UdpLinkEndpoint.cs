@@ -18,6 +18,10 @@ namespace MeshActors.DataPlane.Transports;
 /// go to the node's one handshake responder; responses to our own dials complete the pending
 /// <see cref="ConnectAsync"/>. Sends come from each link's event loop (or a producer's direct send) straight to the socket (datagram sends
 /// are atomic and thread safe).</para>
+/// <para>Offloads (Linux): where the kernel accepts them, a long payload's Segment frames leave in one system call
+/// (UDP_SEGMENT) and a run of datagrams from one peer arrives in one (UDP_GRO); both are probed at start, shown by
+/// <see cref="SegmentationOffload"/> and <see cref="ReceiveCoalescing"/>, and a segmented send the kernel refuses later
+/// turns segmentation off for good and goes datagram by datagram (<see cref="SegmentationFallbacks"/>).</para>
 /// <para>Bounds: half-open XX handshakes are capped at <see cref="LinkOptions.MaxHalfOpen"/> (oldest forgotten)
 /// and expire after the handshake timeout; a dial waits at most the handshake timeout. Dispose stops the reader
 /// thread and ends every link on the socket.</para>
@@ -27,6 +31,14 @@ public sealed class UdpLinkEndpoint : IDisposable
     /// <summary>How often (ms) the reader wakes up when idle to expire half-open handshakes: 1 s.</summary>
     private const int SweepIntervalMs = 1_000;
 
+    /// <summary>Receive buffer, bytes: the longest run of coalesced datagrams the kernel hands over at once (64 KiB).</summary>
+    private const int ReceiveBufferSize = 65_536;
+
+    /// <summary>Kernel socket buffers, bytes (4 MiB each way): 64 full-size frames, about 13 ms at 2.5 Gbit/s, so a
+    /// burst of segmented frames is not dropped while the reader opens the previous one (the kernel default, ~208 KB,
+    /// holds three; each loss costs the whole frame and a TCP retransmit above).</summary>
+    private const int SocketBufferBytes = 4 << 20;
+
     private readonly LinkEnvironment _env;
     private readonly Socket _socket;
     private readonly Thread _reader;
@@ -35,17 +47,26 @@ public sealed class UdpLinkEndpoint : IDisposable
     private readonly ConcurrentDictionary<PublicIdentity, UdpTransport> _transports = new();
     private readonly ConcurrentDictionary<UdpTransport, Link> _links = new();
     private readonly HalfOpenHandshakes _halfOpen;
-    private readonly byte[] _receiveBuffer = new byte[FrameLayout.MaxFrameSize + 1];
+    private readonly byte[] _receiveBuffer = new byte[ReceiveBufferSize];
     private readonly byte[] _replyBuffer = new byte[HandshakeLayout.XxResponseSize];
     private long _unknownIndex;
     private long _replyFailures;
     private long _malformed;
+    private long _segmentationFallbacks;
     private int _disposed;
+    private bool _segmentation;
 
     private UdpLinkEndpoint(LinkEnvironment env, Socket socket)
     {
         _env = env;
         _socket = socket;
+        UdpNative.GrowBuffers(socket.SafeHandle, SocketBufferBytes);
+        if (env.Options.UdpOffload)
+        {
+            _segmentation = UdpNative.ProbeSegmentation(socket.SafeHandle);
+            ReceiveCoalescing = UdpNative.EnableCoalescing(socket.SafeHandle);
+        }
+
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         MaxFrameSize = env.Options.UdpMaxFrameSize;
         _halfOpen = new HalfOpenHandshakes(env, Stats);
@@ -75,6 +96,15 @@ public sealed class UdpLinkEndpoint : IDisposable
     /// <summary>Datagrams too short or too long to be a frame.</summary>
     public long Malformed => Volatile.Read(ref _malformed);
 
+    /// <summary>True while long payloads leave as one segmented send (UDP_SEGMENT) per up to 64 datagrams.</summary>
+    public bool SegmentationOffload => Volatile.Read(ref _segmentation);
+
+    /// <summary>True when the kernel coalesces received datagrams (UDP_GRO) for this socket.</summary>
+    public bool ReceiveCoalescing { get; }
+
+    /// <summary>Segmented sends the kernel refused after the start-up probe accepted UDP_SEGMENT (then off for good).</summary>
+    public long SegmentationFallbacks => Volatile.Read(ref _segmentationFallbacks);
+
     /// <summary>Links currently using this socket.</summary>
     public int LinkCount => _links.Count;
 
@@ -88,7 +118,6 @@ public sealed class UdpLinkEndpoint : IDisposable
                 socket.DualMode = true;
             }
 
-            socket.ReceiveTimeout = SweepIntervalMs;
             socket.Bind(endPoint);
         }
         catch
@@ -160,7 +189,51 @@ public sealed class UdpLinkEndpoint : IDisposable
     public bool CanReach(IPEndPoint remote) =>
         remote.AddressFamily == _socket.AddressFamily || (_socket.AddressFamily == AddressFamily.InterNetworkV6 && _socket.DualMode);
 
-    internal void SendTo(ReadOnlySpan<byte> datagram, SocketAddress address) => _socket.SendTo(datagram, SocketFlags.None, address);
+    /// <summary>Sends one datagram, waiting for room in the socket; throws <see cref="SocketException"/> on a failure.</summary>
+    internal void SendTo(ReadOnlySpan<byte> datagram, SocketAddress address)
+    {
+        var error = UdpNative.Send(_socket.SafeHandle, datagram, address, 0);
+        if (error != 0)
+        {
+            throw new SocketException(error);
+        }
+    }
+
+    /// <summary>
+    /// Sends datagrams laid end to end, each <paramref name="datagramSize"/> bytes but the last: up to 64 in one
+    /// segmented send where the kernel takes it, else one by one. Throws <see cref="SocketException"/> on a failure.
+    /// </summary>
+    internal void SendSegments(ReadOnlySpan<byte> datagrams, int datagramSize, SocketAddress address)
+    {
+        var perSend = Math.Min(UdpNative.MaxSegmentsPerSend, UdpNative.MaxBytesPerSend / datagramSize) * datagramSize;
+        for (var offset = 0; offset < datagrams.Length; offset += perSend)
+        {
+            var run = datagrams.Slice(offset, Math.Min(perSend, datagrams.Length - offset));
+            if (run.Length > datagramSize && Volatile.Read(ref _segmentation))
+            {
+                var error = UdpNative.Send(_socket.SafeHandle, run, address, datagramSize);
+                if (error == 0)
+                {
+                    continue;
+                }
+
+                if (!UdpNative.IsSegmentationRefusal(error))
+                {
+                    throw new SocketException(error);
+                }
+
+                // The probe said yes but the route's device cannot (EIO without checksum offload, EINVAL on some
+                // IPv6 paths): segment no more on this socket, and send this run datagram by datagram.
+                Volatile.Write(ref _segmentation, false);
+                Interlocked.Increment(ref _segmentationFallbacks);
+            }
+
+            for (var start = 0; start < run.Length; start += datagramSize)
+            {
+                SendTo(run.Slice(start, Math.Min(datagramSize, run.Length - start)), address);
+            }
+        }
+    }
 
     internal void Register(uint index, Link link) => _byIndex[index] = link;
 
@@ -180,29 +253,43 @@ public sealed class UdpLinkEndpoint : IDisposable
 
     private void ReaderLoop()
     {
+        // The reader holds the descriptor for its whole life: Dispose closes the socket only after the reader let go.
+        var handle = _socket.SafeHandle;
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            Read((int)handle.DangerousGetHandle());
+        }
+        catch (ObjectDisposedException)
+        {
+            // disposed before the reader started
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    private void Read(int fd)
+    {
         var from = new SocketAddress(_socket.AddressFamily);
         var lastSweep = _env.Clock.MonotonicMs;
         while (Volatile.Read(ref _disposed) == 0)
         {
-            int length;
-            try
+            var length = UdpNative.Receive(fd, _receiveBuffer, from, SweepIntervalMs, out var segmentSize, out var truncated);
+            if (truncated)
             {
-                length = _socket.ReceiveFrom(_receiveBuffer, SocketFlags.None, from);
+                Interlocked.Increment(ref _malformed);
             }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.ConnectionReset)
-            {
-                length = -1;
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            if (length >= 0 && Volatile.Read(ref _disposed) == 0)
+            else if (length >= 0 && Volatile.Read(ref _disposed) == 0)
             {
                 try
                 {
-                    Dispatch(_receiveBuffer.AsSpan(0, length), from);
+                    DispatchRun(_receiveBuffer.AsSpan(0, length), segmentSize, from);
                 }
                 catch (ObjectDisposedException)
                 {
@@ -222,6 +309,22 @@ public sealed class UdpLinkEndpoint : IDisposable
                 lastSweep = now;
                 _halfOpen.Expire(now);
             }
+        }
+    }
+
+    /// <summary>One datagram, or a run of coalesced datagrams of <paramref name="segmentSize"/> bytes each (the last
+    /// one shorter or equal), all from <paramref name="from"/>.</summary>
+    private void DispatchRun(Span<byte> received, int segmentSize, SocketAddress from)
+    {
+        if (segmentSize <= 0 || segmentSize >= received.Length)
+        {
+            Dispatch(received, from);
+            return;
+        }
+
+        for (var start = 0; start < received.Length; start += segmentSize)
+        {
+            Dispatch(received.Slice(start, Math.Min(segmentSize, received.Length - start)), from);
         }
     }
 

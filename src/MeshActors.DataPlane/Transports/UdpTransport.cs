@@ -36,6 +36,9 @@ internal sealed class UdpTransport(UdpLinkEndpoint endpoint, SocketAddress peerA
         return true;
     }
 
+    public void SendSegments(ReadOnlySpan<byte> datagrams, int datagramSize) =>
+        endpoint.SendSegments(datagrams, datagramSize, PeerAddress);
+
     public bool Flush() => true;
 
     /// <summary>As <see cref="TrySend"/>, on the producing thread; errors go to the loop's path.</summary>

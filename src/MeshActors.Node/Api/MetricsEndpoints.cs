@@ -182,6 +182,14 @@ public static class MetricsEndpoints
                 text.Counter("meshactors_handshakes_refused_total", "Inbound handshakes refused, by reason", stats.Refused(error), at, ("reason", error.ToString()));
             }
         }
+
+        foreach (var udp in links.UdpOffloads())
+        {
+            var at = ("listener", udp.Endpoint);
+            text.Gauge("meshactors_udp_offload", "Kernel offload in use on a UDP socket (1) or not (0)", udp.Segmentation ? 1 : 0, at, ("offload", "segmentation"))
+                .Gauge("meshactors_udp_offload", "Kernel offload in use on a UDP socket (1) or not (0)", udp.Coalescing ? 1 : 0, at, ("offload", "coalescing"))
+                .Counter("meshactors_udp_segmentation_fallbacks_total", "Segmented sends the kernel refused after the start-up probe", udp.SegmentationFallbacks, at);
+        }
     }
 
     private static void WriteBus(MetricsText text, BusCounters bus)

@@ -189,6 +189,7 @@ public sealed class NodeRuntime : IAsyncDisposable
         var app = builder.Build();
         app.UseApiToken(settings.ApiToken);
         app.MapAdminApi();
+        app.MapDataPlaneApi();
         app.MapPeerApi();
         app.MapRouteApi();
         app.MapExitApi();

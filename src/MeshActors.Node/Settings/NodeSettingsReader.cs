@@ -370,6 +370,8 @@ public sealed class NodeSettingsReader
         ControlInboxCapacity = ReadPowerOfTwo("links.control-inbox-capacity", 16, MaxQueue),
         IoThreads = ReadInt("links.io-threads", 1, 64),
         UdpMaxFrameSize = ReadInt("links.udp-max-frame-size", MinUdpFrameSize, FrameLayout.MaxFrameSize),
+        UdpSegments = ReadBool("links.udp-segments"),
+        UdpOffload = ReadBool("links.udp-offload"),
         AuditEncryption = ReadBool("dataplane.audit-encryption"),
         SealWholeDataFrames = ReadDataFrameSealing("dataplane.data-frame-sealing"),
     };

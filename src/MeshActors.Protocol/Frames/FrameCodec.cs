@@ -35,7 +35,7 @@ public static class FrameCodec
         {
             FrameType.HandshakeInit or FrameType.HandshakeResponse or FrameType.HandshakeFinish => CheckHandshake(header, frame.Length),
             FrameType.Hello or FrameType.Ihu or FrameType.Control or FrameType.Data or FrameType.KeepAlive or FrameType.Close
-                or FrameType.EndToEndData =>
+                or FrameType.EndToEndData or FrameType.Segment =>
                 CheckTransport(header, frame.Length),
             _ => FrameParseError.UnknownType,
         };
@@ -65,6 +65,11 @@ public static class FrameCodec
         if (type == FrameType.EndToEndData)
         {
             return payloadLength is >= FrameLayout.MinEndToEndDataPayload and <= FrameLayout.MaxPayloadSize;
+        }
+
+        if (type == FrameType.Segment)
+        {
+            return payloadLength is > SegmentHeader.Size and <= FrameLayout.MaxPayloadSize;
         }
 
         var fixedLength = FixedPayloadLength(type);

@@ -29,17 +29,23 @@ public enum FrameType : byte
     EndToEndData = 10,
 
     /// <summary>
+    /// One piece of a Data or Control payload too long for one UDP datagram, sealed on its own like any transport
+    /// frame; the receiver puts the pieces back together (<see cref="SegmentHeader"/>, PROTOCOL.md §2).
+    /// </summary>
+    Segment = 11,
+
+    /// <summary>
     /// A hole-punching probe (PROTOCOL.md §8): neither handshake nor transport frame, it opens a NAT mapping and is
     /// only read by the UDP endpoint, which hands it to the punching attempt whose token it carries.
     /// </summary>
-    Probe = 11,
+    Probe = 12,
 }
 
 public static class FrameTypes
 {
     public static bool IsHandshake(this FrameType type) => type is >= FrameType.HandshakeInit and <= FrameType.HandshakeFinish;
 
-    public static bool IsTransport(this FrameType type) => type is >= FrameType.Hello and <= FrameType.EndToEndData;
+    public static bool IsTransport(this FrameType type) => type is >= FrameType.Hello and <= FrameType.Segment;
 
     /// <summary>True for both Data frame types: the payload is a Data payload for the forwarder.</summary>
     public static bool IsData(this FrameType type) => type is FrameType.Data or FrameType.EndToEndData;

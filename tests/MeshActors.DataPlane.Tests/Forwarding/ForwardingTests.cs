@@ -98,9 +98,9 @@ public sealed class ForwardingTests
     [Fact]
     public async Task A_relay_whose_next_link_is_smaller_gets_the_origin_to_answer_packet_too_big_with_that_mtu()
     {
-        // A—B over TCP (65,507-byte frames), B—C over UDP with B's frames capped at 1,452 bytes.
+        // A—B over TCP (65,507-byte frames), B—C over UDP with B's frames capped at 1,452 bytes and not cut into segments.
         await using var line = await ThreeNodeLine.StartAsync(
-            TransportKind.Tcp, schemeCtoB: TransportKind.Udp, linkOptionsB: new LinkOptions { UdpMaxFrameSize = 1452 });
+            TransportKind.Tcp, schemeCtoB: TransportKind.Udp, linkOptionsB: new LinkOptions { UdpMaxFrameSize = 1452, UdpSegments = false });
         var relayMtu = 1452 - FrameLayout.TransportOverhead - Protocol.Data.InnerLayout.Overhead;
         var packet = Packets.Udp6(line.AddressA, line.AddressC, new byte[1400 - 48]);
 
@@ -143,7 +143,7 @@ public sealed class ForwardingTests
     [Fact]
     public async Task A_packet_larger_than_the_link_carries_earns_packet_too_big_with_the_mtu()
     {
-        var linkOptions = new LinkOptions { UdpMaxFrameSize = 1452 };
+        var linkOptions = new LinkOptions { UdpMaxFrameSize = 1452, UdpSegments = false };
         await using var line = await ThreeNodeLine.StartAsync(TransportKind.Udp, linkOptions);
         var expectedMtu = 1452 - FrameLayout.TransportOverhead - Protocol.Data.InnerLayout.Overhead;
         var packet = Packets.Udp6(line.AddressA, line.AddressC, new byte[1400 - 48]);

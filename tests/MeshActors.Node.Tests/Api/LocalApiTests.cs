@@ -66,10 +66,17 @@ public sealed class LocalApiTests
         }
 
         var openApi = JsonNode.Parse(await node.Http.GetStringAsync("/api/v1/openapi.json"))!["paths"]!.AsObject();
-        foreach (var path in new[] { "/api/v1/admin", "/api/v1/admin/peers", "/api/v1/admin/routes/{view}", "/api/v1/messages", "/api/v1/messages/reply/{id}", "/api/v1/messages/status/{id}", "/metrics", "/api/v1/ctl/actors", "/api/v1/ctl/log-level", "/api/v1/names", "/api/v1/names/{name}", "/api/v1/exits" })
+        foreach (var path in new[] { "/api/v1/admin", "/api/v1/admin/dataplane", "/api/v1/admin/peers", "/api/v1/admin/routes/{view}", "/api/v1/messages", "/api/v1/messages/reply/{id}", "/api/v1/messages/status/{id}", "/metrics", "/api/v1/ctl/actors", "/api/v1/ctl/log-level", "/api/v1/names", "/api/v1/names/{name}", "/api/v1/exits" })
         {
             Assert.True(openApi.ContainsKey(path), path);
         }
+
+        // every node has a UDP socket (for dialling out at least), and says which kernel offloads it uses
+        var udp = (await node.Http.GetFromJsonAsync<JsonObject>("/api/v1/admin/dataplane"))!["udp"]!.AsArray();
+        Assert.NotEmpty(udp);
+        Assert.Equal(1452, udp[0]!["maxDatagram"]!.GetValue<int>());
+        Assert.Contains("meshactors_udp_offload{listener=\"" + udp[0]!["endpoint"]!.GetValue<string>() + "\",offload=\"segmentation\"} "
+            + (udp[0]!["segmentation"]!.GetValue<bool>() ? "1" : "0"), metrics);
 
         using var level = await node.Http.PostAsJsonAsync("/api/v1/ctl/log-level", new { level = "debug" });
         using var badLevel = await node.Http.PostAsJsonAsync("/api/v1/ctl/log-level", new { level = "loud" });

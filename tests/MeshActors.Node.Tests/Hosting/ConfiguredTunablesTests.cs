@@ -42,6 +42,8 @@ public sealed class ConfiguredTunablesTests : TestKit
                 send-ring-capacity = 256
                 control-inbox-capacity = 32
                 udp-max-frame-size = 1452
+                udp-segments = off
+                udp-offload = off
               }
               dataplane {
                 audit-encryption = on
@@ -63,13 +65,16 @@ public sealed class ConfiguredTunablesTests : TestKit
         Assert.Equal(256, options.SendRingCapacity);
         Assert.Equal(32, options.ControlInboxCapacity);
         Assert.Equal(1452, options.UdpMaxFrameSize);
+        Assert.False(options.UdpSegments);
+        Assert.False(options.UdpOffload);
+        Assert.All(dataPlane.Links.UdpOffloads(), udp => Assert.False(udp.Segmentation || udp.Coalescing));
         Assert.True(options.AuditEncryption);
         Assert.True(options.SealWholeDataFrames);
         Assert.Equal(4194304 / (1400 + 119), dataPlane.Pool.Capacity); // 2,761 buffers: the budget, not the 64 MiB default
         Assert.Equal(8, dataPlane.Forwarder.Options.TunBatchSize);
         Assert.Equal(256, dataPlane.Forwarder.Options.TunWriteRingCapacity);
 
-        // a UDP link dialled by this node carries what a 1,452-byte frame holds: 1,452 - 117 bytes of framing and tags
+        // without segments, a UDP link dialled by this node carries what a 1,452-byte frame holds: 1,452 - 117 bytes
         await using var peer = NodeLinks.Open(NodeIdentity.Generate(), AdmissionPolicy.Open, new BufferPool(64, 4096),
             [new PeerUri(TransportKind.Udp, "127.0.0.1", 0, null)], new LinkOptions());
         var accepted = new TaskCompletionSource<Link>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -29,7 +29,7 @@ public class NodeSettingsTests
         Assert.Equal(["tcp://[::]:9651", "udp://[::]:9651"], settings.Listen.Select(u => u.ToString()));
         Assert.Empty(settings.Peers);
         Assert.Equal(AdmissionMode.Open, settings.Admission.Mode);
-        Assert.Equal(new TunSettings(true, "mesh0", 9000), settings.Tun);
+        Assert.Equal(new TunSettings(true, "mesh0", 65000), settings.Tun);
         Assert.Equal("127.0.0.1:8989", settings.ApiAddress.ToString());
         Assert.Equal(LogEventLevel.Information, settings.LogLevel);
     }
@@ -144,7 +144,7 @@ public class NodeSettingsTests
     [InlineData("meshactors {\n  links.send-ring = 64\n}", 2, "meshactors.links.send-ring", "unknown key")]
     [InlineData("meshactors {\n  dataplane {\n    data-frame-sealing = full\n  }\n}", 3, "meshactors.dataplane.data-frame-sealing", "must be one of header, whole, got 'full'")]
     [InlineData("meshactors {\n  dataplane.data-frame-sealing = [header]\n}", 2, "meshactors.dataplane.data-frame-sealing", "must be a single value")]
-    [InlineData("meshactors {\n  dataplane.buffer-pool-bytes = 2000000\n}", 2, "meshactors.dataplane.buffer-pool-bytes", "must hold at least 256 buffers of 9119 bytes (tun.mtu 9000 plus headers and tags), so at least 2334464, got 2000000")]
+    [InlineData("meshactors {\n  dataplane.buffer-pool-bytes = 2000000\n}", 2, "meshactors.dataplane.buffer-pool-bytes", "must hold at least 256 buffers of 65119 bytes (tun.mtu 65000 plus headers and tags), so at least 16670464, got 2000000")]
     [InlineData("meshactors {\n  dataplane.buffer-pool-bytes = 4096\n}", 2, "meshactors.dataplane.buffer-pool-bytes", "must be 1048576..1073741824, got 4096")]
     [InlineData("meshactors {\n  dataplane.tun-batch-size = 0\n}", 2, "meshactors.dataplane.tun-batch-size", "must be 1..256, got 0")]
     [InlineData("meshactors {\n  dataplane.tun-write-ring-capacity = 3000\n}", 2, "meshactors.dataplane.tun-write-ring-capacity", "must be a power of two (the ring would round it up to 4096), got 3000")]
@@ -236,8 +236,8 @@ public class NodeSettingsTests
         Assert.Equal(RoutingSettings.Default, settings.Routing);
         Assert.Equal(new DataPlaneSettings(64L << 20, new ForwarderOptions().TunBatchSize, new ForwarderOptions().TunWriteRingCapacity), settings.DataPlane);
 
-        // 64 MiB of 9,119-byte buffers at the default MTU, as the pool was sized before the budget became a key
-        Assert.Equal(7359, settings.DataPlane.PoolBuffers(BufferLayout.BufferSizeFor(settings.Tun.Mtu)));
+        // 64 MiB of 65,119-byte buffers at the default MTU
+        Assert.Equal(1030, settings.DataPlane.PoolBuffers(BufferLayout.BufferSizeFor(settings.Tun.Mtu)));
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public class FrameCodecTests
         frame = Transport(FrameType.Data, 10);
         frame[1] = 0;
         Assert.Equal(FrameParseError.UnknownType, FrameCodec.TryParse(frame, out _));
-        frame[1] = 11;
+        frame[1] = 12;
         Assert.Equal(FrameParseError.UnknownType, FrameCodec.TryParse(frame, out _));
 
         frame = Transport(FrameType.Data, 10);
