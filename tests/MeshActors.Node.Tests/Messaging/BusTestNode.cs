@@ -2,11 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
-using MeshActors.DataPlane;
+using Akka.Actor;
+using Akka.Hosting;
 using MeshActors.Crypto;
+using MeshActors.DataPlane;
 using MeshActors.DataPlane.Transports;
 using MeshActors.Messaging;
 using MeshActors.Node.Hosting;
+using MeshActors.Node.Links;
 using MeshActors.Node.Settings;
 using MeshActors.Node.Tests.Links;
 using MeshActors.Protocol.Addressing;
@@ -92,21 +95,19 @@ public sealed class BusTestNode : IAsyncDisposable
     }
 
     /// <summary>Until the peer manager answers its first question it may not have taken over the listener yet, and a
-    /// link accepted before is closed (a node redials; a test's bare link does not). An answer means it has.</summary>
+    /// link accepted before is closed (a node redials; a test's bare link does not). An answer means it has. Asked
+    /// through the registry, not the API, which may demand a token.</summary>
     private async Task WaitForPeerManagerAsync()
     {
         var until = DateTime.UtcNow + Patience;
-        while (true)
+        IActorRef? manager;
+        while (!ActorRegistry.For(Runtime.ActorSystem).TryGet<PeerManager>(out manager))
         {
-            using var response = await Http.GetAsync("/api/v1/admin/peers");
-            if (response.IsSuccessStatusCode)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < until, $"peer manager not answering within {Patience}: {response.StatusCode}");
+            Assert.True(DateTime.UtcNow < until, $"no peer manager within {Patience}");
             await Task.Delay(50);
         }
+
+        await manager.Ask<PeerList>(GetPeers.Instance, Patience);
     }
 
     /// <summary>Waits until this node's forwarder has a route to <paramref name="other"/>.</summary>
