@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace MeshActors.SystemTests;
 
 /// <summary>The namespace lab itself: topologies, underlay isolation, link cuts, and that down leaves nothing.</summary>
@@ -69,10 +71,12 @@ public sealed class LabScriptTests
     [LabFact]
     public void Up_twice_rebuilds_and_down_removes_namespaces_state_and_processes()
     {
+        int stray;
         using (var first = Lab.Up("ring4"))
         {
-            // a stray process inside the lab, as bench runs leave them
-            first.Exec("A", "sh", "-c", "sleep 300 >/dev/null 2>&1 &");
+            // a stray process inside the lab, as bench runs leave them; known by its PID, since any other program on the
+            // machine may run a `sleep 300` of its own
+            stray = int.Parse(first.Exec("A", "sh", "-c", "sleep 300 >/dev/null 2>&1 & echo $!").Output.Trim(), CultureInfo.InvariantCulture);
             var second = Lab.Up("pair");
             Assert.Equal([$"{Lab.Prefix}-A", $"{Lab.Prefix}-B"], Lab.Namespaces());
             second.Down();
@@ -80,6 +84,7 @@ public sealed class LabScriptTests
 
         Assert.Empty(Lab.Namespaces());
         Assert.False(Directory.Exists(Lab.StateDirectory));
-        Assert.DoesNotContain("sleep 300", Shell.Run("ps", "-eo", "args").Output);
+        var cmdline = $"/proc/{stray}/cmdline";
+        Assert.False(File.Exists(cmdline) && File.ReadAllText(cmdline).StartsWith("sleep", StringComparison.Ordinal), $"the lab's stray sleep (PID {stray}) outlived down");
     }
 }
