@@ -28,6 +28,13 @@ internal sealed class LinkTestNode : IAsyncDisposable
         ReconnectMax: TimeSpan.FromMilliseconds(800),
         ConnectTimeout: TimeSpan.FromSeconds(3));
 
+    /// <summary>
+    /// <see cref="FastTimers"/> for tests that never cut a link silently: hellos as often (RTTs measure at once) but a
+    /// link is declared dead only after 30 s without a frame. With 800 ms a machine stall (xunit runs test classes
+    /// side by side) killed healthy loopback links mid-test, and the test saw a peer without a link.
+    /// </summary>
+    public static readonly LinkTimers SteadyTimers = FastTimers with { DeadAfter = TimeSpan.FromSeconds(30) };
+
     /// <summary>How long a question to an actor may wait: only a failing test waits it out, and a loaded machine
     /// (the suite must pass beside stress-ng) can hold an answer back for seconds.</summary>
     private static readonly TimeSpan AskPatience = TimeSpan.FromSeconds(30);

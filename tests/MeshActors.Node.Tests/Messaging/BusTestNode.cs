@@ -82,7 +82,7 @@ public sealed class BusTestNode : IAsyncDisposable
             State = new StateSettings(data.Path, StateSettings.DefaultWriteInterval),
             Listen = [PeerUri.Parse($"tcp://127.0.0.1:{port}")],
             Peers = [.. (peers ?? []).Select(p => PeerUri.Parse(p.TcpUri))],
-            LinkTimers = LinkTestNode.FastTimers,
+            LinkTimers = LinkTestNode.SteadyTimers,
             Messages = bus ?? FastBus,
         };
         settings = adjust?.Invoke(settings) ?? settings;
