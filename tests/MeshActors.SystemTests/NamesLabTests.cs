@@ -88,14 +88,16 @@ public sealed class NamesLabTests(ITestOutputHelper output)
         var addresses = lab.Exec(moves, "ip", "-4", "-o", "addr", "show", "dev", "mesh0").Output;
         Assert.Contains($"inet {moved}/32", addresses);
         Assert.DoesNotContain($"inet {shared}/32", addresses);
-        Assert.True(lab.PingsWithin(stays, moved.ToString(), Convergence), $"{stays} cannot ping {moves} at {moved}\n" + Lab.LogTails());
-        Assert.True(lab.PingsWithin(moves, shared.ToString(), Convergence), $"{moves} cannot ping {stays} at {shared}\n" + Lab.LogTails());
+        Assert.True(lab.PingsWithin(stays, moved.ToString(), Convergence), $"{stays} cannot ping {moves} at {moved}\n{Diagnose(lab)}\n" + Lab.LogTails());
+        Assert.True(lab.PingsWithin(moves, shared.ToString(), Convergence), $"{moves} cannot ping {stays} at {shared}\n{Diagnose(lab)}\n" + Lab.LogTails());
     }
 
-    /// <summary>Both nodes' names and routes, for an assertion message.</summary>
+    /// <summary>Both nodes' names, routes, kernel addresses and routes and non-zero counters, for an assertion message.</summary>
     private static string Diagnose(Lab lab) => string.Join('\n', new[] { "A", "B" }.SelectMany(node => new[]
     {
         $"--- {node}: names list", lab.Exec(node, "dotnet", Dll, "names", "list").Output,
+        $"--- {node}: ip -4 addr and route", lab.Exec(node, "ip", "-4", "addr").Output, lab.Exec(node, "ip", "-4", "route").Output,
+        $"--- {node}: ctl stats", lab.Exec(node, "dotnet", Dll, "ctl", "stats").Output,
         $"--- {node}: routes selected", lab.Exec(node, "dotnet", Dll, "routes", "selected").Output,
         $"--- {node}: routes fallback", lab.Exec(node, "dotnet", Dll, "routes", "fallback").Output,
     }));
