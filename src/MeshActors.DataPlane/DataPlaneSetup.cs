@@ -14,6 +14,9 @@ public sealed record DataPlaneSetup
     /// <summary>Buffers in the pool: the budget divided by <see cref="BufferSize"/>, within the node's bounds.</summary>
     public required int PoolBuffers { get; init; }
 
+    /// <summary>Buffers the pool creates at start (at most <see cref="PoolBuffers"/>).</summary>
+    public required int PrewarmBuffers { get; init; }
+
     public required AdmissionPolicy Admission { get; init; }
 
     /// <summary>Link endpoints to accept on.</summary>

@@ -32,6 +32,7 @@ public sealed class NodeDataPlane : IAsyncDisposable
     public static NodeDataPlane Start(NodeIdentity identity, DataPlaneSetup setup, MessageHandler? messages)
     {
         var pool = new BufferPool(setup.PoolBuffers, setup.BufferSize);
+        pool.Prewarm(setup.PrewarmBuffers);
         var sessions = new EndToEndSessionCache(identity, EndToEndLimits.DefaultCapacity, () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         var forwarder = new Forwarder(identity, pool, sessions, setup.Forwarding, messages);
         NodeLinks links;

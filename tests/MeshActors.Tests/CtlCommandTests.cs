@@ -1,7 +1,12 @@
 using System.Text.Json.Nodes;
+using Akka.Hosting;
 using MeshActors.Cli;
 using MeshActors.Crypto;
 using MeshActors.Node.Hosting;
+using MeshActors.Node.Links;
+using MeshActors.Node.Messaging;
+using MeshActors.Node.Nat;
+using MeshActors.Node.Routing;
 using MeshActors.Node.Settings;
 using MeshActors.Testing.Doubles;
 using Serilog.Core;
@@ -21,6 +26,14 @@ public sealed class CtlCommandTests
         await using var logger = NodeLogging.CreateLogger(levelSwitch);
         await using var node = await NodeRuntime.StartAsync(settings, identity, logger, levelSwitch);
         var url = $"http://{node.ApiEndPoint}";
+        // The node answers its API before every child actor exists (a loaded machine showed a tree without
+        // peers/peers): wait until the ones asserted below have registered.
+        var registry = ActorRegistry.For(node.ActorSystem);
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await registry.GetAsync<PeerManager>(patience.Token);
+        await registry.GetAsync<RouteTableActor>(patience.Token);
+        await registry.GetAsync<MessageBusActor>(patience.Token);
+        await registry.GetAsync<NatTraversalActor>(patience.Token);
 
         var actors = await Run("ctl", "actors", "--json", "--node", url);
         var level = await Run("ctl", "log-level", "error", "--node", url);

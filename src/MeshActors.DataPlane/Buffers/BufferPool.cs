@@ -1,9 +1,9 @@
 namespace MeshActors.DataPlane.Buffers;
 
 /// <summary>
-/// Bounded pool of <see cref="PacketBuffer"/>s of one size. Buffers are created on demand up to
-/// <see cref="Capacity"/> and then recycled through a lock-free free list, so steady state allocates nothing and
-/// memory is bounded by capacity × size. When all buffers are out, <see cref="TryRent"/> fails and the caller drops
+/// Bounded pool of <see cref="PacketBuffer"/>s of one size. Buffers are created up front (<see cref="Prewarm"/>) and
+/// then on demand up to <see cref="Capacity"/>, and recycled through a lock-free free list, so steady state allocates
+/// nothing and memory is bounded by capacity × size. When all buffers are out, <see cref="TryRent"/> fails and the caller drops
 /// its packet (counted in <see cref="Exhausted"/>): a full pool is back-pressure, never a reason to grow.
 /// Thread safe.
 /// </summary>
@@ -38,6 +38,21 @@ public sealed class BufferPool
 
     /// <summary>Rent attempts refused because every buffer was in use.</summary>
     public long Exhausted => Volatile.Read(ref _exhausted);
+
+    /// <summary>
+    /// Creates up to <paramref name="count"/> buffers now (never past <see cref="Capacity"/>) and puts them in the free
+    /// list, so the first transfers rent instead of allocating: a pool that grew during a transfer made the garbage
+    /// collector run in the middle of it. Call before the pool is used.
+    /// </summary>
+    public void Prewarm(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        while (Created < Math.Min(count, Capacity))
+        {
+            _created++;
+            _free.TryEnqueue(new PacketBuffer(this, BufferSize));
+        }
+    }
 
     public bool TryRent(out PacketBuffer buffer)
     {

@@ -349,8 +349,7 @@ public sealed partial class Link : ILoopClient
 
         if (!_reading && !IsClosing && Volatile.Read(ref _readRequested) != 0)
         {
-            _reading = true;
-            Guarded(() => _transport.StartReading(this, loop, _slot));
+            StartReading(loop);
         }
 
         var state = IsClosing && Volatile.Read(ref _closeInfo)!.Cause != LinkCloseCause.Local ? PumpState.Drained : Pump(loop);
@@ -372,8 +371,7 @@ public sealed partial class Link : ILoopClient
         var blocked = state == PumpState.Blocked;
         if (blocked != _watchingWrites)
         {
-            _watchingWrites = blocked;
-            Guarded(() => _transport.WatchWritable(loop, _slot, blocked));
+            WatchWrites(loop, blocked);
         }
     }
 
@@ -582,6 +580,20 @@ public sealed partial class Link : ILoopClient
     }
 
     /// <summary>Runs a transport call whose failure only means the link is gone.</summary>
+    // The lambdas below live in their own methods: a lambda in OnService capturing `loop` made the compiler allocate
+    // its closure on every service call, taken branch or not.
+    private void StartReading(EventLoop loop)
+    {
+        _reading = true;
+        Guarded(() => _transport.StartReading(this, loop, _slot));
+    }
+
+    private void WatchWrites(EventLoop loop, bool blocked)
+    {
+        _watchingWrites = blocked;
+        Guarded(() => _transport.WatchWritable(loop, _slot, blocked));
+    }
+
     private void Guarded(Action call)
     {
         try

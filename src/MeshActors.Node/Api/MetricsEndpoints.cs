@@ -1,17 +1,18 @@
-using MeshActors.DataPlane;
-using MeshActors.DataPlane.Transports;
 using Akka.Actor;
 using MeshActors.Crypto.EndToEnd;
 using MeshActors.Crypto.Handshake;
+using MeshActors.DataPlane;
+using MeshActors.DataPlane.Buffers;
 using MeshActors.DataPlane.Forwarding;
 using MeshActors.DataPlane.Links;
+using MeshActors.DataPlane.Transports;
 using MeshActors.Node.Hosting;
 using MeshActors.Node.Links;
 using MeshActors.Node.Messaging;
 using MeshActors.Node.Names;
 using MeshActors.Node.Nat;
-using MeshActors.Routing.Nat;
 using MeshActors.Node.Routing;
+using MeshActors.Routing.Nat;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -38,6 +39,7 @@ public static class MetricsEndpoints
             WriteForwarder(text, dataPlane.Forwarder);
             WriteEndToEnd(text, dataPlane.Forwarder.EndToEnd);
             WriteListeners(text, dataPlane.Links);
+            WritePool(text, dataPlane.Pool);
             foreach (var view in new[] { RouteView.Selected, RouteView.Fallback })
             {
                 if (await TryAsk<RouteList>(system, typeof(RouteTableActor), new GetRoutes(view), ct) is { } list)
@@ -166,6 +168,14 @@ public static class MetricsEndpoints
         {
             text.Counter("meshactors_e2e_opens_total", "End-to-end open attempts, by outcome", counters.Of(status), ("status", status.ToString()));
         }
+    }
+
+    private static void WritePool(MetricsText text, BufferPool pool)
+    {
+        text.Gauge("meshactors_buffer_pool_buffers", "Packet buffers of the pool, by state", pool.Created, ("state", "created"))
+            .Gauge("meshactors_buffer_pool_buffers", "Packet buffers of the pool, by state", pool.Available, ("state", "free"))
+            .Gauge("meshactors_buffer_pool_buffers", "Packet buffers of the pool, by state", pool.Capacity, ("state", "capacity"))
+            .Counter("meshactors_buffer_pool_exhausted_total", "Rent attempts refused because every buffer was in use", pool.Exhausted);
     }
 
     private static void WriteListeners(MetricsText text, NodeLinks links)

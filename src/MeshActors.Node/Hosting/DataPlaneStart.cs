@@ -40,6 +40,7 @@ public static class DataPlaneStart
         {
             BufferSize = bufferSize,
             PoolBuffers = settings.DataPlane.PoolBuffers(bufferSize),
+            PrewarmBuffers = settings.DataPlane.PrewarmBuffers(bufferSize),
             Admission = Admission(settings.Admission),
             Listen = settings.Listen,
             Links = settings.LinkOptions,

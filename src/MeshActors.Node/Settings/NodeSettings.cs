@@ -114,7 +114,8 @@ public sealed record Ipv4Settings(IReadOnlyList<TunAddress> Addresses, IReadOnly
 /// <param name="BufferPoolBytes">Memory the packet buffer pool may hold, bytes.</param>
 /// <param name="TunBatchSize">Packets the TUN reader and writer threads handle per wake-up.</param>
 /// <param name="TunWriteRingCapacity">Packets queued for the TUN writer thread.</param>
-public sealed record DataPlaneSettings(long BufferPoolBytes, int TunBatchSize, int TunWriteRingCapacity)
+/// <param name="BufferPoolPrewarmBytes">Memory of buffers the pool creates at start, bytes.</param>
+public sealed record DataPlaneSettings(long BufferPoolBytes, int TunBatchSize, int TunWriteRingCapacity, long BufferPoolPrewarmBytes)
 {
     /// <summary>Fewest buffers the pool may have: enough to arm a full TUN batch and fill every ring a little.</summary>
     public const int MinPoolBuffers = 256;
@@ -128,6 +129,10 @@ public sealed record DataPlaneSettings(long BufferPoolBytes, int TunBatchSize, i
     /// <summary>Buffers of <paramref name="bufferSize"/> bytes the pool holds: as many as the budget buys, within
     /// <see cref="MinPoolBuffers"/>..<see cref="MaxPoolBuffers"/>.</summary>
     public int PoolBuffers(int bufferSize) => (int)Math.Clamp(BufferPoolBytes / bufferSize, MinPoolBuffers, MaxPoolBuffers);
+
+    /// <summary>Buffers of <paramref name="bufferSize"/> bytes created at start: as many as the prewarm budget buys, at
+    /// most <see cref="PoolBuffers"/>.</summary>
+    public int PrewarmBuffers(int bufferSize) => (int)Math.Min(BufferPoolPrewarmBytes / bufferSize, PoolBuffers(bufferSize));
 }
 
 /// <summary>

@@ -379,7 +379,8 @@ public sealed class NodeSettingsReader
     private DataPlaneSettings ReadDataPlane() => new(
         ReadInt("dataplane.buffer-pool-bytes", 1 << 20, 1 << 30),
         ReadInt("dataplane.tun-batch-size", 1, DataPlaneSettings.MaxTunBatchSize),
-        ReadPowerOfTwo("dataplane.tun-write-ring-capacity", 16, MaxQueue));
+        ReadPowerOfTwo("dataplane.tun-write-ring-capacity", 16, MaxQueue),
+        ReadInt("dataplane.buffer-pool-prewarm-bytes", 0, 1 << 30));
 
     /// <summary>The pool budget must buy <see cref="DataPlaneSettings.MinPoolBuffers"/> buffers of the MTU's size, or the
     /// pool would silently outgrow it.</summary>

@@ -74,4 +74,31 @@ public sealed class BufferPoolTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void A_prewarmed_pool_lends_its_buffers_without_allocating_and_never_past_its_capacity()
+    {
+        var pool = new BufferPool(capacity: 8, bufferSize: BufferLayout.BufferSizeFor(1400));
+        pool.Prewarm(5);
+        Assert.Equal(5, pool.Created);
+        Assert.Equal(5, pool.Available);
+
+        var rented = new PacketBuffer[5];
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < rented.Length; i++)
+        {
+            Assert.True(pool.TryRent(out rented[i]));
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(5, pool.Created);
+        foreach (var buffer in rented)
+        {
+            buffer.Return();
+        }
+
+        pool.Prewarm(100);
+        Assert.Equal(8, pool.Created);
+        Assert.Equal(8, pool.Available);
+    }
 }

@@ -60,6 +60,7 @@ public sealed class LocalApiTests
             "meshactors_bus_outbound_total{kind=\"chunks_sent\"}", "meshactors_routing_events_total{event=\"updates_over_table_limit\"} 0",
             "meshactors_link_direct_frames_total", "meshactors_forwarder_packets_total{kind=\"hop_limit_notices\"}",
             "meshactors_name_records_received_total{outcome=\"forged\"} 0", "meshactors_name_records ",
+            "meshactors_buffer_pool_buffers{state=\"capacity\"}", "meshactors_buffer_pool_exhausted_total 0",
         })
         {
             Assert.Contains(family, metrics);

@@ -234,10 +234,11 @@ public class NodeSettingsTests
         Assert.Equal(new LinkOptions(), settings.LinkOptions);
         Assert.False(settings.LinkOptions.SealWholeDataFrames);
         Assert.Equal(RoutingSettings.Default, settings.Routing);
-        Assert.Equal(new DataPlaneSettings(64L << 20, new ForwarderOptions().TunBatchSize, new ForwarderOptions().TunWriteRingCapacity), settings.DataPlane);
+        Assert.Equal(new DataPlaneSettings(64L << 20, new ForwarderOptions().TunBatchSize, new ForwarderOptions().TunWriteRingCapacity, 8L << 20), settings.DataPlane);
 
-        // 64 MiB of 65,119-byte buffers at the default MTU
+        // 64 MiB of 65,119-byte buffers at the default MTU, 8 MiB of them created at start
         Assert.Equal(1030, settings.DataPlane.PoolBuffers(BufferLayout.BufferSizeFor(settings.Tun.Mtu)));
+        Assert.Equal(128, settings.DataPlane.PrewarmBuffers(BufferLayout.BufferSizeFor(settings.Tun.Mtu)));
     }
 
     [Fact]
@@ -257,6 +258,7 @@ public class NodeSettingsTests
                 buffer-pool-bytes = 16777216
                 tun-batch-size = 64
                 tun-write-ring-capacity = 2048
+                buffer-pool-prewarm-bytes = 1073741824
               }
               routing {
                 update-interval = 4s
@@ -280,7 +282,9 @@ public class NodeSettingsTests
             UdpMaxFrameSize = 1452,
             SealWholeDataFrames = true,
         }, settings.LinkOptions);
-        Assert.Equal(new DataPlaneSettings(16L << 20, 64, 2048), settings.DataPlane);
+        Assert.Equal(new DataPlaneSettings(16L << 20, 64, 2048, 1L << 30), settings.DataPlane);
+        // a prewarm larger than the pool creates the whole pool, no more
+        Assert.Equal(settings.DataPlane.PoolBuffers(9119), settings.DataPlane.PrewarmBuffers(9119));
         Assert.Equal(RoutingSettings.Default.Timers with
         {
             UpdateInterval = TimeSpan.FromSeconds(4),
