@@ -10,22 +10,26 @@ namespace MeshActors.Routing.Nat;
 public sealed class TrafficWatch<TPeer>
     where TPeer : notnull
 {
+    // Reused on every look (four times a second while a node sends): the two tables swap, the answer is cleared.
     private Dictionary<TPeer, (ulong Epoch, ulong Sealed)> _last = [];
+    private Dictionary<TPeer, (ulong Epoch, ulong Sealed)> _now = [];
+    private readonly List<TPeer> _moved = [];
 
-    public List<TPeer> Sent(IEnumerable<(TPeer Peer, (ulong Epoch, ulong Sealed) Position)> positions)
+    /// <summary>The peers whose position moved since the last call; valid until the next call.</summary>
+    public IReadOnlyList<TPeer> Sent(IEnumerable<(TPeer Peer, (ulong Epoch, ulong Sealed) Position)> positions)
     {
-        var moved = new List<TPeer>();
-        var now = new Dictionary<TPeer, (ulong, ulong)>();
+        _moved.Clear();
+        _now.Clear();
         foreach (var (peer, position) in positions)
         {
-            now[peer] = position;
+            _now[peer] = position;
             if (_last.TryGetValue(peer, out var before) ? before != position : position.Sealed > 0)
             {
-                moved.Add(peer);
+                _moved.Add(peer);
             }
         }
 
-        _last = now;
-        return moved;
+        (_last, _now) = (_now, _last);
+        return _moved;
     }
 }
