@@ -8,7 +8,7 @@ namespace MeshActors.Routing;
 /// batch and full dumps. Owns the node's own seqno.
 /// </summary>
 internal sealed class Advertiser(
-    RouteTable routes, SourceTable sources, RouterIdTable ids, int self, UpdateScheduler scheduler, RoutingTimers timers)
+    RouteTable routes, SourceTable sources, RouterIdTable ids, int self, UpdateScheduler scheduler, RoutingTimers timers, bool transit)
 {
     private readonly long _routeExpiryMs = CoarseTime.Milliseconds(timers.RouteExpiry);
     private readonly long _sourceGcMs = CoarseTime.Milliseconds(timers.SourceGcTime);
@@ -38,6 +38,10 @@ internal sealed class Advertiser(
         return new RouteUpdate(destination.Prefix, route.Seqno, metric, ids[route.Originator]);
     }
 
+    /// <summary>Whether this node tells its neighbours about <paramref name="destination"/>: its own prefixes always,
+    /// a selected route to another's only when it carries transit traffic.</summary>
+    public bool Advertises(in Destination destination) => destination.IsLocal || (transit && destination.HasSelection);
+
     /// <summary>Marks a starved destination retracted; dumps repeat the retraction for one route-expiry time.</summary>
     private RouteUpdate Retract(ref Destination destination, long nowMs)
     {
@@ -57,7 +61,7 @@ internal sealed class Advertiser(
         foreach (var index in scheduler.Dirty)
         {
             ref var destination = ref routes.At(index);
-            if (destination.IsLocal || destination.HasSelection)
+            if (Advertises(destination))
             {
                 batch.Add(Advertise(index, ref destination, nowMs));
             }
@@ -81,7 +85,7 @@ internal sealed class Advertiser(
         foreach (var index in scheduler.Dirty)
         {
             ref var destination = ref routes.At(index);
-            if (!destination.IsLocal && !destination.HasSelection && destination.AdvertisedOriginator != Destination.NotAdvertised)
+            if (!Advertises(destination) && destination.AdvertisedOriginator != Destination.NotAdvertised)
             {
                 Retract(ref destination, nowMs);
             }
@@ -103,7 +107,7 @@ internal sealed class Advertiser(
         for (var d = 0; d < routes.Count; d++)
         {
             ref var destination = ref routes.At(d);
-            if (destination.IsLocal || destination.HasSelection)
+            if (Advertises(destination))
             {
                 updates.Add(Advertise(d, ref destination, nowMs));
             }

@@ -50,7 +50,7 @@ public sealed class RoutingCore
         // (Fibonacci hashing: deterministic, unlike string/struct hash codes, and well spread for sequential ids).
         var phase = ((self.W0 ^ self.W1 ^ self.W2 ^ self.W3) * 0x9E3779B97F4A7C15UL) % (ulong)CoarseTime.Milliseconds(settings.Timers.UpdateInterval);
         _scheduler = new UpdateScheduler(settings.Timers, nowMs, (long)phase);
-        _advertiser = new Advertiser(_routes, _sources, _ids, _self, _scheduler, settings.Timers);
+        _advertiser = new Advertiser(_routes, _sources, _ids, _self, _scheduler, settings.Timers, settings.Transit);
         _routeExpiryMs = CoarseTime.Milliseconds(settings.Timers.RouteExpiry);
         _expiryScanMs = CoarseTime.Milliseconds(settings.Timers.ExpiryScanInterval);
         _nextExpiryScanMs = nowMs + _expiryScanMs;
@@ -317,7 +317,7 @@ public sealed class RoutingCore
                 continue;
             }
 
-            if (!destination.HasSelection)
+            if (!destination.HasSelection || !_settings.Transit)
             {
                 continue;
             }

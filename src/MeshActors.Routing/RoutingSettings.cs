@@ -19,4 +19,11 @@ public sealed record RoutingSettings
     /// updating.
     /// </summary>
     public int MaxDestinations { get; init; } = 65_536;
+
+    /// <summary>
+    /// Whether this node carries traffic between other nodes (<c>nat.relay</c>). Off: it advertises only the prefixes
+    /// it originates and answers or forwards no seqno request for another's, so no neighbour ever learns a path
+    /// through it; it still learns and uses every route itself.
+    /// </summary>
+    public bool Transit { get; init; } = true;
 }

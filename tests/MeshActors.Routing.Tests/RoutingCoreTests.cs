@@ -168,6 +168,30 @@ public sealed class RoutingCoreTests
     }
 
     [Fact]
+    public void A_node_without_transit_uses_learnt_routes_but_advertises_and_answers_only_its_own_prefixes()
+    {
+        var quiet = new RoutingTimers { UpdateInterval = TimeSpan.FromSeconds(1000), RouteExpiry = TimeSpan.FromSeconds(70) };
+        var fixture = new CoreFixture(settings: RoutingSettings.Default with { Timers = quiet, Transit = false });
+        var own = SimulatedIdentity.SubnetOf(0);
+        fixture.Core.Tick(T0 + TimeSpan.FromMilliseconds(100));
+
+        fixture.Receive(A, T0 + TimeSpan.FromSeconds(1), CoreFixture.Update(5, 4, 30));
+        Assert.Equal(A, fixture.Selected(5).NextHop);
+        Assert.Empty(fixture.BroadcastAt(T0 + TimeSpan.FromSeconds(2)));
+
+        // A new neighbour hears only this node's own prefix; a request for another's seqno is neither answered nor passed on.
+        var welcome = fixture.Core.NeighbourUp(new NeighbourId(3), 10, T0 + TimeSpan.FromSeconds(3)).OfType<SendRouteUpdates>().SelectMany(send => send.Updates);
+        Assert.Equal([own], welcome.Select(update => update.Prefix));
+        Assert.Empty(fixture.Core.ReceiveSeqnoRequests(B, [new SeqnoRequest(SimulatedIdentity.SubnetOf(5), SimulatedIdentity.RouterIdOf(5), 3, 10)], T0 + TimeSpan.FromSeconds(4)));
+        Assert.Empty(fixture.Core.ReceiveSeqnoRequests(B, [new SeqnoRequest(SimulatedIdentity.SubnetOf(5), SimulatedIdentity.RouterIdOf(5), 9, 10)], T0 + TimeSpan.FromSeconds(4)));
+
+        // Losing the route is no news to the neighbours either: nothing was advertised, so nothing is retracted.
+        fixture.Receive(A, T0 + TimeSpan.FromSeconds(5), CoreFixture.Update(5, 4, RouteMetric.Infinity));
+        Assert.False(fixture.HasRoute(5));
+        Assert.Empty(fixture.BroadcastAt(T0 + TimeSpan.FromSeconds(6)));
+    }
+
+    [Fact]
     public void Hijacked_prefix_is_dropped_and_counted()
     {
         var fixture = new CoreFixture();

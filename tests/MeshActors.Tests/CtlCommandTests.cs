@@ -53,6 +53,7 @@ public sealed class CtlCommandTests
         Assert.Equal(ExitCodes.Success, nat.Code);
         Assert.StartsWith("type: unknown", nat.Out);
         Assert.Contains("no UDP neighbour has reported yet", nat.Out);
+        Assert.Contains("relay: on", nat.Out);
         Assert.Equal("unknown", JsonNode.Parse(natJson.Out)!["type"]!.GetValue<string>());
         Assert.Contains("/user/node/nat/nat", paths);
     }

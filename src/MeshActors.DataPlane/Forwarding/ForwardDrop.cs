@@ -62,4 +62,7 @@ public enum ForwardDrop
 
     /// <summary>An expired payload whose origin was not told: more than the notice rate limit this second.</summary>
     NoticeRateLimited,
+
+    /// <summary>A payload for another node reached this node, which carries no transit traffic (<c>nat.relay = off</c>).</summary>
+    TransitRefused,
 }

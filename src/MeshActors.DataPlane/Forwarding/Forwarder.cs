@@ -387,6 +387,12 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
 
     private void Relay(PacketBuffer payload, ReadOnlySpan<byte> destination)
     {
+        if (!_options.Transit)
+        {
+            Drop(payload, ForwardDrop.TransitRefused);
+            return;
+        }
+
         var span = payload.Span;
         var hopLimit = span[DataHeader.HopLimitOffset];
         if (hopLimit <= 1)

@@ -16,6 +16,10 @@ public sealed record ForwarderOptions
     /// are written to its TUN device (the kernel forwards them on).</summary>
     public IReadOnlyList<IpPrefix> ExitPrefixes { get; init; } = [];
 
+    /// <summary>Whether payloads for other nodes are relayed (<c>nat.relay</c>); off: dropped as
+    /// <see cref="ForwardDrop.TransitRefused"/>.</summary>
+    public bool Transit { get; init; } = true;
+
     /// <summary>Hop limit stamped on originated Data payloads: links a packet may cross (64, as IPv6's default).</summary>
     public byte HopLimit { get; init; } = DataHeader.DefaultHopLimit;
 

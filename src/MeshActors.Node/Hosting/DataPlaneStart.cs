@@ -49,6 +49,7 @@ public static class DataPlaneStart
                 OverlayPrefix = settings.OverlayPrefix,
                 LocalIpv4Prefixes = Ipv4.AutoIpv4.LocalPrefixes(settings, autoIpv4),
                 ExitPrefixes = settings.Exit.Prefixes,
+                Transit = settings.Nat.Relay,
                 TunBatchSize = settings.DataPlane.TunBatchSize,
                 TunWriteRingCapacity = settings.DataPlane.TunWriteRingCapacity,
             },

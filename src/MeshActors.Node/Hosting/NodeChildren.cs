@@ -98,7 +98,7 @@ public static class NodeChildren
         new(RouteTableActor.Name, RouteTableActor.Props(
             RouterId.FromBytes(identity.Bytes),
             new OverlayPrefixOwnership(settings.OverlayPrefix),
-            settings.Routing,
+            settings.Routing with { Transit = settings.Nat.Relay },
             LocalPrefixes.For(settings, identity),
             publish,
             seqnoStore), typeof(RouteTableActor));

@@ -26,7 +26,8 @@ public sealed record NatStatus(
     IReadOnlyList<NatObserver> Observers,
     IReadOnlyDictionary<string, long> Counters,
     IReadOnlyList<string> Punching,
-    IReadOnlyDictionary<string, long> Punches);
+    IReadOnlyDictionary<string, long> Punches,
+    bool Relay);
 
 /// <summary>One UDP neighbour's reflection: its key and the endpoint it sees this node from.</summary>
 public sealed record NatObserver(string PublicKey, string Sees);

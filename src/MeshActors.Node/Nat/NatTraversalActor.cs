@@ -379,7 +379,8 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
         [.. _observations.Reflections.OrderBy(r => r.Observer).Select(r => new NatObserver(r.Observer.ToString(), r.Sees.ToString()))],
         new Dictionary<string, long>(_reflections),
         [.. _sessions.Keys.Select(peer => peer.ToString()).Order(StringComparer.Ordinal)],
-        new Dictionary<string, long>(_punches));
+        new Dictionary<string, long>(_punches),
+        _settings.Relay);
 
     private static KeyBytes Key(PublicIdentity peer) => new(peer.Bytes.ToArray());
 

@@ -35,7 +35,8 @@ public sealed record Ipv4NetworkSettings(IpPrefix? Network, TimeSpan ConflictChe
 /// <param name="Punch">Whether traffic for a node without a link to it starts hole punching.</param>
 /// <param name="RetryMin">Wait after a peer's first failed punch; doubles with each failure.</param>
 /// <param name="RetryMax">Longest wait between two punches towards one peer.</param>
-public sealed record NatSettings(TimeSpan ReflectionInterval, bool Punch, TimeSpan RetryMin, TimeSpan RetryMax)
+/// <param name="Relay">Whether this node carries traffic between other nodes.</param>
+public sealed record NatSettings(TimeSpan ReflectionInterval, bool Punch, TimeSpan RetryMin, TimeSpan RetryMax, bool Relay)
 {
-    public static readonly NatSettings Default = new(TimeSpan.FromSeconds(5), true, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10));
+    public static readonly NatSettings Default = new(TimeSpan.FromSeconds(5), true, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10), true);
 }

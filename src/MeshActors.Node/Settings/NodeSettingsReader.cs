@@ -190,7 +190,8 @@ public sealed class NodeSettingsReader
             ReadDuration("nat.reflection-interval", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
             ReadBool("nat.punch"),
             ReadDuration("nat.retry-min", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
-            ReadDuration("nat.retry-max", TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1)));
+            ReadDuration("nat.retry-max", TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1)),
+            ReadBool("nat.relay"));
         if (nat.RetryMax < nat.RetryMin)
         {
             Fail("nat.retry-max", $"must be at least nat.retry-min ({nat.RetryMin.TotalSeconds:0.###}s), got {nat.RetryMax.TotalSeconds:0.###}s");

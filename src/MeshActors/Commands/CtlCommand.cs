@@ -92,6 +92,7 @@ internal static class CtlCommand
             var reflexive = nat["reflexive"]!.AsArray().Select(r => r!.ToString()).ToList();
             console.Out.WriteLine($"type: {nat["type"]}{(nat["behindNat"]!.GetValue<bool>() ? " (behind NAT)" : "")}");
             console.Out.WriteLine($"reflexive: {(reflexive.Count == 0 ? "-" : string.Join(", ", reflexive))}");
+            console.Out.WriteLine($"relay: {(nat["relay"]!.GetValue<bool>() ? "on" : "off (carries no traffic between other nodes)")}");
             var observers = nat["observers"]!.AsArray();
             console.Out.WriteLine(observers.Count == 0 ? "no UDP neighbour has reported yet" : Table.Render(
                 ["NEIGHBOUR", "SEES THIS NODE AT"],

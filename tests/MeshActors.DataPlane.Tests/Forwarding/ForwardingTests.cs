@@ -42,6 +42,18 @@ public sealed class ForwardingTests
     }
 
     [Fact]
+    public async Task A_node_without_transit_drops_and_counts_packets_for_others_and_relays_none()
+    {
+        await using var line = await ThreeNodeLine.StartAsync(TransportKind.Tcp, optionsB: new ForwarderOptions { Transit = false });
+
+        Assert.True(line.TunA.Inject(Packets.Udp6(line.AddressA, line.AddressC, [1, 2, 3])));
+
+        await Eventually.True(() => line.B.Counters.Drops(ForwardDrop.TransitRefused) == 1);
+        Assert.Equal(0, line.B.Counters.Relayed);
+        Assert.False(line.TunC.TryTakeWritten(TimeSpan.Zero, out _));
+    }
+
+    [Fact]
     public async Task A_burst_within_the_buffer_budget_arrives_complete_and_in_order_over_tcp()
     {
         await using var line = await ThreeNodeLine.StartAsync(TransportKind.Tcp);

@@ -48,24 +48,26 @@ internal sealed class ThreeNodeLine : IAsyncDisposable
 
     public IpPrefix SubnetB => SubnetOf(NodeB);
 
-    /// <param name="schemeCtoB">How C dials B, when not as A does (<paramref name="scheme"/>).</param>
-    /// <param name="linkOptionsB">B's link options, when not <paramref name="linkOptions"/>.</param>
     /// <summary>Message-bus chunks C's forwarder delivered: (source, copy of the chunk).</summary>
     public System.Threading.Channels.Channel<(Crypto.PublicIdentity Source, byte[] Chunk)> MessagesAtC { get; } =
         System.Threading.Channels.Channel.CreateUnbounded<(Crypto.PublicIdentity, byte[])>();
 
+    /// <param name="schemeCtoB">How C dials B, when not as A does (<paramref name="scheme"/>).</param>
+    /// <param name="linkOptionsB">B's link options, when not <paramref name="linkOptions"/>.</param>
+    /// <param name="optionsB">The relay B's forwarder options.</param>
     public static async Task<ThreeNodeLine> StartAsync(
         TransportKind scheme,
         LinkOptions? linkOptions = null,
         ForwarderOptions? optionsA = null,
         TransportKind? schemeCtoB = null,
-        LinkOptions? linkOptionsB = null)
+        LinkOptions? linkOptionsB = null,
+        ForwarderOptions? optionsB = null)
     {
         var options = linkOptions ?? new LinkOptions();
         var line = new ThreeNodeLine(
             LoopbackNode.Create(options: options), LoopbackNode.Create(options: linkOptionsB ?? options), LoopbackNode.Create(options: options));
         line.A = line.CreateForwarder(line.NodeA, optionsA);
-        line.B = line.CreateForwarder(line.NodeB, options: null);
+        line.B = line.CreateForwarder(line.NodeB, optionsB);
         line.C = line.CreateForwarder(line.NodeC, options: null, (source, chunk) => line.MessagesAtC.Writer.TryWrite((source, chunk.ToArray())));
 
         static PeerUri Uri(LoopbackNode node, TransportKind kind) => kind == TransportKind.Tcp ? node.TcpUri(pinned: true) : node.UdpUri(pinned: true);

@@ -242,6 +242,13 @@ public class NodeSettingsTests
     }
 
     [Fact]
+    public void Nat_relay_is_on_by_default_and_can_be_turned_off()
+    {
+        Assert.True(NodeSettingsReader.Read(HoconSource.Load(null)).Nat.Relay);
+        Assert.False(Parse("meshactors { nat { relay = off } }").Nat.Relay);
+    }
+
+    [Fact]
     public void Link_data_plane_and_routing_keys_are_read_into_typed_settings()
     {
         var settings = Parse("""
