@@ -111,7 +111,7 @@ public sealed class ConfiguredTunablesTests : TestKit
         var routeTable = new TestActorRef<RouteTableActor>(Sys, spec.Props, null, spec.Name);
 
         Assert.Equal(RouteTableActor.Name, spec.Name);
-        Assert.Same(settings.Routing, routeTable.UnderlyingActor.Settings);
+        Assert.Equal(settings.Routing with { Transit = settings.Nat.Relay }, routeTable.UnderlyingActor.Settings);
         Assert.Equal(TimeSpan.FromSeconds(1), routeTable.UnderlyingActor.Settings.Timers.UpdateInterval);
         Assert.Equal(TimeSpan.FromSeconds(5), routeTable.UnderlyingActor.Settings.Timers.RouteExpiry);
         Assert.Equal(5, routeTable.UnderlyingActor.Settings.Timers.SeqnoRequestRetries);
