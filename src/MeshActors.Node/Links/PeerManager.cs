@@ -42,6 +42,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
 
     /// <summary>Configured children that were stopped for a configuration error: shown as failed until removed.</summary>
     private readonly HashSet<IActorRef> _failed = [];
+    private readonly MassCloseTrim _trim = new();
     private readonly Dictionary<IActorRef, PeerUri> _learned = [];
     private int _nextChild;
     private long _refusedLogged;
@@ -90,6 +91,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         Receive<AddPeer>(OnAdd);
         Receive<RemovePeer>(OnRemove);
         Receive<HousekeepingTick>(_ => LogRefusals());
+        Receive<TrimTick>(_ => TrimAfterMassClose());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -173,6 +175,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         }
 
         _active[peer] = (Sender, link);
+        _trim.LinksNow(_active.Count);
         Sender.Tell(new LinkAccepted(link));
     }
 
@@ -182,6 +185,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         if (_active.TryGetValue(ended.Peer, out var current) && current.Link == ended.Link)
         {
             _active.Remove(ended.Peer);
+            LinkGone();
             if (_standby.Remove(ended.Peer, out var waiting))
             {
                 foreach (var child in waiting)
@@ -272,6 +276,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         foreach (var peer in _active.Where(pair => pair.Value.Owner.Equals(child)).Select(pair => pair.Key).ToList())
         {
             _active.Remove(peer);
+            LinkGone();
         }
     }
 
@@ -312,6 +317,22 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>A link left the table: in a mass close, (re)start the quiet timer after which the memory goes back.</summary>
+    private void LinkGone()
+    {
+        if (_trim.LinksNow(_active.Count) && _timers.TrimAfterMassClose > TimeSpan.Zero)
+        {
+            Timers.StartSingleTimer("trim", TrimTick.Instance, _timers.TrimAfterMassClose);
+        }
+    }
+
+    private void TrimAfterMassClose()
+    {
+        var (before, after, pause) = _trim.Trim(_active.Count);
+        _log.Info("links closed en masse, {0} left: returned {1} MB of managed memory to the OS ({2} MB committed; paused {3:0.0} ms)",
+            _active.Count, (before - after) >> 20, after >> 20, pause.TotalMilliseconds);
+    }
+
     private PublicIdentity Initiator(Link link) => link.IsOutbound ? _links.Identity : link.Peer;
 
     /// <summary>True when <paramref name="candidate"/> should replace <paramref name="current"/>: its initiator has the smaller key.</summary>
@@ -323,6 +344,11 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
     private sealed record HousekeepingTick
     {
         public static readonly HousekeepingTick Instance = new();
+    }
+
+    private sealed record TrimTick
+    {
+        public static readonly TrimTick Instance = new();
     }
 }
 
