@@ -74,7 +74,7 @@ public sealed class MessageBusCore
                 break;
         }
 
-        Inbound.Counters.Malformed++;
+        Inbound.Counters.Increment(InboundOutcome.Malformed);
         return new ReceiveOutcome(ReceiveKind.Malformed, 0, default, error);
     }
 

@@ -1,3 +1,4 @@
+using MeshActors.Protocol.Counting;
 using MeshActors.Protocol.Routing;
 
 namespace MeshActors.Routing;
@@ -62,7 +63,7 @@ public sealed class RoutingCore
     /// <summary>The timers and policies this core runs with.</summary>
     public RoutingSettings Settings => _settings;
 
-    public RoutingCounters Counters { get; } = new();
+    public CounterSet<RoutingEvent> Counters { get; } = new();
 
     /// <summary>This node's sequence number for the prefixes it originates.</summary>
     public ushort OwnSeqno => _advertiser.OwnSeqno;
@@ -207,7 +208,7 @@ public sealed class RoutingCore
     {
         if (!_neighbours.TryGetIndex(from, out var neighbour))
         {
-            Counters.UpdatesFromUnknownNeighbour += updates.Length;
+            Counters.Add(RoutingEvent.UpdatesFromUnknownNeighbour, updates.Length);
             return _actions.Drain();
         }
 
@@ -215,7 +216,7 @@ public sealed class RoutingCore
         var expiresAt = CoarseTime.FromMilliseconds(nowMs + _routeExpiryMs);
         foreach (ref readonly var update in updates)
         {
-            Counters.UpdatesReceived++;
+            Counters.Increment(RoutingEvent.UpdatesReceived);
             if (update.Originator == Self)
             {
                 OnOwnRouteEchoed(update, nowMs);
@@ -234,19 +235,19 @@ public sealed class RoutingCore
 
             if (!_ownership.MayOriginate(update.Originator, update.Prefix))
             {
-                Counters.HijacksDropped++;
+                Counters.Increment(RoutingEvent.HijacksDropped);
                 continue;
             }
 
             if (!TryAdmit(update, out var index, out var originator))
             {
-                Counters.UpdatesOverTableLimit++;
+                Counters.Increment(RoutingEvent.UpdatesOverTableLimit);
                 continue;
             }
 
             if (!_sources.IsFeasible(index, originator, update.Seqno, update.Metric))
             {
-                Counters.UnfeasibleUpdates++;
+                Counters.Increment(RoutingEvent.UnfeasibleUpdates);
             }
 
             _routes.Upsert(index, new RouteEntry
@@ -294,7 +295,7 @@ public sealed class RoutingCore
         List<RouteUpdate>? answers = null;
         foreach (ref readonly var request in requests)
         {
-            Counters.SeqnoRequestsReceived++;
+            Counters.Increment(RoutingEvent.SeqnoRequestsReceived);
             if (!_routes.TryFind(request.Prefix, out var index))
             {
                 continue;
@@ -306,7 +307,7 @@ public sealed class RoutingCore
                 if (request.Originator == Self && Seqno.IsNewer(request.Seqno, _advertiser.OwnSeqno))
                 {
                     _advertiser.OwnSeqno = request.Seqno;
-                    Counters.OwnSeqnoBumps++;
+                    Counters.Increment(RoutingEvent.OwnSeqnoBumps);
                     MarkLocalsDirty(nowMs);
                 }
                 else
@@ -330,7 +331,7 @@ public sealed class RoutingCore
             else if (request.HopCount > 1 && route.Neighbour != sender
                 && _requests.TryBegin(index, route.Originator, request.Seqno, own: false, nowMs))
             {
-                Counters.SeqnoRequestsForwarded++;
+                Counters.Increment(RoutingEvent.SeqnoRequestsForwarded);
                 var forwarded = request with { HopCount = (byte)(request.HopCount - 1) };
                 _actions.Add(new SendSeqnoRequests(_neighbours.IdAt(route.Neighbour), [forwarded]));
             }
@@ -601,7 +602,7 @@ public sealed class RoutingCore
         var wanted = Seqno.Next(seqno);
         if (_requests.TryBegin(index, originator, wanted, own: true, nowMs))
         {
-            Counters.SeqnoRequestsSent++;
+            Counters.Increment(RoutingEvent.SeqnoRequestsSent);
             _actions.BroadcastRequest(new SeqnoRequest(destination.Prefix, _ids[originator], wanted, _settings.SeqnoRequestHopCount));
         }
     }
@@ -614,7 +615,7 @@ public sealed class RoutingCore
             return false;
         }
 
-        Counters.SeqnoRequestsSent++;
+        Counters.Increment(RoutingEvent.SeqnoRequestsSent);
         _actions.BroadcastRequest(new SeqnoRequest(destination.Prefix, _ids[originator], seqno, _settings.SeqnoRequestHopCount));
         return true;
     }
@@ -625,7 +626,7 @@ public sealed class RoutingCore
         if (_routes.TryFind(update.Prefix, out var index) && _routes.At(index).IsLocal && Seqno.IsNewer(update.Seqno, _advertiser.OwnSeqno))
         {
             _advertiser.OwnSeqno = Seqno.Next(update.Seqno);
-            Counters.OwnSeqnoBumps++;
+            Counters.Increment(RoutingEvent.OwnSeqnoBumps);
             MarkLocalsDirty(nowMs);
         }
     }
@@ -650,7 +651,7 @@ public sealed class RoutingCore
                 if (destination.Routes![i].ExpiresAt <= now)
                 {
                     _routes.RemoveAt(ref destination, i);
-                    Counters.RoutesExpired++;
+                    Counters.Increment(RoutingEvent.RoutesExpired);
                     expired = true;
                 }
             }

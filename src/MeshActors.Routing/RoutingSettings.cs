@@ -14,7 +14,7 @@ public sealed record RoutingSettings
 
     /// <summary>
     /// Most destinations (prefixes) and most originators the table takes in; updates beyond either are dropped and
-    /// counted (<see cref="RoutingCounters.UpdatesOverTableLimit"/>), so a neighbour announcing endless fresh keys
+    /// counted (<see cref="RoutingEvent.UpdatesOverTableLimit"/>), so a neighbour announcing endless fresh keys
     /// costs bounded memory (about 20 MiB at the default 65,536) instead of all of it. Routes already known keep
     /// updating.
     /// </summary>

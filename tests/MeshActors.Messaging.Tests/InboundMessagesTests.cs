@@ -33,7 +33,7 @@ public sealed class InboundMessagesTests
         bob.Inbound.FlushAcks(_toAlice);
 
         Assert.Equal(1, bob.Inbound.InboxCount);
-        Assert.Equal(1, bob.Inbound.Counters.AlreadyDelivered);
+        Assert.Equal(1, bob.Inbound.Counters[InboundOutcome.AlreadyDelivered]);
         var acks = _toAlice.OfKind(BusFrameKind.Ack).ToList();
         Assert.Equal(2, acks.Count);
         Assert.All(acks, a => Assert.True(AckCodec.TryRead(a, out var ack) == BusDecodeError.None && ack.Complete));
@@ -69,7 +69,7 @@ public sealed class InboundMessagesTests
 
         Assert.Equal(ChunkOutcome.Refused, bob.Receive(Alice, Chunk(10, 0, 2, 2000, 0, 5), T0, _toAlice).Chunk);
         Assert.Equal(0, bob.Inbound.ReassemblyCount);
-        Assert.Equal(1, bob.Inbound.Counters.RefusedTooLarge);
+        Assert.Equal(1, bob.Inbound.Counters[InboundOutcome.RefusedTooLarge]);
 
         var alice = NewCore();
         alice.Outbound.Send(new SendRequest(Bob, new byte[2000]), T0);
@@ -89,10 +89,10 @@ public sealed class InboundMessagesTests
         bob.Receive(Alice, Chunk(1, 0, 2, 100, 0, 50), T0, _toAlice);
 
         Assert.Equal(ChunkOutcome.Dropped, bob.Receive(Alice, Chunk(2, 0, 2, 100, 0, 50), T0, _toAlice).Chunk);
-        Assert.Equal(1, bob.Inbound.Counters.ReassemblyBytesFull);
+        Assert.Equal(1, bob.Inbound.Counters[InboundOutcome.ReassemblyBytesFull]);
         bob.Receive(Alice, Chunk(3, 0, 2, 50, 0, 25), T0, _toAlice);
         Assert.Equal(ChunkOutcome.Dropped, bob.Receive(Alice, Chunk(4, 0, 2, 2, 0, 1), T0, _toAlice).Chunk);
-        Assert.Equal(1, bob.Inbound.Counters.ReassemblyCountFull);
+        Assert.Equal(1, bob.Inbound.Counters[InboundOutcome.ReassemblyCountFull]);
         Assert.Equal(150, bob.Inbound.ReassemblyBytes);
 
         // Dropped chunks get no ack, so their senders retry later.
@@ -106,10 +106,10 @@ public sealed class InboundMessagesTests
         var bob = NewCore();
         bob.Receive(Alice, Chunk(1, 0, 2, 100, 0, 50), T0, _toAlice);
         Assert.Equal(ChunkOutcome.Dropped, bob.Receive(Alice, Chunk(1, 1, 3, 100, 50, 25), T0, _toAlice).Chunk);
-        Assert.Equal(1, bob.Inbound.Counters.Inconsistent);
+        Assert.Equal(1, bob.Inbound.Counters[InboundOutcome.Inconsistent]);
 
         bob.Poll(T0 + Settings.ReassemblyIdleTimeout, _toAlice);
-        Assert.Equal((0, 0L, 1L), (bob.Inbound.ReassemblyCount, bob.Inbound.ReassemblyBytes, bob.Inbound.Counters.Abandoned));
+        Assert.Equal((0, 0L, 1L), (bob.Inbound.ReassemblyCount, bob.Inbound.ReassemblyBytes, bob.Inbound.Counters[InboundOutcome.Abandoned]));
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class InboundMessagesTests
         Pump(_toAlice, Bob, alice, T0, _toBob);
 
         Assert.Equal(2, bob.Inbound.InboxCount);
-        Assert.Equal(1, bob.Inbound.Counters.RefusedInboxFull);
+        Assert.Equal(1, bob.Inbound.Counters[InboundOutcome.RefusedInboxFull]);
         Assert.Equal([MessageState.Delivered, MessageState.Delivered, MessageState.Aborted], new ulong[] { 10, 11, 12 }.Select(id => alice.Outbound.GetStatus(id)!.State));
         Assert.Equal(AbortReason.RefusedInboxFull, alice.Outbound.GetStatus(12)!.Reason);
         Assert.Equal(new byte[] { 0 }, bob.Inbound.Pop(default, _toAlice)!.Payload);
@@ -177,6 +177,6 @@ public sealed class InboundMessagesTests
 
         Assert.Equal((ReceiveKind.Malformed, BusDecodeError.Truncated), (outcome.Kind, outcome.Error));
         Assert.Equal(ReceiveKind.Malformed, bob.Receive(Alice, [], T0, _toAlice).Kind);
-        Assert.Equal(2, bob.Inbound.Counters.Malformed);
+        Assert.Equal(2, bob.Inbound.Counters[InboundOutcome.Malformed]);
     }
 }

@@ -55,7 +55,7 @@ public sealed class RestoreTests
         Assert.Equal(MessageState.Delivered, restarted.Outbound.GetStatus(id)!.State);
         Assert.Equal(payload, bob.Inbound.Pop(default, _toAlice)!.Payload);
         Assert.Null(bob.Inbound.Pop(default, _toAlice));
-        Assert.Equal(1, bob.Inbound.Counters.Delivered);
+        Assert.Equal(1, bob.Inbound.Counters[InboundOutcome.Delivered]);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class RestoreTests
         }
 
         Assert.Equal(MessageState.Delivered, alice.Outbound.GetStatus(id)!.State);
-        Assert.True(alice.Outbound.Counters.ChunksForgotten > 0);
+        Assert.True(alice.Outbound.Counters[OutboundEvent.ChunksForgotten] > 0);
         Assert.Equal(payload, bob.Inbound.Pop(default, _toAlice)!.Payload);
         Assert.Null(bob.Inbound.Pop(default, _toAlice));
     }

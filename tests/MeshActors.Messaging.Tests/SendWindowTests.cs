@@ -1,3 +1,4 @@
+using MeshActors.Messaging.Receiving;
 using MeshActors.Messaging.Sending;
 using MeshActors.Messaging.Wire;
 using MeshActors.Protocol.Routing;
@@ -67,7 +68,7 @@ public sealed class SendWindowTests
         core.Flush(T0.AddMilliseconds(20), sink);
         Assert.Equal([5, 17], ChunkIndexes(sink.Take(), 10));
         Assert.Equal(32, core.Outbound.FlowOf(Bob)!.Value.Window); // 64 halved; the window never filled, so it did not grow
-        Assert.Equal((1L, 0L, 2L), (core.Outbound.Counters.WindowReductions, core.Outbound.Counters.Timeouts, core.Outbound.Counters.ChunksResent));
+        Assert.Equal((1L, 0L, 2L), (core.Outbound.Counters[OutboundEvent.WindowReductions], core.Outbound.Counters[OutboundEvent.Timeouts], core.Outbound.Counters[OutboundEvent.ChunksResent]));
 
         core.Receive(Bob, AckOf(10, 21, Enumerable.Range(0, 21)), T0.AddMilliseconds(30), sink);
         Assert.Equal(MessageState.Delivered, core.Outbound.GetStatus(10)!.State);
@@ -112,7 +113,7 @@ public sealed class SendWindowTests
         Assert.True(simulation.RunUntilFinished(ids, 100_000));
 
         var counters = simulation.Cores[Alice].Outbound.Counters;
-        Assert.Equal((0L, 0L, 0L), (simulation.InletDrops, counters.Timeouts, counters.WindowReductions));
+        Assert.Equal((0L, 0L, 0L), (simulation.InletDrops, counters[OutboundEvent.Timeouts], counters[OutboundEvent.WindowReductions]));
         Assert.True(simulation.InletPeak <= Settings.MaxSendWindow);
         Assert.Equal(64, simulation.Received.Count);
         for (var i = 0; i < 64; i++)
@@ -122,9 +123,9 @@ public sealed class SendWindowTests
 
         // The receiver reassembles at most 32 MiB at once, so half the messages waited (parked) rather than having their
         // chunks dropped again and again: the only resends are the few chunks each sent before it was parked.
-        Assert.Equal(64 * 959, counters.ChunksSent - counters.ChunksResent);
-        Assert.InRange(counters.MessagesParked, 1, 64);
-        Assert.InRange(counters.ChunksResent, 1, counters.MessagesParked * 8);
+        Assert.Equal(64 * 959, counters[OutboundEvent.ChunksSent] - counters[OutboundEvent.ChunksResent]);
+        Assert.InRange(counters[OutboundEvent.MessagesParked], 1, 64);
+        Assert.InRange(counters[OutboundEvent.ChunksResent], 1, counters[OutboundEvent.MessagesParked] * 8);
     }
 
     [Fact]
@@ -231,9 +232,9 @@ public sealed class SendWindowTests
 
         var counters = simulation.Cores[Alice].Outbound.Counters;
         Assert.Equal(3, simulation.Received.Count);
-        Assert.True(counters.MessagesParked >= 2);
-        Assert.Equal((0L, 0L), (counters.WindowReductions, counters.Timeouts));
-        Assert.True(simulation.Cores[Bob].Inbound.Counters.ReassemblyCountFull > 0);
+        Assert.True(counters[OutboundEvent.MessagesParked] >= 2);
+        Assert.Equal((0L, 0L), (counters[OutboundEvent.WindowReductions], counters[OutboundEvent.Timeouts]));
+        Assert.True(simulation.Cores[Bob].Inbound.Counters[InboundOutcome.ReassemblyCountFull] > 0);
     }
 
     [Fact]

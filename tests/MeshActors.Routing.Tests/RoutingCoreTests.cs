@@ -83,7 +83,7 @@ public sealed class RoutingCoreTests
         Assert.False(fixture.HasRoute(5));
         var request = Assert.Single(Assert.Single(actions.OfType<SendSeqnoRequests>()).Requests);
         Assert.Equal(new SeqnoRequest(SimulatedIdentity.SubnetOf(5), SimulatedIdentity.RouterIdOf(5), 2, 64), request);
-        Assert.Equal(1, fixture.Core.Counters.UnfeasibleUpdates);
+        Assert.Equal(1, fixture.Core.Counters[RoutingEvent.UnfeasibleUpdates]);
 
         // The retraction is urgent: it leaves in the same call, ahead of the request.
         Assert.IsType<SendRouteUpdates>(actions[^2]);
@@ -109,7 +109,7 @@ public sealed class RoutingCoreTests
         }
 
         Assert.Equal(RoutingSettings.Default.Timers.SeqnoRequestRetries, resends);
-        Assert.Equal(1 + resends, fixture.Core.Counters.SeqnoRequestsSent);
+        Assert.Equal(1 + resends, fixture.Core.Counters[RoutingEvent.SeqnoRequestsSent]);
     }
 
     [Fact]
@@ -201,7 +201,7 @@ public sealed class RoutingCoreTests
 
         Assert.Empty(actions);
         Assert.False(fixture.HasRoute(5));
-        Assert.Equal(1, fixture.Core.Counters.HijacksDropped);
+        Assert.Equal(1, fixture.Core.Counters[RoutingEvent.HijacksDropped]);
     }
 
     [Fact]
@@ -214,7 +214,7 @@ public sealed class RoutingCoreTests
         Assert.True(fixture.HasRoute(5));
         fixture.Core.Tick(T0 + TimeSpan.FromSeconds(76));
         Assert.False(fixture.HasRoute(5));
-        Assert.Equal(1, fixture.Core.Counters.RoutesExpired);
+        Assert.Equal(1, fixture.Core.Counters[RoutingEvent.RoutesExpired]);
     }
 
     [Fact]
@@ -335,7 +335,7 @@ public sealed class RoutingCoreTests
 
         var admitted = Enumerable.Range(100, 50).Count(fixture.HasRoute);
         Assert.Equal(8 - 2, admitted); // this node's own /64 and node 1 hold two of the eight places
-        Assert.Equal(50 - admitted, fixture.Core.Counters.UpdatesOverTableLimit);
+        Assert.Equal(50 - admitted, fixture.Core.Counters[RoutingEvent.UpdatesOverTableLimit]);
         fixture.Receive(A, T0 + TimeSpan.FromSeconds(1), CoreFixture.Update(1, 2, 10));
         Assert.Equal(2, fixture.Selected(1).Seqno);
     }

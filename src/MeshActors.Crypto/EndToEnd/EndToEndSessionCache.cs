@@ -60,7 +60,7 @@ public sealed class EndToEndSessionCache
     public int Seal(EndToEndSession session, Span<byte> payload, int innerLength, byte hopLimit, ReadOnlySpan<byte> destination)
     {
         var length = session.Seal(payload, innerLength, hopLimit, destination);
-        Counters.CountSealed();
+        Counters.Events.Increment(EndToEndEvent.Sealed);
         return length;
     }
 
@@ -71,7 +71,7 @@ public sealed class EndToEndSessionCache
     public EndToEndStatus Open(Span<byte> payload, out int innerLength, out EndToEndSession? source)
     {
         var status = OpenUncounted(payload, out innerLength, out source);
-        Counters.CountOpen(status);
+        Counters.Opens.Increment(status);
         return status;
     }
 
@@ -126,12 +126,12 @@ public sealed class EndToEndSessionCache
             if (_slots[slot] is { } victim)
             {
                 _sessions.TryRemove(IdentityKey.From(victim.Peer.Bytes), out _);
-                Counters.CountEvicted();
+                Counters.Events.Increment(EndToEndEvent.SessionsEvicted);
             }
 
             _slots[slot] = session;
             _sessions[key] = session;
-            Counters.CountCreated();
+            Counters.Events.Increment(EndToEndEvent.SessionsCreated);
             return session;
         }
     }

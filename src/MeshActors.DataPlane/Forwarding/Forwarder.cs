@@ -136,13 +136,13 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
         var address = OverlayAddressing.DeriveAddress(destination, _options.OverlayPrefix).GetAddressBytes();
         if (!_pool.TryRent(out var buffer))
         {
-            Counters.Drop(ForwardDrop.PoolExhausted);
+            Counters.Drops.Increment(ForwardDrop.PoolExhausted);
             return false;
         }
 
         if (chunk.Length > _pool.MaxPacket)
         {
-            Counters.Drop(ForwardDrop.TooBig);
+            Counters.Drops.Increment(ForwardDrop.TooBig);
             buffer.Return();
             return false;
         }
@@ -278,11 +278,11 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
         buffer.EndToEndSealed = true;
         if (!target.NextHop.TrySendData(buffer))
         {
-            Counters.Drop(ForwardDrop.LinkRefused);
+            Counters.Drops.Increment(ForwardDrop.LinkRefused);
             return false;
         }
 
-        Counters.CountOriginated();
+        Counters.Packets.Increment(ForwardPath.Originated);
         return true;
     }
 
@@ -381,7 +381,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
         }
 
         handler(source.Peer, chunk);
-        Counters.CountMessage();
+        Counters.Packets.Increment(ForwardPath.DeliveredMessages);
         payload.Return();
     }
 
@@ -421,11 +421,11 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
         payload.EndToEndSealed = true;
         if (!target.NextHop.TrySendData(payload))
         {
-            Counters.Drop(ForwardDrop.LinkRefused);
+            Counters.Drops.Increment(ForwardDrop.LinkRefused);
             return;
         }
 
-        Counters.CountRelayed();
+        Counters.Packets.Increment(ForwardPath.Relayed);
     }
 
     /// <summary>
@@ -438,7 +438,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     {
         if (!_noticeLimit.TryTake(Environment.TickCount64))
         {
-            Counters.Drop(ForwardDrop.NoticeRateLimited);
+            Counters.Drops.Increment(ForwardDrop.NoticeRateLimited);
             return;
         }
 
@@ -449,7 +449,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
 
         if (!_pool.TryRent(out var buffer))
         {
-            Counters.Drop(ForwardDrop.PoolExhausted);
+            Counters.Drops.Increment(ForwardDrop.PoolExhausted);
             return;
         }
 
@@ -458,7 +458,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
         var address = OverlayAddressing.DeriveAddress(origin, _options.OverlayPrefix).GetAddressBytes();
         if (TryRoute(address, buffer, answerWithIcmp: false, out var target) && SealAndSend(buffer, type, address, target))
         {
-            Counters.CountNotice();
+            Counters.Packets.Increment(ForwardPath.HopLimitNotices);
         }
     }
 
@@ -503,7 +503,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
 
         if (!_pool.TryRent(out var reply))
         {
-            Counters.Drop(ForwardDrop.PoolExhausted);
+            Counters.Drops.Increment(ForwardDrop.PoolExhausted);
             return;
         }
 
@@ -515,13 +515,13 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
         }
 
         reply.Set(BufferLayout.PacketOffset, length);
-        Counters.CountIcmp();
+        Counters.Packets.Increment(ForwardPath.Icmp);
         tun.Writer.Enqueue(reply);
     }
 
     private void Drop(PacketBuffer buffer, ForwardDrop reason)
     {
-        Counters.Drop(reason);
+        Counters.Drops.Increment(reason);
         buffer.Return();
     }
 

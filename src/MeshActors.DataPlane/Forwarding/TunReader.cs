@@ -58,7 +58,7 @@ internal sealed class TunReader
                 var armed = Arm();
                 if (armed == 0)
                 {
-                    _forwarder.Counters.Drop(ForwardDrop.PoolExhausted);
+                    _forwarder.Counters.Drops.Increment(ForwardDrop.PoolExhausted);
                     Thread.Sleep(PoolExhaustedBackoffMs);
                     continue;
                 }

@@ -41,7 +41,7 @@ internal sealed class TunWriter
             return;
         }
 
-        _counters.Drop(ForwardDrop.TunRingFull);
+        _counters.Drops.Increment(ForwardDrop.TunRingFull);
     }
 
     public void Stop()
@@ -84,12 +84,12 @@ internal sealed class TunWriter
 
             for (var i = 0; i < rejected; i++)
             {
-                _counters.Drop(ForwardDrop.TunRejected);
+                _counters.Drops.Increment(ForwardDrop.TunRejected);
             }
 
             for (var i = rejected; i < consumed; i++)
             {
-                _counters.CountDelivered();
+                _counters.Packets.Increment(ForwardPath.DeliveredTun);
             }
 
             if (consumed < count)

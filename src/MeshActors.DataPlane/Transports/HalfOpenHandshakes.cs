@@ -42,7 +42,7 @@ internal sealed class HalfOpenHandshakes(LinkEnvironment env, ListenerStats stat
             _order.Dequeue();
             if (_live.Contains(oldest.Index))
             {
-                stats.CountTimedOut();
+                stats.Events.Increment(HandshakeEvent.TimedOut);
             }
 
             Forget(oldest.Index);

@@ -13,7 +13,7 @@ namespace MeshActors.DataPlane.Transports;
 /// <see cref="UdpLinkEndpoint"/>. Failures: <see cref="LinkHandshakeException"/> (refused, timed out, transport
 /// error — back off and retry), <see cref="TransportNotSupportedException"/> (do not retry).
 /// </summary>
-public sealed class LinkFactory(LinkEnvironment env, UdpLinkEndpoint? udp = null)
+public sealed class LinkFactory(LinkEnvironment env, UdpLinkEndpoint? udp = null) : ILinkDialer
 {
     public async Task<Link> ConnectAsync(PeerUri uri, CancellationToken ct)
     {

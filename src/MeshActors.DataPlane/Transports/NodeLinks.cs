@@ -45,7 +45,7 @@ public sealed class NodeLinks : IAsyncDisposable
     /// <summary>Hole-punching probes on the UDP socket that dials (the first one): punched links run on it.</summary>
     public UdpProbes Probes => _udp[0].Probes;
 
-    public long RefusedHandshakes => AllStats().Sum(s => s.Stats.RefusedTotal);
+    public long RefusedHandshakes => AllStats().Sum(s => s.Stats.Refused.Total);
 
     /// <summary>Opens every listen endpoint; a UDP socket on an ephemeral port is opened when none is configured,
     /// so udp:// peers can still be dialled.</summary>
@@ -93,7 +93,7 @@ public sealed class NodeLinks : IAsyncDisposable
     }
 
     public string DescribeRefusals() => string.Join(", ", Enum.GetValues<HandshakeError>()
-        .Select(error => (error, count: AllStats().Sum(s => s.Stats.Refused(error))))
+        .Select(error => (error, count: AllStats().Sum(s => s.Stats.Refused[error])))
         .Where(pair => pair.count > 0)
         .Select(pair => $"{pair.error}={pair.count}"));
 

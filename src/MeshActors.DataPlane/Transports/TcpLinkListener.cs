@@ -92,11 +92,11 @@ public sealed class TcpLinkListener : IAsyncDisposable
                 continue;
             }
 
-            Stats.CountAccepted();
+            Stats.Events.Increment(HandshakeEvent.Accepted);
             if (Interlocked.Increment(ref _pending) > _env.Options.MaxPendingHandshakes)
             {
                 Interlocked.Decrement(ref _pending);
-                Stats.CountOverCapacity();
+                Stats.Events.Increment(HandshakeEvent.OverCapacity);
                 connection.Dispose();
                 continue;
             }
@@ -128,20 +128,20 @@ public sealed class TcpLinkListener : IAsyncDisposable
             var link = new Link(_env, transport, session, isOutbound: false);
             link.Start();
             handedOver = true;
-            Stats.CountEstablished();
+            Stats.Events.Increment(HandshakeEvent.Established);
             InboundLink?.Invoke(link);
         }
         catch (LinkHandshakeException e)
         {
-            Stats.CountRefused(e.Error);
+            Stats.Refused.Increment(e.Error);
         }
         catch (OperationCanceledException)
         {
-            Stats.CountTimedOut();
+            Stats.Events.Increment(HandshakeEvent.TimedOut);
         }
         catch (Exception e) when (e is SocketException or EndOfStreamException or ObjectDisposedException)
         {
-            Stats.CountTransportFailed();
+            Stats.Events.Increment(HandshakeEvent.TransportFailed);
         }
         finally
         {

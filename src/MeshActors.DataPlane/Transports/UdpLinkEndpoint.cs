@@ -370,14 +370,14 @@ public sealed class UdpLinkEndpoint : IDisposable
         var isInit = type == FrameType.HandshakeInit;
         if (isInit)
         {
-            Stats.CountAccepted();
+            Stats.Events.Increment(HandshakeEvent.Accepted);
         }
 
         var index = isInit ? _env.Indexes.Allocate() : BinaryPrimitives.ReadUInt32BigEndian(frame[4..]);
         var result = _env.Responder.Receive(frame, index, _env.Clock.MonotonicMs, _replyBuffer);
         if (result.Status == HandshakeStatus.Rejected)
         {
-            Stats.CountRefused(result.Error);
+            Stats.Refused.Increment(result.Error);
             if (isInit)
             {
                 _env.Indexes.Release(index);
@@ -413,7 +413,7 @@ public sealed class UdpLinkEndpoint : IDisposable
         }
 
         var link = StartLink(session, CloneAddress(from), isOutbound: false);
-        Stats.CountEstablished();
+        Stats.Events.Increment(HandshakeEvent.Established);
         ThreadPool.QueueUserWorkItem(static state => state.Endpoint.InboundLink?.Invoke(state.Link), (Endpoint: this, Link: link), preferLocal: false);
     }
 

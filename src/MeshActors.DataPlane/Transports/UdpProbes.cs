@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using MeshActors.DataPlane.Links;
+using MeshActors.Protocol.Counting;
 using MeshActors.Protocol.Nat;
 
 namespace MeshActors.DataPlane.Transports;
@@ -22,10 +23,6 @@ public sealed class UdpProbes
     private readonly UdpLinkEndpoint _endpoint;
     private readonly IDataPlaneClock _clock;
     private readonly ConcurrentDictionary<UInt128, Expected> _expected = new();
-    private long _sent;
-    private long _sendFailures;
-    private long _received;
-    private long _unknown;
 
     internal UdpProbes(UdpLinkEndpoint endpoint, IDataPlaneClock clock)
     {
@@ -33,16 +30,7 @@ public sealed class UdpProbes
         _clock = clock;
     }
 
-    public long Sent => Volatile.Read(ref _sent);
-
-    /// <summary>Probes the socket refused to send (an unreachable network, a family it cannot reach).</summary>
-    public long SendFailures => Volatile.Read(ref _sendFailures);
-
-    /// <summary>Probes that named a registered attempt.</summary>
-    public long Received => Volatile.Read(ref _received);
-
-    /// <summary>Probe datagrams that were malformed or named no registered attempt.</summary>
-    public long Unknown => Volatile.Read(ref _unknown);
+    public CounterSet<ProbeResult> Counts { get; } = new();
 
     /// <summary>Reports probes carrying <paramref name="token"/> to <paramref name="onProbe"/> (on the reader thread:
     /// it must only hand the endpoint on, e.g. tell an actor).</summary>
@@ -55,7 +43,7 @@ public sealed class UdpProbes
     {
         if (!_endpoint.CanReach(to))
         {
-            Interlocked.Increment(ref _sendFailures);
+            Counts.Increment(ProbeResult.SendFailed);
             return false;
         }
 
@@ -64,12 +52,12 @@ public sealed class UdpProbes
         try
         {
             _endpoint.SendTo(frame, _endpoint.ToSocketAddress(to));
-            Interlocked.Increment(ref _sent);
+            Counts.Increment(ProbeResult.Sent);
             return true;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            Interlocked.Increment(ref _sendFailures);
+            Counts.Increment(ProbeResult.SendFailed);
             return false;
         }
     }
@@ -79,11 +67,11 @@ public sealed class UdpProbes
     {
         if (!ProbeFrame.TryRead(frame, out var token) || !_expected.TryGetValue(token, out var expected))
         {
-            Interlocked.Increment(ref _unknown);
+            Counts.Increment(ProbeResult.Unknown);
             return;
         }
 
-        Interlocked.Increment(ref _received);
+        Counts.Increment(ProbeResult.Received);
         var now = _clock.MonotonicMs;
         if (expected.LastFrom is { } last && last.Equals(from) && now - expected.LastReportMs < ReportIntervalMs)
         {

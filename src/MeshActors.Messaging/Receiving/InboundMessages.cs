@@ -1,3 +1,4 @@
+using MeshActors.Protocol.Counting;
 using MeshActors.Messaging.Persistence;
 using MeshActors.Messaging.Wire;
 using MeshActors.Protocol.Routing;
@@ -35,7 +36,7 @@ public sealed class InboundMessages
         _scratch = new byte[settings.MaxFrameSize];
     }
 
-    public InboundCounters Counters { get; } = new();
+    public CounterSet<InboundOutcome> Counters { get; } = new();
 
     /// <summary>Hold back the "complete" ack of each newly delivered message until <see cref="ReleaseSaved"/>.</summary>
     public bool HoldCompletionAcks { get; set; }
@@ -56,7 +57,7 @@ public sealed class InboundMessages
         var key = new MessageKey(sender, chunk.MessageId);
         if (_delivered.Contains(key))
         {
-            Counters.AlreadyDelivered++;
+            Counters.Increment(InboundOutcome.AlreadyDelivered);
             _ackDue.Add(key);
             return ChunkOutcome.Duplicate;
         }
@@ -80,14 +81,14 @@ public sealed class InboundMessages
         }
         else if (!reassembly.Matches(chunk))
         {
-            Counters.Inconsistent++;
+            Counters.Increment(InboundOutcome.Inconsistent);
             return ChunkOutcome.Dropped;
         }
 
         _ackDue.Add(key);
         if (!reassembly.Add(chunk, now))
         {
-            Counters.DuplicateChunks++;
+            Counters.Increment(InboundOutcome.DuplicateChunks);
             return ChunkOutcome.Duplicate;
         }
 
@@ -99,7 +100,7 @@ public sealed class InboundMessages
     {
         if (Discard(new MessageKey(sender, id)))
         {
-            Counters.Abandoned++;
+            Counters.Increment(InboundOutcome.Abandoned);
         }
     }
 
@@ -218,7 +219,7 @@ public sealed class InboundMessages
         foreach (var key in _stale)
         {
             Discard(key);
-            Counters.Abandoned++;
+            Counters.Increment(InboundOutcome.Abandoned);
         }
 
         _stale.Clear();
@@ -228,7 +229,7 @@ public sealed class InboundMessages
         {
             if (!_inbox.TryAdd(reply))
             {
-                Counters.OrphanRepliesDropped++;
+                Counters.Increment(InboundOutcome.OrphanRepliesDropped);
             }
         }
 
@@ -255,19 +256,19 @@ public sealed class InboundMessages
     {
         if (totalLength > _settings.MaxMessageSize)
         {
-            Counters.RefusedTooLarge++;
+            Counters.Increment(InboundOutcome.RefusedTooLarge);
             return ChunkOutcome.Refused;
         }
 
         if (_reassemblies.Count >= _settings.MaxReassemblies)
         {
-            Counters.ReassemblyCountFull++;
+            Counters.Increment(InboundOutcome.ReassemblyCountFull);
             return ChunkOutcome.Dropped;
         }
 
         if (ReassemblyBytes + totalLength > _settings.MaxReassemblyBytes)
         {
-            Counters.ReassemblyBytesFull++;
+            Counters.Increment(InboundOutcome.ReassemblyBytesFull);
             return ChunkOutcome.Dropped;
         }
 
@@ -289,13 +290,13 @@ public sealed class InboundMessages
         }
         else
         {
-            Counters.RefusedInboxFull++;
+            Counters.Increment(InboundOutcome.RefusedInboxFull);
             _ackDue.Remove(key);
             SendControl(sink, key.Sender, BusFrameKind.Refuse, key.Id, RefuseReason.InboxFull);
             return ChunkOutcome.Refused;
         }
 
-        Counters.Delivered++;
+        Counters.Increment(InboundOutcome.Delivered);
         _delivered.Add(key, now);
         if (HoldCompletionAcks)
         {

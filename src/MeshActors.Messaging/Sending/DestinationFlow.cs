@@ -1,3 +1,4 @@
+using MeshActors.Protocol.Counting;
 using MeshActors.Messaging.Wire;
 using MeshActors.Protocol.Routing;
 
@@ -35,7 +36,7 @@ internal sealed class DestinationFlow
     private static readonly long MinReorderTicks = TimeSpan.TicksPerMillisecond;
 
     private readonly MessageBusSettings _settings;
-    private readonly OutboundCounters _counters;
+    private readonly CounterSet<OutboundEvent> _counters;
     private readonly List<OutboundMessage> _messages = [];
     private readonly LinkedList<OutboundMessage> _ready = new();
     private readonly LinkedList<OutboundMessage> _parked = new();
@@ -44,7 +45,7 @@ internal sealed class DestinationFlow
     private long _deliveredRtt;
     private long _recoveryEnd;
 
-    public DestinationFlow(RouterId destination, MessageBusSettings settings, OutboundCounters counters, DateTimeOffset now)
+    public DestinationFlow(RouterId destination, MessageBusSettings settings, CounterSet<OutboundEvent> counters, DateTimeOffset now)
     {
         Destination = destination;
         _settings = settings;
@@ -114,7 +115,7 @@ internal sealed class DestinationFlow
         InFlight -= effect.WasInFlight;
         if (effect.Forgotten > 0)
         {
-            _counters.ChunksForgotten += effect.Forgotten;
+            _counters.Add(OutboundEvent.ChunksForgotten, effect.Forgotten);
             if (message.Node.List is null && !message.Parked)
             {
                 _ready.AddLast(message.Node);
@@ -186,11 +187,11 @@ internal sealed class DestinationFlow
             sink.Send(Destination, scratch[..written]);
             if (message.MarkSent(index, _nextSequence++, now))
             {
-                _counters.ChunksResent++;
+                _counters.Increment(OutboundEvent.ChunksResent);
             }
 
             InFlight++;
-            _counters.ChunksSent++;
+            _counters.Increment(OutboundEvent.ChunksSent);
             if (message.Waiting > 0)
             {
                 _ready.AddLast(node);
@@ -300,13 +301,13 @@ internal sealed class DestinationFlow
             Window.OnTimeout();
             Rtt.BackOff();
             _recoveryEnd = _nextSequence - 1;
-            _counters.Timeouts++;
+            _counters.Increment(OutboundEvent.Timeouts);
         }
         else if (lostInAcks)
         {
             Window.OnLoss();
             _recoveryEnd = _nextSequence - 1;
-            _counters.WindowReductions++;
+            _counters.Increment(OutboundEvent.WindowReductions);
         }
     }
 
@@ -325,7 +326,7 @@ internal sealed class DestinationFlow
         message.Node.List?.Remove(message.Node);
         message.Parked = true;
         _parked.AddLast(message.Node);
-        _counters.MessagesParked++;
+        _counters.Increment(OutboundEvent.MessagesParked);
     }
 
     private void Unpark(OutboundMessage message)

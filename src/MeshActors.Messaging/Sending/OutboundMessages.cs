@@ -1,3 +1,4 @@
+using MeshActors.Protocol.Counting;
 using MeshActors.Messaging.Persistence;
 using MeshActors.Messaging.Wire;
 using MeshActors.Protocol.Routing;
@@ -35,7 +36,7 @@ public sealed class OutboundMessages
 
     public int InFlightCount => _inFlight.Count;
 
-    public OutboundCounters Counters { get; } = new();
+    public CounterSet<OutboundEvent> Counters { get; } = new();
 
     /// <summary>
     /// Earliest time <see cref="Poll"/> has work (a chunk's loss deadline, a message deadline; the past when chunks

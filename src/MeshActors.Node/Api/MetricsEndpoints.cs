@@ -75,10 +75,9 @@ public static class MetricsEndpoints
                 WriteNat(text, nat);
             }
 
-            var probes = dataPlane.Links.Probes;
-            foreach (var (result, count) in new[] { ("sent", probes.Sent), ("send_failed", probes.SendFailures), ("received", probes.Received), ("unknown", probes.Unknown) })
+            foreach (var probes in dataPlane.Links.Probes.Counts)
             {
-                text.Counter("meshactors_nat_probes_total", "Hole-punching probe datagrams on the shared UDP socket, by result", count, ("result", result));
+                text.Counter("meshactors_nat_probes_total", "Hole-punching probe datagrams on the shared UDP socket, by result", probes.Value, ("result", probes.Label));
             }
 
             return Results.Text(text.ToString(), MetricsText.ContentType);
@@ -143,31 +142,25 @@ public static class MetricsEndpoints
 
     private static void WriteForwarder(MetricsText text, Forwarder forwarder)
     {
-        var counters = forwarder.Counters;
-        foreach (var (kind, value) in new[]
+        foreach (var path in forwarder.Counters.Packets)
         {
-            ("originated", counters.Originated), ("relayed", counters.Relayed), ("delivered_tun", counters.DeliveredToTun),
-            ("delivered_messages", counters.DeliveredMessages), ("icmp", counters.IcmpGenerated),
-            ("hop_limit_notices", counters.HopLimitNotices),
-        })
-        {
-            text.Counter("meshactors_forwarder_packets_total", "Packets the forwarder handled, by path", value, ("kind", kind));
+            text.Counter("meshactors_forwarder_packets_total", "Packets the forwarder handled, by path", path.Value, ("kind", path.Label));
         }
 
-        foreach (var reason in Enum.GetValues<ForwardDrop>())
+        foreach (var drop in forwarder.Counters.Drops)
         {
-            text.Counter("meshactors_forwarder_drops_total", "Packets the forwarder dropped, by reason", counters.Drops(reason), ("reason", reason.ToString()));
+            text.Counter("meshactors_forwarder_drops_total", "Packets the forwarder dropped, by reason", drop.Value, ("reason", drop.Name));
         }
     }
 
     private static void WriteEndToEnd(MetricsText text, EndToEndCounters counters)
     {
-        text.Counter("meshactors_e2e_sealed_total", "Payloads sealed end to end", counters.Sealed)
-            .Counter("meshactors_e2e_sessions_created_total", "End-to-end sessions created", counters.SessionsCreated)
-            .Counter("meshactors_e2e_sessions_evicted_total", "End-to-end sessions evicted from the cache", counters.SessionsEvicted);
-        foreach (var status in Enum.GetValues<EndToEndStatus>())
+        text.Counter("meshactors_e2e_sealed_total", "Payloads sealed end to end", counters.Events[EndToEndEvent.Sealed])
+            .Counter("meshactors_e2e_sessions_created_total", "End-to-end sessions created", counters.Events[EndToEndEvent.SessionsCreated])
+            .Counter("meshactors_e2e_sessions_evicted_total", "End-to-end sessions evicted from the cache", counters.Events[EndToEndEvent.SessionsEvicted]);
+        foreach (var open in counters.Opens)
         {
-            text.Counter("meshactors_e2e_opens_total", "End-to-end open attempts, by outcome", counters.Of(status), ("status", status.ToString()));
+            text.Counter("meshactors_e2e_opens_total", "End-to-end open attempts, by outcome", open.Value, ("status", open.Name));
         }
     }
 
@@ -184,13 +177,13 @@ public static class MetricsEndpoints
         foreach (var (endpoint, stats) in links.AllStats())
         {
             var at = ("listener", endpoint);
-            text.Counter("meshactors_handshakes_accepted_total", "Inbound connections or initiations", stats.Accepted, at)
-                .Counter("meshactors_handshakes_established_total", "Inbound handshakes completed", stats.Established, at)
-                .Counter("meshactors_handshakes_timed_out_total", "Inbound handshakes that timed out", stats.TimedOut, at)
-                .Counter("meshactors_handshakes_over_capacity_total", "Inbound connections closed: too many handshakes running", stats.OverCapacity, at);
-            foreach (var error in Enum.GetValues<HandshakeError>())
+            text.Counter("meshactors_handshakes_accepted_total", "Inbound connections or initiations", stats.Events[HandshakeEvent.Accepted], at)
+                .Counter("meshactors_handshakes_established_total", "Inbound handshakes completed", stats.Events[HandshakeEvent.Established], at)
+                .Counter("meshactors_handshakes_timed_out_total", "Inbound handshakes that timed out", stats.Events[HandshakeEvent.TimedOut], at)
+                .Counter("meshactors_handshakes_over_capacity_total", "Inbound connections closed: too many handshakes running", stats.Events[HandshakeEvent.OverCapacity], at);
+            foreach (var refused in stats.Refused)
             {
-                text.Counter("meshactors_handshakes_refused_total", "Inbound handshakes refused, by reason", stats.Refused(error), at, ("reason", error.ToString()));
+                text.Counter("meshactors_handshakes_refused_total", "Inbound handshakes refused, by reason", refused.Value, at, ("reason", refused.Name));
             }
         }
 

@@ -18,7 +18,8 @@ public sealed record PeerView(
     double? RttMs,
     double Loss,
     string? LastError,
-    LinkStatsSnapshot? Stats)
+    LinkStatsSnapshot? Stats,
+    int Restarts)
 {
     /// <summary>Hex characters of the key a remote node is named by: as in the default <c>node-name</c>.</summary>
     public const int KeyNameLength = 8;
@@ -33,5 +34,6 @@ public sealed record PeerView(
         status.RttMs,
         status.Loss,
         status.LastError,
-        status.Stats);
+        status.Stats,
+        status.Restarts);
 }

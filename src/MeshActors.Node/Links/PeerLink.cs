@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
 using Akka.Actor;
 using Akka.Event;
 using MeshActors.Crypto;
@@ -13,8 +15,11 @@ using MeshActors.Protocol.Frames;
 namespace MeshActors.Node.Links;
 
 /// <summary>
-/// One neighbour. Outbound (a configured peer): dial → handshake → up; on failure or loss, redial with exponential
-/// backoff and jitter. Inbound: adopt the accepted link; stop when it ends. While up: send a hello every
+/// One neighbour. Outbound (a configured peer): dial → handshake → up; a failed dial is retried with exponential
+/// backoff and jitter. When an established link ends, the actor throws <see cref="LinkLostException"/>: the
+/// <see cref="PeerManager"/>'s strategy (<see cref="PeerLinkSupervision"/>) restarts it and the new incarnation backs
+/// off before it redials, as after any unexpected failure; a URI this node can never dial throws
+/// <see cref="PeerConfigurationException"/> and is stopped. Inbound: adopt the accepted link; stop when it ends. While up: send a hello every
 /// <see cref="LinkTimers.HelloInterval"/>, answer hellos with IHU, measure RTT and loss, declare the link dead after
 /// <see cref="LinkTimers.DeadAfter"/> of silence, and tell the route table (from the actor registry)
 /// <see cref="LinkUp"/>/<see cref="LinkDown"/>/<see cref="LinkQualityChanged"/>; Control frames go to the actor
@@ -29,8 +34,10 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
     private const int InboxBatch = 32;
 
     private readonly PeerUri? _dial;
-    private readonly LinkFactory? _factory;
+    private readonly ILinkDialer? _dialer;
+    private readonly Link? _inbound;
     private readonly LinkTimers _timers;
+    private readonly PeerLinkHistory _history;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Random _random = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -38,18 +45,39 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
     private LinkHealth? _health;
     private ControlCredit? _credit;
     private CancellationTokenSource? _connecting;
-    private int _attempt;
-    private string? _lastError;
     private PeerState _state;
 
-    public PeerLink(PeerUri? dial, LinkFactory? factory, Link? inbound, LinkTimers timers)
+    /// <param name="history">Shared by every incarnation of this actor (it is part of the props).</param>
+    public PeerLink(PeerUri? dial, ILinkDialer? dialer, Link? inbound, LinkTimers timers, PeerLinkHistory history)
     {
         _dial = dial;
-        _factory = factory;
+        _dialer = dialer;
+        _inbound = inbound;
         _timers = timers;
-        if (inbound is not null)
+        _history = history;
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Outbound(PeerUri dial, ILinkDialer dialer, LinkTimers timers)
+    {
+        var history = new PeerLinkHistory();
+        return Props.Create(() => new PeerLink(dial, dialer, null, timers, history));
+    }
+
+    public static Props Inbound(Link link, LinkTimers timers)
+    {
+        var history = new PeerLinkHistory();
+        return Props.Create(() => new PeerLink(null, null, link, timers, history));
+    }
+
+    private long NowMicros => (long)_clock.Elapsed.TotalMicroseconds;
+
+    protected override void PreStart()
+    {
+        if (_inbound is { } link)
         {
-            Adopt(inbound);
+            Adopt(link);
         }
         else
         {
@@ -57,14 +85,31 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
         }
     }
 
-    public ITimerScheduler Timers { get; set; } = null!;
+    /// <summary>The link (if any) is closed by <see cref="PostStop"/>, which runs before a restart; the manager
+    /// learns that it ended so a standby sibling may dial.</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        if (_link is { } link)
+        {
+            Context.Parent.Tell(new LinkEnded(link.Peer, link));
+        }
 
-    public static Props Outbound(PeerUri dial, LinkFactory factory, LinkTimers timers) =>
-        Props.Create(() => new PeerLink(dial, factory, null, timers));
+        base.PreRestart(reason, message);
+    }
 
-    public static Props Inbound(Link link, LinkTimers timers) => Props.Create(() => new PeerLink(null, null, link, timers));
+    /// <summary>Restarted by the manager: a dialled peer backs off, then dials again; an accepted link cannot be
+    /// dialled again (the old incarnation closed it), so that actor stops and the peer redials us.</summary>
+    protected override void PostRestart(Exception reason)
+    {
+        _history.Restarts++;
+        if (_dial is null)
+        {
+            Context.Stop(Self);
+            return;
+        }
 
-    private long NowMicros => (long)_clock.Elapsed.TotalMicroseconds;
+        BackOff(Describe(PeerLinkSupervision.Unwrap(reason)));
+    }
 
     protected override void PostStop()
     {
@@ -83,7 +128,7 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
         _state = PeerState.Connecting;
         Report();
         _connecting = new CancellationTokenSource(_timers.ConnectTimeout);
-        _factory!.ConnectAsync(_dial!, _connecting.Token).PipeTo(
+        _dialer!.ConnectAsync(_dial!, _connecting.Token).PipeTo(
             Self, success: link => new Connected(link), failure: error => new ConnectFailed(error));
         Become(() =>
         {
@@ -91,32 +136,27 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
             Receive<ConnectFailed>(failed =>
             {
                 // Typed failures decide: a transport this platform or node cannot speak is a configuration error that
-                // no retry fixes; anything else (refused, timed out, reset) is transient and backs off.
-                if (Unwrap(failed.Error) is TransportNotSupportedException unsupported)
+                // no retry fixes (the manager stops us); a refused, timed-out or reset dial is an expected outcome and
+                // backs off here; anything else is unexpected and restarts this actor, which backs off as well.
+                switch (Unwrap(failed.Error))
                 {
-                    GiveUp(unsupported.Message);
-                }
-                else
-                {
-                    BackOff(Describe(failed.Error));
+                    case TransportNotSupportedException unsupported:
+                        throw new PeerConfigurationException(_dial!, unsupported.Message, unsupported);
+                    case LinkHandshakeException or SocketException or IOException or OperationCanceledException or TimeoutException:
+                        BackOff(Describe(failed.Error));
+                        break;
+                    case var unexpected:
+                        ExceptionDispatchInfo.Throw(unexpected);
+                        break;
                 }
             });
         });
     }
 
-    private void GiveUp(string reason)
-    {
-        _lastError = reason;
-        _log.Error("peer {0}: {1}; not retrying (change or remove this peer)", _dial, reason);
-        _state = PeerState.Failed;
-        Report();
-        Become(() => { });
-    }
-
     private void BackOff(string reason)
     {
-        _lastError = reason;
-        var delay = _timers.ReconnectDelay(_attempt++, _random);
+        _history.LastError = reason;
+        var delay = _timers.ReconnectDelay(_history.Attempt++, _random);
         _log.Warning("peer {0}: {1}; retrying in {2:0.0} s", _dial, reason, delay.TotalSeconds);
         _state = PeerState.BackingOff;
         Report();
@@ -129,7 +169,7 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
     private void Adopt(Link link)
     {
         _link = link;
-        link.Closed.PipeTo(Self, success: info => new Lost(link, info.ToString()), failure: error => new Lost(link, error.Message));
+        link.Closed.PipeTo(Self, success: info => new Lost(link, info.ToString()), failure: error => new Lost(link, Describe(error)));
         Context.Parent.Tell(new LinkEstablished(link.Peer, link));
         Become(() =>
         {
@@ -162,8 +202,8 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
     private void BecomeUp()
     {
         var link = _link!;
-        _attempt = 0;
-        _lastError = null;
+        _history.Attempt = 0;
+        _history.LastError = null;
         _state = PeerState.Up;
         _health = new LinkHealth((long)_timers.DeadAfter.TotalMicroseconds);
         _health.Start(NowMicros);
@@ -294,11 +334,11 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
         if (_dial is null)
         {
             Context.Stop(Self);
+            return;
         }
-        else
-        {
-            BackOff(reason);
-        }
+
+        // A transient failure: the manager restarts this actor, which backs off and dials again (PostRestart).
+        throw new LinkLostException(reason);
     }
 
     /// <summary>
@@ -334,8 +374,9 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
         _dial is not null,
         _health?.SmoothedRtt?.TotalMilliseconds,
         _health?.Loss ?? 0,
-        _lastError,
-        _link?.Snapshot())));
+        _history.LastError,
+        _link?.Snapshot(),
+        _history.Restarts)));
 
     private static Exception Unwrap(Exception error) => error is AggregateException { InnerException: { } inner } ? Unwrap(inner) : error;
 

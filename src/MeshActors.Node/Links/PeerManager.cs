@@ -14,6 +14,9 @@ namespace MeshActors.Node.Links;
 /// link initiated by the node with the smaller public key wins on both sides, so both drop the same one.
 /// Answers the peer table for the API and takes peers added or removed at run time; with a state section those are
 /// remembered across restarts and dialled again at start.
+/// <para>Supervises its children by failure type (<see cref="PeerLinkSupervision"/>): a peer this node can never dial
+/// is stopped, logged once and kept in the table as <see cref="PeerState.Failed"/> until removed; a lost link or an
+/// unexpected failure restarts that one child, which backs off before it dials again.</para>
 /// </summary>
 public sealed class PeerManager : ReceiveActor, IWithTimers
 {
@@ -32,15 +35,25 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
     private readonly Dictionary<Link, IActorRef> _owners = [];
     private readonly Action<Link> _onInbound;
     private readonly SectionStore<LearnedPeers>? _learnedStore;
+    private readonly ILinkDialer? _dialer;
+
+    /// <summary>Configured children stopped for a configuration error, with its message, until their Terminated.</summary>
+    private readonly Dictionary<IActorRef, string> _stopping = [];
+
+    /// <summary>Configured children that were stopped for a configuration error: shown as failed until removed.</summary>
+    private readonly HashSet<IActorRef> _failed = [];
+    private readonly MassCloseTrim _trim = new();
     private readonly Dictionary<IActorRef, PeerUri> _learned = [];
     private int _nextChild;
     private long _refusedLogged;
 
-    public PeerManager(NodeLinks links, IReadOnlyList<PeerUri> peers, LinkTimers timers, SectionStore<LearnedPeers>? learnedStore = null)
+    public PeerManager(
+        NodeLinks links, IReadOnlyList<PeerUri> peers, LinkTimers timers, SectionStore<LearnedPeers>? learnedStore = null, ILinkDialer? dialer = null)
     {
         _links = links;
         _timers = timers;
         _learnedStore = learnedStore;
+        _dialer = dialer;
         var self = Self;
         _onInbound = link => self.Tell(new InboundLink(link));
         foreach (var peer in peers)
@@ -65,19 +78,33 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
             }
         });
         Receive<LinkEnded>(OnEnded);
-        Receive<PeerStatusReport>(report => _status[Sender] = report.Status);
+        Receive<PeerStatusReport>(report =>
+        {
+            // A report may be read after its sender's Terminated (system messages go first): keep only live children's.
+            if (Context.Child(Sender.Path.Name).Equals(Sender))
+            {
+                _status[Sender] = report.Status;
+            }
+        });
         Receive<Terminated>(terminated => Forget(terminated.ActorRef));
         Receive<GetPeers>(_ => Sender.Tell(new PeerList([.. _status.Values.OrderBy(s => s.Name, StringComparer.Ordinal)])));
         Receive<AddPeer>(OnAdd);
         Receive<RemovePeer>(OnRemove);
         Receive<HousekeepingTick>(_ => LogRefusals());
+        Receive<TrimTick>(_ => TrimAfterMassClose());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="learnedStore">Where peers added at run time are kept across restarts; null: they are forgotten.</param>
-    public static Props Props(NodeLinks links, IReadOnlyList<PeerUri> peers, LinkTimers timers, SectionStore<LearnedPeers>? learnedStore = null) =>
-        Akka.Actor.Props.Create(() => new PeerManager(links, peers, timers, learnedStore));
+    /// <param name="dialer">Dials configured peers; null: the node's <see cref="NodeLinks.Factory"/>.</param>
+    public static Props Props(
+        NodeLinks links, IReadOnlyList<PeerUri> peers, LinkTimers timers, SectionStore<LearnedPeers>? learnedStore = null, ILinkDialer? dialer = null) =>
+        Akka.Actor.Props.Create(() => new PeerManager(links, peers, timers, learnedStore, dialer));
+
+    /// <summary>Akka's own failure log is off: <see cref="OnChildFailure"/> logs each failure once, in one line where
+    /// the failure is expected.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(OnChildFailure, loggingEnabled: false);
 
     protected override void PreStart()
     {
@@ -89,10 +116,34 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
 
     private IActorRef StartOutbound(PeerUri peer)
     {
-        var child = Context.ActorOf(PeerLink.Outbound(peer, _links.Factory, _timers), $"peer-{++_nextChild}");
+        var child = Context.ActorOf(PeerLink.Outbound(peer, _dialer ?? _links.Factory, _timers), $"peer-{++_nextChild}");
         _configured[child] = peer;
         Context.Watch(child);
         return child;
+    }
+
+    /// <summary>Runs in this actor while it handles a child's failure, so it may use the actor's state.</summary>
+    private Directive OnChildFailure(Exception failure)
+    {
+        var directive = PeerLinkSupervision.Decide(failure);
+        switch (PeerLinkSupervision.Unwrap(failure))
+        {
+            case PeerConfigurationException configuration:
+                _log.Error("peer {0}: {1}; not retrying (change or remove this peer)", configuration.Peer, configuration.Message);
+                foreach (var (child, _) in _configured.Where(pair => pair.Value == configuration.Peer))
+                {
+                    _stopping[child] = configuration.Message;
+                }
+
+                break;
+            case LinkLostException:
+                break; // the peer actor logged the loss and logs its backoff
+            case var unexpected:
+                _log.Error(unexpected, "a peer actor failed unexpectedly ({0}); {1}", unexpected.Message, directive == Directive.Restart ? "restarting it" : "stopping it");
+                break;
+        }
+
+        return directive;
     }
 
     private void OnEstablished(LinkEstablished established)
@@ -124,6 +175,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         }
 
         _active[peer] = (Sender, link);
+        _trim.LinksNow(_active.Count);
         Sender.Tell(new LinkAccepted(link));
     }
 
@@ -133,6 +185,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         if (_active.TryGetValue(ended.Peer, out var current) && current.Link == ended.Link)
         {
             _active.Remove(ended.Peer);
+            LinkGone();
             if (_standby.Remove(ended.Peer, out var waiting))
             {
                 foreach (var child in waiting)
@@ -176,6 +229,12 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         foreach (var child in matches)
         {
             Context.Stop(child);
+            if (_failed.Remove(child))
+            {
+                // Already stopped: no Terminated will come to forget it.
+                _status.Remove(child);
+                _configured.Remove(child);
+            }
         }
 
         if (matches.Count(child => _learned.Remove(child)) > 0)
@@ -190,8 +249,20 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
 
     private void Forget(IActorRef child)
     {
-        _status.Remove(child);
-        _configured.Remove(child);
+        if (_stopping.Remove(child, out var reason) && _configured.TryGetValue(child, out var uri))
+        {
+            // Kept in the table (and in _configured, so the same URI is not added twice) until it is removed.
+            _failed.Add(child);
+            _status[child] = (_status.GetValueOrDefault(child)
+                    ?? new PeerStatus(child.Path.Name, uri.ToString(), uri.Pinned?.ToString(), PeerState.Failed, true, null, 0, reason, null, 0))
+                with { State = PeerState.Failed, LastError = reason, RttMs = null, Stats = null };
+        }
+        else
+        {
+            _status.Remove(child);
+            _configured.Remove(child);
+        }
+
         foreach (var set in _standby.Values)
         {
             set.Remove(child);
@@ -205,6 +276,7 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         foreach (var peer in _active.Where(pair => pair.Value.Owner.Equals(child)).Select(pair => pair.Key).ToList())
         {
             _active.Remove(peer);
+            LinkGone();
         }
     }
 
@@ -245,6 +317,22 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>A link left the table: in a mass close, (re)start the quiet timer after which the memory goes back.</summary>
+    private void LinkGone()
+    {
+        if (_trim.LinksNow(_active.Count) && _timers.TrimAfterMassClose > TimeSpan.Zero)
+        {
+            Timers.StartSingleTimer("trim", TrimTick.Instance, _timers.TrimAfterMassClose);
+        }
+    }
+
+    private void TrimAfterMassClose()
+    {
+        var (before, after, pause) = _trim.Trim(_active.Count);
+        _log.Info("links closed en masse, {0} left: returned {1} MB of managed memory to the OS ({2} MB committed; paused {3:0.0} ms)",
+            _active.Count, (before - after) >> 20, after >> 20, pause.TotalMilliseconds);
+    }
+
     private PublicIdentity Initiator(Link link) => link.IsOutbound ? _links.Identity : link.Peer;
 
     /// <summary>True when <paramref name="candidate"/> should replace <paramref name="current"/>: its initiator has the smaller key.</summary>
@@ -256,6 +344,11 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
     private sealed record HousekeepingTick
     {
         public static readonly HousekeepingTick Instance = new();
+    }
+
+    private sealed record TrimTick
+    {
+        public static readonly TrimTick Instance = new();
     }
 }
 

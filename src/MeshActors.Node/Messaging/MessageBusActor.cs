@@ -311,8 +311,6 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
 
     private BusCounters Counters()
     {
-        var inbound = _core.Inbound.Counters;
-        var outbound = _core.Outbound.Counters;
         return new BusCounters(
             _inlet.Received,
             _inlet.Dropped,
@@ -327,29 +325,8 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
             _core.Inbound.ReassemblyBytes,
             _receivers.Count,
             _core.Replies.Count,
-            new Dictionary<string, long>
-            {
-                ["chunks_sent"] = outbound.ChunksSent,
-                ["chunks_resent"] = outbound.ChunksResent,
-                ["window_reductions"] = outbound.WindowReductions,
-                ["timeouts"] = outbound.Timeouts,
-                ["messages_parked"] = outbound.MessagesParked,
-                ["chunks_forgotten"] = outbound.ChunksForgotten,
-            },
-            new Dictionary<string, long>
-            {
-                ["delivered"] = inbound.Delivered,
-                ["duplicate_chunks"] = inbound.DuplicateChunks,
-                ["already_delivered"] = inbound.AlreadyDelivered,
-                ["refused_too_large"] = inbound.RefusedTooLarge,
-                ["refused_inbox_full"] = inbound.RefusedInboxFull,
-                ["reassembly_count_full"] = inbound.ReassemblyCountFull,
-                ["reassembly_bytes_full"] = inbound.ReassemblyBytesFull,
-                ["inconsistent"] = inbound.Inconsistent,
-                ["abandoned"] = inbound.Abandoned,
-                ["orphan_replies_dropped"] = inbound.OrphanRepliesDropped,
-                ["malformed"] = inbound.Malformed,
-            });
+            _core.Outbound.Counters.ToDictionary(),
+            _core.Inbound.Counters.ToDictionary());
     }
 
     private sealed record FlushAcks

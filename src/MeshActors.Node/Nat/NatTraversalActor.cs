@@ -11,6 +11,7 @@ using MeshActors.Node.Actors;
 using MeshActors.Node.Links;
 using MeshActors.Node.Messaging;
 using MeshActors.Node.Settings;
+using MeshActors.Protocol.Counting;
 using MeshActors.Protocol.Frames;
 using MeshActors.Protocol.Nat;
 using MeshActors.Protocol.Routing;
@@ -61,15 +62,8 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Random _random = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<string, long> _reflections = new()
-    {
-        ["accepted"] = 0, ["tcp"] = 0, ["malformed"] = 0, ["refused"] = 0,
-    };
-
-    private readonly Dictionary<string, long> _punches = new()
-    {
-        ["started"] = 0, ["succeeded"] = 0, ["failed"] = 0, ["offers_received"] = 0, ["answers_received"] = 0, ["signals_refused"] = 0,
-    };
+    private readonly CounterSet<ReflectionOutcome> _reflections = new();
+    private readonly CounterSet<PunchEvent> _punches = new();
 
     private readonly TrafficWatch<PublicIdentity> _watch = new();
     private NatVerdict _verdict = NatVerdict.Empty;
@@ -177,19 +171,19 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
     {
         if (!ReflectionCodec.TryDecode(control.Payload, out var seen))
         {
-            _reflections["malformed"]++;
+            _reflections.Increment(ReflectionOutcome.Malformed);
             return;
         }
 
         if (control.Link.Scheme != "udp")
         {
-            _reflections["tcp"]++;
+            _reflections.Increment(ReflectionOutcome.Tcp);
             return;
         }
 
         var refusedBefore = _observations.Refused;
         var changed = _observations.Observe(Key(control.Peer), seen!);
-        _reflections[_observations.Refused > refusedBefore ? "refused" : "accepted"]++;
+        _reflections.Increment(_observations.Refused > refusedBefore ? ReflectionOutcome.Refused : ReflectionOutcome.Accepted);
         if (changed)
         {
             Reclassify();
@@ -241,13 +235,13 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
         if (_punching is not { } punching || !PublicIdentity.TryFromBytes(received.Sender, out var peer) || peer == punching.Self
             || !PunchSignalCodec.TryDecode(received.Payload, out var signal))
         {
-            _punches["signals_refused"]++;
+            _punches.Increment(PunchEvent.SignalsRefused);
             return;
         }
 
         if (signal!.Kind == PunchSignalKind.Answer)
         {
-            _punches["answers_received"]++;
+            _punches.Increment(PunchEvent.AnswersReceived);
             if (_offers.TryGetValue(peer, out var offer) && offer.Token == signal.Token)
             {
                 _offers.Remove(peer);
@@ -257,7 +251,7 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _punches["offers_received"]++;
+        _punches.Increment(PunchEvent.OffersReceived);
         var ours = _offers.ContainsKey(peer);
         if (_sessions.ContainsKey(peer) || (ours && IsDialler(punching, peer)) || (!ours && _offers.Count + _sessions.Count >= MaxAttempts))
         {
@@ -284,9 +278,9 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
         var sessionClock = Stopwatch.StartNew();
         var session = Context.ActorOf(
             NatSession.Props(peer, remote.Token, attempt, sessionClock, punching.Probes, punching.Factory, punching.DialTimeout, own),
-            $"punch-{peer.ToString()[..8]}-{_punches["started"]}");
+            $"punch-{peer.ToString()[..8]}-{_punches[PunchEvent.Started]}");
         _sessions[peer] = session;
-        _punches["started"]++;
+        _punches.Increment(PunchEvent.Started);
         _log.Info("punching towards {0} ({1} candidate(s), peer NAT {2}, own NAT {3}{4})",
             peer, candidates.Count, (NatType)remote.NatType, _verdict.Type, attempt.Sweeps ? ", sweeping its ports" : "");
     }
@@ -300,12 +294,12 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
 
         if (ended.Succeeded)
         {
-            _punches["succeeded"]++;
+            _punches.Increment(PunchEvent.Succeeded);
             _backoff.Remove(ended.Peer);
         }
         else
         {
-            _punches["failed"]++;
+            _punches.Increment(PunchEvent.Failed);
             BackOff(ended.Peer);
             _log.Info("punching towards {0} failed ({1} sweep probe(s)); traffic stays relayed", ended.Peer, ended.SweepProbes);
         }
@@ -317,7 +311,7 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
         foreach (var peer in _offers.Where(pair => NowMs - pair.Value.SentMs >= timeout).Select(pair => pair.Key).ToList())
         {
             _offers.Remove(peer);
-            _punches["failed"]++;
+            _punches.Increment(PunchEvent.Failed);
             BackOff(peer);
         }
     }
@@ -377,9 +371,9 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
         _verdict.BehindNat,
         [.. _verdict.Reflexive.Select(endPoint => endPoint.ToString())],
         [.. _observations.Reflections.OrderBy(r => r.Observer).Select(r => new NatObserver(r.Observer.ToString(), r.Sees.ToString()))],
-        new Dictionary<string, long>(_reflections),
+        _reflections.ToDictionary(),
         [.. _sessions.Keys.Select(peer => peer.ToString()).Order(StringComparer.Ordinal)],
-        new Dictionary<string, long>(_punches),
+        _punches.ToDictionary(),
         _settings.Relay);
 
     private static KeyBytes Key(PublicIdentity peer) => new(peer.Bytes.ToArray());

@@ -69,7 +69,7 @@ public sealed class RouteTableActor : ReceiveActor, IWithTimers
         Receive<ControlReceived>(OnControl);
         Receive<Tick>(_ => Apply(_core.Tick(Now)));
         Receive<GetRoutes>(query => Sender.Tell(new RouteList(query.View, Describe(query.View))));
-        Receive<GetRoutingCounters>(_ => Sender.Tell(new RoutingCounterList(_core.Counters.Snapshot())));
+        Receive<GetRoutingCounters>(_ => Sender.Tell(new RoutingCounterList(_core.Counters.ToDictionary())));
         Receive<OriginateLocalPrefix>(local => Apply(_core.AddLocalPrefix(local.Prefix, Now)));
         Receive<WithdrawLocalPrefix>(local => Apply(_core.RemoveLocalPrefix(local.Prefix, Now), republish: true));
         Receive<ResendRoutedPrefixes>(_ => Sender.Tell(new RoutedPrefixesChanged(_routedPrefixes)));

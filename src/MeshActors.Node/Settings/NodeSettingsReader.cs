@@ -347,7 +347,8 @@ public sealed class NodeSettingsReader
             ReadDuration("links.dead-after", MinTimer, MaxTimer),
             ReadDuration("links.reconnect-min", MinTimer, MaxTimer),
             ReadDuration("links.reconnect-max", MinTimer, TimeSpan.FromHours(1)),
-            ReadDuration("links.connect-timeout", MinTimer, MaxTimer));
+            ReadDuration("links.connect-timeout", MinTimer, MaxTimer),
+            ReadDuration("links.trim-after-mass-close", TimeSpan.Zero, TimeSpan.FromHours(1)));
         if (timers.DeadAfter < timers.HelloInterval * 2)
         {
             Fail("links.dead-after", $"must be at least twice links.hello-interval ({timers.HelloInterval.TotalMilliseconds:0} ms), or one lost hello kills a link");

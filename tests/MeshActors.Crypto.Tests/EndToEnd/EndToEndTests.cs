@@ -34,8 +34,8 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal(EndToEndStatus.Opened, status);
         Assert.Equal(inner, payload.AsSpan(DataHeader.Size, innerLength).ToArray());
         Assert.Equal(_alice.Public, source!.Peer);
-        Assert.Equal(1, receiver.Counters.Opened);
-        Assert.Equal(1, sender.Counters.Sealed);
+        Assert.Equal(1, receiver.Counters.Opens[EndToEndStatus.Opened]);
+        Assert.Equal(1, sender.Counters.Events[EndToEndEvent.Sealed]);
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public sealed class EndToEndTests : IDisposable
             }
 
             Assert.Equal(4, cache.Count);
-            Assert.Equal(9, cache.Counters.SessionsEvicted);
+            Assert.Equal(9, cache.Counters.Events[EndToEndEvent.SessionsEvicted]);
             Assert.Same(hot, cache.GetOrCreate(_bob.Public));
         }
         finally

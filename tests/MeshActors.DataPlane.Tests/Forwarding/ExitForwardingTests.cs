@@ -83,7 +83,7 @@ public sealed class ExitForwardingTests
             star.Exits.Take(2).Select(exit => (exit.Node.Identity.Public, (IReadOnlyList<RoutePrefix>)[RoutePrefix.From(ExitPrefix)])),
             OverlayAddressing.DefaultPrefix);
         Assert.True(star.Exits[2].Tun.Inject(Packets.Udp6(Outside, star.ClientAddress, [9])));
-        await Eventually.True(() => star.Client.Counters.Drops(ForwardDrop.ForgedSource) == 1);
+        await Eventually.True(() => star.Client.Counters.Drops[ForwardDrop.ForgedSource] == 1);
         Assert.False(star.TunClient.TryTakeWritten(TimeSpan.FromMilliseconds(100), out _));
     }
 
@@ -117,7 +117,7 @@ public sealed class ExitForwardingTests
 
         Assert.True(star.TunClient.Inject(Packets.Udp6(star.ClientAddress, StaticRoutes.HostIn(other, 1), [1])));
 
-        await Eventually.True(() => star.Exits[0].Forwarder.Counters.Drops(ForwardDrop.NotForUs) == 1);
+        await Eventually.True(() => star.Exits[0].Forwarder.Counters.Drops[ForwardDrop.NotForUs] == 1);
         Assert.False(star.Exits[0].Tun.TryTakeWritten(TimeSpan.FromMilliseconds(100), out _));
     }
 

@@ -2,6 +2,7 @@ using MeshActors.Protocol.Addressing;
 using System.Buffers.Binary;
 using System.Net;
 using MeshActors.Crypto;
+using MeshActors.Crypto.EndToEnd;
 using MeshActors.DataPlane.Buffers;
 using MeshActors.DataPlane.Forwarding;
 using MeshActors.DataPlane.Links;
@@ -29,16 +30,16 @@ public sealed class ForwardingTests
         Assert.True(line.TunC.TryTakeWritten(Wait, out var delivered));
         Assert.Equal(packet, delivered);
         // Counted after the hand-over to the link, which may already have delivered it (a direct send).
-        await Eventually.True(() => line.A.Counters.Originated == 1 && line.B.Counters.Relayed == 1);
-        Assert.Equal(0, line.B.EndToEnd.OpenAttempts);
-        Assert.Equal(0, line.B.EndToEnd.Sealed);
-        Assert.Equal(1, line.C.EndToEnd.Opened);
+        await Eventually.True(() => line.A.Counters.Packets[ForwardPath.Originated] == 1 && line.B.Counters.Packets[ForwardPath.Relayed] == 1);
+        Assert.Equal(0, line.B.EndToEnd.Opens.Total);
+        Assert.Equal(0, line.B.EndToEnd.Events[EndToEndEvent.Sealed]);
+        Assert.Equal(1, line.C.EndToEnd.Opens[EndToEndStatus.Opened]);
 
         var reply = Packets.Udp6(line.AddressC, line.AddressA, [1, 2, 3]);
         Assert.True(line.TunC.Inject(reply));
         Assert.True(line.TunA.TryTakeWritten(Wait, out var back));
         Assert.Equal(reply, back);
-        Assert.Equal(0, line.B.EndToEnd.OpenAttempts);
+        Assert.Equal(0, line.B.EndToEnd.Opens.Total);
     }
 
     [Fact]
@@ -48,8 +49,8 @@ public sealed class ForwardingTests
 
         Assert.True(line.TunA.Inject(Packets.Udp6(line.AddressA, line.AddressC, [1, 2, 3])));
 
-        await Eventually.True(() => line.B.Counters.Drops(ForwardDrop.TransitRefused) == 1);
-        Assert.Equal(0, line.B.Counters.Relayed);
+        await Eventually.True(() => line.B.Counters.Drops[ForwardDrop.TransitRefused] == 1);
+        Assert.Equal(0, line.B.Counters.Packets[ForwardPath.Relayed]);
         Assert.False(line.TunC.TryTakeWritten(TimeSpan.Zero, out _));
     }
 
@@ -81,9 +82,9 @@ public sealed class ForwardingTests
 
         line.TunA.Inject(Packets.Udp6(line.AddressA, line.AddressC, [1]));
 
-        await Eventually.True(() => line.B.Counters.Drops(ForwardDrop.HopLimit) == 1);
+        await Eventually.True(() => line.B.Counters.Drops[ForwardDrop.HopLimit] == 1);
         Assert.False(line.TunC.TryTakeWritten(TimeSpan.FromMilliseconds(100), out _));
-        Assert.Equal(0, line.B.EndToEnd.OpenAttempts);
+        Assert.Equal(0, line.B.EndToEnd.Opens.Total);
     }
 
     [Fact]
@@ -101,9 +102,9 @@ public sealed class ForwardingTests
         Assert.Equal(line.AddressA, Packets.Destination(icmp));
         Assert.Equal(BinaryPrimitives.ReadUInt16BigEndian(icmp.AsSpan(42)), Packets.Ipv6UpperChecksum(icmp));
         Assert.Equal(packet[..96], icmp[48..]);
-        await Eventually.True(() => line.B.Counters.HopLimitNotices == 1); // counted after the send returns
-        Assert.Equal(1, line.A.Counters.IcmpGenerated);
-        Assert.Equal(0, line.B.EndToEnd.OpenAttempts);
+        await Eventually.True(() => line.B.Counters.Packets[ForwardPath.HopLimitNotices] == 1); // counted after the send returns
+        Assert.Equal(1, line.A.Counters.Packets[ForwardPath.Icmp]);
+        Assert.Equal(0, line.B.EndToEnd.Opens.Total);
         Assert.Equal(0, line.TunC.WrittenCount);
     }
 
@@ -124,7 +125,7 @@ public sealed class ForwardingTests
         Assert.Equal(OverlayAddressing.DeriveAddress(line.NodeB.Identity.Public, OverlayAddressing.DefaultPrefix), Packets.Source(icmp));
         Assert.Equal(BinaryPrimitives.ReadUInt16BigEndian(icmp.AsSpan(42)), Packets.Ipv6UpperChecksum(icmp));
         Assert.Equal(packet[..96], icmp[48..]);
-        Assert.Equal(1, line.B.Counters.Drops(ForwardDrop.TooBig));
+        Assert.Equal(1, line.B.Counters.Drops[ForwardDrop.TooBig]);
         Assert.Equal(0, line.TunC.WrittenCount);
 
         var fits = Packets.Udp6(line.AddressA, line.AddressC, new byte[relayMtu - 48]);
@@ -149,7 +150,7 @@ public sealed class ForwardingTests
         Assert.Equal(new IPAddress(line.A.LocalAddress), Packets.Source(icmp));
         Assert.Equal(BinaryPrimitives.ReadUInt16BigEndian(icmp.AsSpan(42)), Packets.Ipv6UpperChecksum(icmp));
         Assert.Equal(packet, icmp[48..]);
-        Assert.Equal(1, line.A.Counters.Drops(ForwardDrop.NoRoute));
+        Assert.Equal(1, line.A.Counters.Drops[ForwardDrop.NoRoute]);
     }
 
     [Fact]
@@ -182,9 +183,9 @@ public sealed class ForwardingTests
 
         line.TunA.Inject(Packets.Udp6(forged, line.AddressC, [6, 6, 6]));
 
-        await Eventually.True(() => line.C.Counters.Drops(ForwardDrop.ForgedSource) == 1);
+        await Eventually.True(() => line.C.Counters.Drops[ForwardDrop.ForgedSource] == 1);
         Assert.Equal(0, line.TunC.WrittenCount);
-        Assert.Equal(1, line.C.EndToEnd.Opened);
+        Assert.Equal(1, line.C.EndToEnd.Opens[EndToEndStatus.Opened]);
     }
 
     [Fact]
@@ -194,9 +195,9 @@ public sealed class ForwardingTests
 
         line.TunA.Inject(Packets.Udp6(IPAddress.Parse("fe80::1"), IPAddress.Parse("ff02::2"), [], nextHeader: 58));
 
-        await Eventually.True(() => line.A.Counters.Drops(ForwardDrop.Filtered) == 1);
+        await Eventually.True(() => line.A.Counters.Drops[ForwardDrop.Filtered] == 1);
         Assert.Equal(0, line.TunA.WrittenCount);
-        Assert.Equal(0, line.A.Counters.Drops(ForwardDrop.NoRoute));
+        Assert.Equal(0, line.A.Counters.Drops[ForwardDrop.NoRoute]);
     }
 
     [Fact]
@@ -208,7 +209,7 @@ public sealed class ForwardingTests
         var (from, body) = await line.MessagesAtC.Reader.ReadAsync().AsTask().WaitAsync(Wait);
         Assert.Equal(line.NodeA.Identity.Public, from);
         Assert.Equal("hello bus"u8.ToArray(), body);
-        await Eventually.True(() => line.B.Counters.Relayed == 1);
+        await Eventually.True(() => line.B.Counters.Packets[ForwardPath.Relayed] == 1);
         Assert.Equal(0, line.TunC.WrittenCount);
     }
 
@@ -220,7 +221,7 @@ public sealed class ForwardingTests
         plaintext.Set(BufferLayout.PayloadOffset, 200);
 
         Assert.False(line.AtoB.TrySendData(plaintext));
-        Assert.Equal(1, line.AtoB.Stats.Drops(LinkDrop.Unsealed));
+        Assert.Equal(1, line.AtoB.Stats.Drops[LinkDrop.Unsealed]);
 
         var packet = Packets.Udp6(line.AddressA, line.AddressC, [1]);
         line.TunA.Inject(packet);
@@ -240,7 +241,7 @@ public sealed class ForwardingTests
 
         Assert.True(line.TunC.TryTakeWritten(Wait, out var delivered));
         Assert.Equal(packet, delivered);
-        await Eventually.True(() => line.B.Counters.Relayed == 1);
+        await Eventually.True(() => line.B.Counters.Packets[ForwardPath.Relayed] == 1);
     }
 
     [Fact]
@@ -252,13 +253,13 @@ public sealed class ForwardingTests
 
         Assert.True(line.TunA.Inject(packet));
 
-        await Eventually.True(() => line.C.Counters.Drops(ForwardDrop.DecryptFailed) == 1);
-        await Eventually.True(() => line.B.Counters.Relayed == 1);
-        Assert.Equal(0, line.C.EndToEnd.Opened);
+        await Eventually.True(() => line.C.Counters.Drops[ForwardDrop.DecryptFailed] == 1);
+        await Eventually.True(() => line.B.Counters.Packets[ForwardPath.Relayed] == 1);
+        Assert.Equal(0, line.C.EndToEnd.Opens[EndToEndStatus.Opened]);
         Assert.Equal(0, line.TunC.WrittenCount);
     }
 
-    private static string Dump(Forwarder f) => string.Join(",", f.Counters.DropSnapshot().Select(kv => $"{kv.Key}={kv.Value}"));
+    private static string Dump(Forwarder f) => string.Join(",", f.Counters.Drops.NonZero().Select(kv => $"{kv.Key}={kv.Value}"));
 
     private static string Dump(LoopbackNode n) => $"pool exhausted={n.Pool.Exhausted}";
 }

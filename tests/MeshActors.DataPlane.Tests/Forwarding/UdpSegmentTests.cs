@@ -1,4 +1,5 @@
 using MeshActors.DataPlane.Links;
+using MeshActors.DataPlane.Forwarding;
 using MeshActors.Protocol.Addressing;
 using MeshActors.Testing.Doubles;
 
@@ -25,8 +26,8 @@ public sealed class UdpSegmentTests
 
         Assert.True(line.TunC.TryTakeWritten(Wait, out var delivered));
         Assert.Equal(packet, delivered);
-        await Eventually.True(() => line.B.Counters.Relayed == 1);
-        Assert.Equal(0, line.B.EndToEnd.OpenAttempts);
+        await Eventually.True(() => line.B.Counters.Packets[ForwardPath.Relayed] == 1);
+        Assert.Equal(0, line.B.EndToEnd.Opens.Total);
         if (!offload)
         {
             Assert.False(line.NodeA.Udp.SegmentationOffload);
@@ -34,7 +35,7 @@ public sealed class UdpSegmentTests
         }
 
         // the link counts one frame out for the whole packet, and never a segmented send the kernel refused
-        Assert.Equal(1, line.AtoB.Stats.FramesOut - line.AtoB.Stats.FramesOutDirect);
+        Assert.Equal(1, line.AtoB.Stats.Traffic[LinkTraffic.FramesOut] - line.AtoB.Stats.Traffic[LinkTraffic.FramesOutDirect]);
         Assert.Equal(0, line.NodeA.Udp.SegmentationFallbacks);
     }
 

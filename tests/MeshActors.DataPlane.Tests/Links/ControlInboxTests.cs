@@ -56,9 +56,9 @@ public sealed class ControlInboxTests
             Assert.True(outbound.SendControl(FrameType.Control, [1, i]));
         }
 
-        await Eventually.True(() => inbound.Stats.FramesIn == Sent);
+        await Eventually.True(() => inbound.Stats.Traffic[LinkTraffic.FramesIn] == Sent);
         Assert.Equal(inbound.Inbox.Capacity, inbound.Inbox.Count);
-        Assert.Equal(Sent - inbound.Inbox.Capacity, inbound.Stats.Drops(LinkDrop.ControlInboxFull));
+        Assert.Equal(Sent - inbound.Inbox.Capacity, inbound.Stats.Drops[LinkDrop.ControlInboxFull]);
         Assert.Equal(1, owner.Wakeups);
 
         // the oldest frames were kept (drop-newest), in order; the link itself goes on

@@ -32,20 +32,20 @@ public sealed class DirectSendTests
 
         // The writer thread wakes once a second for maintenance and then holds the send gate for a moment, so a
         // producer that meets it queues its frame instead: most, not necessarily all, frames go direct.
-        Assert.InRange(pair.Link.Stats.FramesOutDirect, 40, 50);
+        Assert.InRange(pair.Link.Stats.Traffic[LinkTraffic.FramesOutDirect], 40, 50);
     }
 
     [Fact]
     public async Task Frames_above_the_direct_limit_go_through_the_writer()
     {
         await using var pair = await Pair.StartAsync(TransportKind.Tcp);
-        var before = pair.Link.Stats.FramesOutDirect;
+        var before = pair.Link.Stats.Traffic[LinkTraffic.FramesOutDirect];
 
         Assert.True(pair.Send(producer: 0, sequence: 0, length: DirectSendLimits.MaxFrame + 1));
 
         Assert.True(pair.Sink.Received.TryTake(out var payload, Wait));
         Assert.Equal(DirectSendLimits.MaxFrame + 1, payload.Length);
-        Assert.Equal(before, pair.Link.Stats.FramesOutDirect);
+        Assert.Equal(before, pair.Link.Stats.Traffic[LinkTraffic.FramesOutDirect]);
     }
 
     [Fact]
@@ -87,9 +87,9 @@ public sealed class DirectSendTests
         }
 
         Assert.False(pair.Sink.Received.TryTake(out _, TimeSpan.FromMilliseconds(200)), "more frames than sent");
-        Assert.Equal(refused.Sum(), pair.Link.Stats.Drops(LinkDrop.RingFull) + pair.Link.Stats.Drops(LinkDrop.PoolExhausted));
-        Assert.True(pair.Link.Stats.FramesOutDirect > 0);
-        Assert.True(pair.Link.Stats.FramesOutDirect < pair.Link.Stats.FramesOut);
+        Assert.Equal(refused.Sum(), pair.Link.Stats.Drops[LinkDrop.RingFull] + pair.Link.Stats.Drops[LinkDrop.PoolExhausted]);
+        Assert.True(pair.Link.Stats.Traffic[LinkTraffic.FramesOutDirect] > 0);
+        Assert.True(pair.Link.Stats.Traffic[LinkTraffic.FramesOutDirect] < pair.Link.Stats.Traffic[LinkTraffic.FramesOut]);
     }
 
     /// <summary>Node X dialled Y; Y's data sink checks and keeps every payload that reaches it.</summary>

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using MeshActors.Crypto;
 using MeshActors.Crypto.Handshake;
 using MeshActors.DataPlane.Links;
+using MeshActors.DataPlane.Transports;
 using MeshActors.Protocol.Frames;
 using MeshActors.Testing.Doubles;
 
@@ -22,7 +23,7 @@ public sealed class HandshakeBoundsTests
         await socket.SendAsync(garbage);
 
         Assert.Equal(0, await ReceiveUntilClosedAsync(socket));
-        await Eventually.True(() => bob.Tcp.Stats.Refused(HandshakeError.Malformed) == 1);
+        await Eventually.True(() => bob.Tcp.Stats.Refused[HandshakeError.Malformed] == 1);
         Assert.Equal(0, bob.Env.Indexes.Count);
     }
 
@@ -34,7 +35,7 @@ public sealed class HandshakeBoundsTests
         await socket.ConnectAsync(bob.Tcp.LocalEndPoint);
 
         Assert.Equal(0, await ReceiveUntilClosedAsync(socket));
-        await Eventually.True(() => bob.Tcp.Stats.TimedOut == 1);
+        await Eventually.True(() => bob.Tcp.Stats.Events[HandshakeEvent.TimedOut] == 1);
     }
 
     [Fact]
@@ -53,7 +54,7 @@ public sealed class HandshakeBoundsTests
                 await socket.ConnectAsync(bob.Tcp.LocalEndPoint);
             }
 
-            await Eventually.True(() => bob.Tcp.Stats.OverCapacity == 16);
+            await Eventually.True(() => bob.Tcp.Stats.Events[HandshakeEvent.OverCapacity] == 16);
             Assert.True(bob.Tcp.PendingHandshakes <= 4);
         }
         finally
@@ -82,7 +83,7 @@ public sealed class HandshakeBoundsTests
             if (i % window == 0)
             {
                 var sent = i;
-                await Eventually.True(() => bob.Udp.Stats.Accepted >= sent - window, 60_000, $"the node counted {sent - window} initiations");
+                await Eventually.True(() => bob.Udp.Stats.Events[HandshakeEvent.Accepted] >= sent - window, 60_000, $"the node counted {sent - window} initiations");
             }
 
             using var initiator = new HandshakeInitiator(settings, pinnedResponder: null, localIndex: (uint)i + 1);
@@ -90,7 +91,7 @@ public sealed class HandshakeBoundsTests
             socket.Send(initiation);
         }
 
-        await Eventually.True(() => bob.Udp.Stats.Accepted >= flood - window, 60_000, "the node counted the flood");
+        await Eventually.True(() => bob.Udp.Stats.Events[HandshakeEvent.Accepted] >= flood - window, 60_000, "the node counted the flood");
         Assert.Equal(cap, bob.Env.Responder.HalfOpenCount);
         // The reader takes an index for an initiation before the table evicts its oldest: one over for a moment.
         await Eventually.True(() => bob.Env.Indexes.Count <= cap, because: $"{bob.Env.Indexes.Count} session indexes held");

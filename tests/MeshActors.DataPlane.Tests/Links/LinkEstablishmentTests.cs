@@ -49,8 +49,8 @@ public sealed class LinkEstablishmentTests
         var atAlice = await alice.NextControlAsync();
         Assert.Equal(FrameType.Hello, atAlice.Type);
         Assert.Equal(hello, atAlice.Payload);
-        Assert.Equal(1, outbound.Stats.FramesIn);
-        Assert.Equal(1, inbound.Stats.FramesIn);
+        Assert.Equal(1, outbound.Stats.Traffic[LinkTraffic.FramesIn]);
+        Assert.Equal(1, inbound.Stats.Traffic[LinkTraffic.FramesIn]);
     }
 
     [Theory]
@@ -71,7 +71,7 @@ public sealed class LinkEstablishmentTests
         Assert.Equal(LinkCloseCause.Remote, remote.Cause);
         Assert.Equal(CloseReason.Idle, remote.Reason);
         Assert.False(outbound.SendControl(FrameType.KeepAlive, []));
-        Assert.Equal(1, outbound.Stats.Drops(LinkDrop.Closed));
+        Assert.Equal(1, outbound.Stats.Drops[LinkDrop.Closed]);
     }
 
     [Theory]
@@ -88,8 +88,8 @@ public sealed class LinkEstablishmentTests
             alice.ConnectAsync(scheme == TransportKind.Tcp ? bob.TcpUri(true) : bob.UdpUri(true)));
 
         var stats = scheme == TransportKind.Tcp ? bob.Tcp.Stats : bob.Udp.Stats;
-        await Eventually.True(() => stats.Refused(HandshakeError.NotAdmitted) == 1);
-        Assert.Equal(0, stats.Established);
+        await Eventually.True(() => stats.Refused[HandshakeError.NotAdmitted] == 1);
+        Assert.Equal(0, stats.Events[HandshakeEvent.Established]);
         Assert.Equal(0, bob.Env.Indexes.Count);
     }
 
@@ -106,7 +106,7 @@ public sealed class LinkEstablishmentTests
             alice.ConnectAsync(scheme == TransportKind.Tcp ? bob.TcpUri(pinned) : bob.UdpUri(pinned)));
 
         var stats = scheme == TransportKind.Tcp ? bob.Tcp.Stats : bob.Udp.Stats;
-        await Eventually.True(() => stats.Refused(HandshakeError.AuthenticationFailed) == 1);
+        await Eventually.True(() => stats.Refused[HandshakeError.AuthenticationFailed] == 1);
         Assert.Equal(HandshakeError.None, refusal.Error);
     }
 

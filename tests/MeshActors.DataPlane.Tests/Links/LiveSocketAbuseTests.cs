@@ -38,10 +38,10 @@ public sealed class LiveSocketAbuseTests
         raw.SendFrame(raw.Seal(FrameType.Control, [42]));
         Assert.Equal(new byte[] { 42 }, (await bob.NextControlAsync()).Payload);
 
-        Assert.Equal(1, link.Stats.Drops(LinkDrop.Replay));
-        Assert.Equal(2, link.Stats.Drops(LinkDrop.BadTag));
-        Assert.Equal(1, link.Stats.Drops(LinkDrop.WrongReceiver) + bob.Udp.UnknownIndex);
-        Assert.Equal(1, link.Stats.Drops(LinkDrop.Malformed));
+        Assert.Equal(1, link.Stats.Drops[LinkDrop.Replay]);
+        Assert.Equal(2, link.Stats.Drops[LinkDrop.BadTag]);
+        Assert.Equal(1, link.Stats.Drops[LinkDrop.WrongReceiver] + bob.Udp.UnknownIndex);
+        Assert.Equal(1, link.Stats.Drops[LinkDrop.Malformed]);
         Assert.False(link.IsClosing);
         Assert.False(bob.TryTakeControl(out _));
     }

@@ -21,7 +21,7 @@ public sealed class RekeyTests
 
         clock.Advance(SessionLimits.RekeyAfterTimeMs + 1);
 
-        await Eventually.True(() => outbound.Stats.Rekeys == 1 && inbound.Stats.Rekeys == 1);
+        await Eventually.True(() => outbound.Stats.Traffic[LinkTraffic.Rekeys] == 1 && inbound.Stats.Traffic[LinkTraffic.Rekeys] == 1);
         outbound.SendControl(FrameType.Control, [1]);
         inbound.SendControl(FrameType.Control, [2]);
         Assert.Equal(new byte[] { 1 }, (await bob.NextControlAsync()).Payload);
@@ -33,7 +33,7 @@ public sealed class RekeyTests
         await WriterMaintainedAsync(inbound, alice);
         Assert.False(outbound.IsClosing);
         Assert.False(inbound.IsClosing);
-        Assert.Equal(1, outbound.Stats.Rekeys);
+        Assert.Equal(1, outbound.Stats.Traffic[LinkTraffic.Rekeys]);
         Assert.Equal(2, alice.Env.Indexes.Count); // current and previous session
         Assert.Equal(2, bob.Env.Indexes.Count);
     }

@@ -65,7 +65,7 @@ public sealed class SegmentReassemblyTests
         var next = Whole(3_000);
         var pieces = Cut(next, 4);
         Assert.Null(Add(14, pieces[0]));
-        Assert.Equal(1, _stats.Drops(LinkDrop.SegmentLost));
+        Assert.Equal(1, _stats.Drops[LinkDrop.SegmentLost]);
         Assert.Null(Add(15, pieces[1]));
         Assert.Null(Add(16, pieces[2]));
         var buffer = Add(17, pieces[3]);
@@ -86,7 +86,7 @@ public sealed class SegmentReassemblyTests
         var wrongLength = pieces[1][..^1];
         Assert.Null(Add(21, wrongLength));
         Assert.Null(Add(0, Cut(whole, 2)[1])); // counter below its index: cannot name a payload
-        Assert.Equal(2, _stats.Drops(LinkDrop.SegmentInvalid));
+        Assert.Equal(2, _stats.Drops[LinkDrop.SegmentInvalid]);
 
         var buffer = Add(21, pieces[1]);
         Assert.NotNull(buffer);
@@ -101,7 +101,7 @@ public sealed class SegmentReassemblyTests
         var pieces = Cut(Whole(3_000), 3);
 
         Assert.Null(_reassembly.Add(Session, 30, pieces[0], small, _stats, out _));
-        Assert.Equal(1, _stats.Drops(LinkDrop.TooBig));
+        Assert.Equal(1, _stats.Drops[LinkDrop.TooBig]);
         Assert.Equal(0, small.Created);
     }
 

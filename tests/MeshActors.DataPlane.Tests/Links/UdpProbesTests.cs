@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using MeshActors.DataPlane.Transports;
 using MeshActors.Protocol.Nat;
 using MeshActors.Testing.Doubles;
 
@@ -29,11 +30,11 @@ public sealed class UdpProbesTests
             stranger.SendTo(bad, to);
         }
 
-        await Eventually.True(() => y.Udp.Probes.Unknown == 2 && reports.Count == 1);
+        await Eventually.True(() => y.Udp.Probes.Counts[ProbeResult.Unknown] == 2 && reports.Count == 1);
         Assert.True(reports.TryPeek(out var from));
         Assert.Equal(x.Udp.LocalEndPoint.Port, from!.Port);
-        Assert.Equal(1, y.Udp.Probes.Received);
-        Assert.Equal(2, x.Udp.Probes.Sent);
+        Assert.Equal(1, y.Udp.Probes.Counts[ProbeResult.Received]);
+        Assert.Equal(2, x.Udp.Probes.Counts[ProbeResult.Sent]);
     }
 
     [Fact]
@@ -50,14 +51,14 @@ public sealed class UdpProbesTests
             x.Udp.Probes.Send(to, 5);
         }
 
-        await Eventually.True(() => y.Udp.Probes.Received + y.Udp.Probes.Unknown >= 150);
+        await Eventually.True(() => y.Udp.Probes.Counts[ProbeResult.Received] + y.Udp.Probes.Counts[ProbeResult.Unknown] >= 150);
         Assert.InRange(Volatile.Read(ref reports), 1, 20);
 
         y.Udp.Probes.Forget(5);
         var before = Volatile.Read(ref reports);
-        var unknown = y.Udp.Probes.Unknown;
+        var unknown = y.Udp.Probes.Counts[ProbeResult.Unknown];
         x.Udp.Probes.Send(to, 5);
-        await Eventually.True(() => y.Udp.Probes.Unknown == unknown + 1);
+        await Eventually.True(() => y.Udp.Probes.Counts[ProbeResult.Unknown] == unknown + 1);
         Assert.Equal(before, Volatile.Read(ref reports));
     }
 }

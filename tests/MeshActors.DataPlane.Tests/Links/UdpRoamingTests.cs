@@ -25,16 +25,16 @@ public sealed class UdpRoamingTests
         var yToX = await y.NextInboundAsync();
 
         Assert.True(yToX.SendControl(FrameType.KeepAlive, []));
-        await Eventually.True(() => xToY.Stats.FramesIn >= 1);
+        await Eventually.True(() => xToY.Stats.Traffic[LinkTraffic.FramesIn] >= 1);
 
         nat.Rebind(); // X's frames now reach Y from another port; the old one is gone
-        var (xBefore, yBefore) = (xToY.Stats.FramesIn, yToX.Stats.FramesIn);
+        var (xBefore, yBefore) = (xToY.Stats.Traffic[LinkTraffic.FramesIn], yToX.Stats.Traffic[LinkTraffic.FramesIn]);
         Assert.True(xToY.SendControl(FrameType.KeepAlive, []));
-        await Eventually.True(() => yToX.Stats.FramesIn > yBefore);
+        await Eventually.True(() => yToX.Stats.Traffic[LinkTraffic.FramesIn] > yBefore);
         Assert.Equal(nat.BackEndPoint, yToX.RemoteEndPoint);
 
         Assert.True(yToX.SendControl(FrameType.KeepAlive, []));
-        await Eventually.True(() => xToY.Stats.FramesIn > xBefore);
+        await Eventually.True(() => xToY.Stats.Traffic[LinkTraffic.FramesIn] > xBefore);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class UdpRoamingTests
         var xToY = await x.ConnectAsync(new PeerUri(TransportKind.Udp, "127.0.0.1", nat.FrontEndPoint.Port, y.Identity.Public));
         var yToX = await y.NextInboundAsync();
         Assert.True(xToY.SendControl(FrameType.KeepAlive, []));
-        await Eventually.True(() => yToX.Stats.FramesIn >= 1);
+        await Eventually.True(() => yToX.Stats.Traffic[LinkTraffic.FramesIn] >= 1);
         var genuine = nat.LastFromClient!;
         var tampered = (byte[])genuine.Clone();
         tampered[^1] ^= 1;
@@ -56,7 +56,7 @@ public sealed class UdpRoamingTests
         attacker.SendTo(genuine, y.Udp.LocalEndPoint);
         attacker.SendTo(tampered, y.Udp.LocalEndPoint);
 
-        await Eventually.True(() => yToX.Stats.Drops(LinkDrop.Replay) + yToX.Stats.Drops(LinkDrop.BadTag) == 2);
+        await Eventually.True(() => yToX.Stats.Drops[LinkDrop.Replay] + yToX.Stats.Drops[LinkDrop.BadTag] == 2);
         Assert.Equal(nat.BackEndPoint, yToX.RemoteEndPoint);
     }
 
