@@ -421,6 +421,9 @@ public sealed partial class Link : ILoopClient
     private PumpState Pump(EventLoop loop)
     {
         AcquireSendGate();
+        // The buffer taken from the queue and not yet returned or kept by the transport: a send that throws must
+        // give it back to the pool, or every failed send would shrink the pool for good.
+        PacketBuffer? inHand = null;
         try
         {
             if (!_transport.Flush())
@@ -435,22 +438,26 @@ public sealed partial class Link : ILoopClient
                     return PumpState.Drained;
                 }
 
+                inHand = buffer;
                 if (NeedsSegments(buffer))
                 {
                     SendSegments(buffer, loop.SegmentBuffer);
                     Volatile.Write(ref _lastSendTimestamp, Stopwatch.GetTimestamp());
+                    inHand = null;
                     buffer.Return();
                     continue;
                 }
 
                 if (buffer.SealedFrameLength == 0 && !Seal(buffer))
                 {
+                    inHand = null;
                     buffer.Return();
                     continue;
                 }
 
                 var length = buffer.SealedFrameLength;
                 var whole = _transport.TrySend(buffer);
+                inHand = null;
                 Stats.Sent(length);
                 Volatile.Write(ref _lastSendTimestamp, Stopwatch.GetTimestamp());
                 if (!whole)
@@ -465,6 +472,7 @@ public sealed partial class Link : ILoopClient
         }
         catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
         {
+            inHand?.Return();
             Terminate(LinkCloseCause.TransportFailed, e.Message);
             return PumpState.Drained;
         }
