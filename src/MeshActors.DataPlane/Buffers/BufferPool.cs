@@ -3,8 +3,8 @@ namespace MeshActors.DataPlane.Buffers;
 /// <summary>
 /// Bounded pool of <see cref="PacketBuffer"/>s of one size. Buffers are created up front (<see cref="Prewarm"/>) and
 /// then on demand up to <see cref="Capacity"/>, and recycled through a lock-free free list, so steady state allocates
-/// nothing and memory is bounded by capacity × size. When all buffers are out, <see cref="TryRent"/> fails and the caller drops
-/// its packet (counted in <see cref="Exhausted"/>): a full pool is back-pressure, never a reason to grow.
+/// nothing and memory is bounded by capacity × size. When all buffers are out, <see cref="TryRent"/> fails and the
+/// caller drops its packet (counted in <see cref="Exhausted"/>): a full pool is back-pressure, never a reason to grow.
 /// Thread safe.
 /// </summary>
 public sealed class BufferPool

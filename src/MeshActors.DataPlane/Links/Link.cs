@@ -587,9 +587,8 @@ public sealed partial class Link : ILoopClient
         }
     }
 
-    /// <summary>Runs a transport call whose failure only means the link is gone.</summary>
-    // The lambdas below live in their own methods: a lambda in OnService capturing `loop` made the compiler allocate
-    // its closure on every service call, taken branch or not.
+    // These two lambdas live in methods of their own: in OnService, a lambda capturing `loop` made the compiler
+    // allocate its closure on every service call, taken branch or not.
     private void StartReading(EventLoop loop)
     {
         _reading = true;
@@ -602,6 +601,7 @@ public sealed partial class Link : ILoopClient
         Guarded(() => _transport.WatchWritable(loop, _slot, blocked));
     }
 
+    /// <summary>Runs a transport call whose failure only means the link is gone.</summary>
     private void Guarded(Action call)
     {
         try
