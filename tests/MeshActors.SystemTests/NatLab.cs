@@ -13,6 +13,10 @@ namespace MeshActors.SystemTests;
 /// </summary>
 internal sealed class NatLab : IDisposable
 {
+    /// <summary>Longer than any long poll a test asks for (ReceiveAsync's wait), so a poll that ends empty answers 204
+    /// instead of the client giving up at the same moment (a CI run failed on that race).</summary>
+    private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(90);
+
     private readonly Dictionary<string, HttpClient> _api = [];
 
     private NatLab()
@@ -72,7 +76,7 @@ internal sealed class NatLab : IDisposable
                     }
                 },
             };
-            client = _api[node] = new HttpClient(handler) { BaseAddress = new Uri("http://127.0.0.1:8989"), Timeout = TimeSpan.FromSeconds(10) };
+            client = _api[node] = new HttpClient(handler) { BaseAddress = new Uri("http://127.0.0.1:8989"), Timeout = ClientTimeout };
         }
 
         return client;

@@ -110,7 +110,7 @@ public sealed class NatLabTests(ITestOutputHelper output)
         {
             using var sent = await lab.SendAsync("a", b, [(byte)i]);
             Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
-            Assert.NotNull(await lab.ReceiveAsync("b", 10));
+            Assert.True(await lab.ReceiveAsync("b", 30) is not null, $"message {i} did not reach b within 30 s\n" + NatLab.LogTails(40));
         }
 
         Assert.False(await lab.LinkedAsync("a", b));
