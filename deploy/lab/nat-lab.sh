@@ -2,15 +2,18 @@
 # NAT lab: two home LANs behind Linux routers that NAT like home routers, and one public node. Run as root.
 #
 #   nat-lab.sh [--prefix P] up cone|symmetric cone|symmetric   build the lab (cleans first); the NAT of router A, of B
-#   nat-lab.sh [--prefix P] start [--dll PATH] [--no-punch] [--tun]
+#   nat-lab.sh [--prefix P] start [--dll PATH] [--no-punch] [--tun] [--second-relay]
 #                                                             start MeshActors on P (public), A and B; A and B dial
 #                                                             only P, over UDP; --tun: with TUN devices (mesh0, MTU
-#                                                             1300) so the overlay can be pinged
+#                                                             1300) so the overlay can be pinged; --second-relay: also
+#                                                             Q (public), which dials P (A and B learn of it only
+#                                                             from the mesh's records)
+#   nat-lab.sh [--prefix P] kill NODE                         stop one node (p, q, a or b; its recorded PID only)
 #   nat-lab.sh [--prefix P] nebula                            start nebula 1.6.1 instead: P the lighthouse, A and B
 #                                                             its hosts, punchy on (certificates made in the state dir)
 #   nat-lab.sh [--prefix P] stop                              stop the nodes (recorded PIDs only)
 #   nat-lab.sh [--prefix P] flush a|b                         forget router A's or B's NAT state (conntrack -F): a rebinding
-#   nat-lab.sh [--prefix P] exec NODE CMD...                  run CMD in NODE's namespace (p, a, b, ra, rb, w)
+#   nat-lab.sh [--prefix P] exec NODE CMD...                  run CMD in NODE's namespace (p, q, a, b, ra, rb, w)
 #   nat-lab.sh [--prefix P] down                              stop and delete everything the lab created
 #   nat-lab.sh [--prefix P] matrix [--dll PATH]               the punch matrix (cone/symmetric x cone/symmetric) for
 #                                                             MeshActors and nebula: time from the first message or
@@ -19,8 +22,8 @@
 #
 # Layout (all 10.x, nothing leaves the namespaces):
 #   A 10.214.1.2 -- 10.214.1.1 RA 10.213.1.2 --+
-#                                              W (10.213.{1,2,3}.1, forwards) -- 10.213.3.2 P (public node)
-#   B 10.214.2.2 -- 10.214.2.1 RB 10.213.2.2 --+
+#                                              W (10.213.{1,2,3,4}.1, forwards) -- 10.213.3.2 P (public node)
+#   B 10.214.2.2 -- 10.214.2.1 RB 10.213.2.2 --+                                 \-- 10.213.4.2 Q (second public node)
 # A router masquerades its LAN behind its WAN address: "cone" = MASQUERADE (Linux keeps the source port when it
 # can: endpoint-independent mapping), "symmetric" = MASQUERADE --random-fully (a new random port per destination).
 # Each router drops unsolicited inbound as a home router does (conntrack state NEW on the WAN side), so a mapping
@@ -48,11 +51,11 @@ while [[ $# -gt 0 && $1 == -* ]]; do
 done
 [[ $PFX =~ ^[a-z][a-z0-9]{0,9}$ ]] || die "prefix must be 1-10 lowercase letters/digits, starting with a letter"
 STATE="/tmp/${PFX}-natlab"
-NODES="w ra rb a b p"
+NODES="w ra rb a b p q"
 
 ns()  { echo "${PFX}-nat$1"; }
 nsx() { local n=$1; shift; ip netns exec "$(ns "$n")" "$@"; }
-our_namespaces() { ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^${PFX}-nat(w|ra|rb|a|b|p)$" || true; }
+our_namespaces() { ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^${PFX}-nat(w|ra|rb|a|b|p|q)$" || true; }
 # pid_in_our_ns, kill_pids, cmd_stop
 source "$LAB_DIR/lab-processes.sh"
 
@@ -102,10 +105,12 @@ cmd_up() {
   wire w ra 10.213.1.1/24 10.213.1.2/24
   wire w rb 10.213.2.1/24 10.213.2.2/24
   wire w p 10.213.3.1/24 10.213.3.2/24
+  wire w q 10.213.4.1/24 10.213.4.2/24
   wire ra a 10.214.1.1/24 10.214.1.2/24
   wire rb b 10.214.2.1/24 10.214.2.2/24
   nsx w sysctl -qw net.ipv4.ip_forward=1
   nsx p ip route add default via 10.213.3.1
+  nsx q ip route add default via 10.213.4.1
   nsx ra ip route add default via 10.213.1.1
   nsx rb ip route add default via 10.213.2.1
   nsx a ip route add default via 10.214.1.1
@@ -153,12 +158,13 @@ start_in() {  # start_in NODE LOGNAME CMD...
 }
 
 cmd_start() {
-  local dll=${MESHACTORS_DLL:-} punch=on tun=off n
+  local dll=${MESHACTORS_DLL:-} punch=on tun=off second=0 n
   while [[ $# -gt 0 ]]; do
     case $1 in
       --dll) dll=${2:?--dll needs a path}; shift 2;;
       --no-punch) punch=off; shift;;
       --tun) tun=on; shift;;
+      --second-relay) second=1; shift;;
       *) die "unknown start option $1";;
     esac
   done
@@ -166,6 +172,7 @@ cmd_start() {
   dll=${dll:-$(default_dll)}
   [[ -e $dll ]] || die "node binary $dll not found (build src/MeshActors, or pass --dll / set MESHACTORS_DLL)"
   start_in p p dotnet "$dll" --config "$(write_config p "" "$punch" "$tun")"
+  ((second)) && start_in q q dotnet "$dll" --config "$(write_config q "\"udp://10.213.3.2:$PORT\"" "$punch" "$tun")"
   for n in a b; do
     start_in "$n" "$n" dotnet "$dll" --config "$(write_config "$n" "\"udp://10.213.3.2:$PORT\"" "$punch" "$tun")"
   done
@@ -198,6 +205,17 @@ firewall:
 YAML
     start_in "$n" "nebula-$n" nebula -config "$STATE/nebula/$n.yml"
   done
+}
+
+cmd_kill() {
+  local n=${1:?usage: nat-lab.sh kill p|q|a|b} f pid
+  [[ $n =~ ^(p|q|a|b)$ ]] || die "kill takes p, q, a or b"
+  f="$STATE/pids/$n.pid"
+  [[ -r $f ]] || die "node $n is not running"
+  pid=$(cat "$f")
+  rm -f "$f"
+  [[ $pid =~ ^[0-9]+$ ]] && pid_in_our_ns "$pid" && kill_pids "$pid"
+  log "stopped node $n"
 }
 
 cmd_flush() {
@@ -296,6 +314,7 @@ case $cmd in
   start)  cmd_start "$@";;
   nebula) cmd_nebula;;
   stop)   cmd_stop;;
+  kill)   cmd_kill "$@";;
   flush)  cmd_flush "$@";;
   down)   cmd_down;;
   exec)   n=${1:?usage: nat-lab.sh exec NODE CMD...}; shift; nsx "$n" "$@";;

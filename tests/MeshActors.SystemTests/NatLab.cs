@@ -42,9 +42,18 @@ internal sealed class NatLab : IDisposable
     }
 
     /// <param name="tun">With TUN devices (mesh0), so the overlay can be pinged.</param>
-    public void Start(string dll, bool tun = false) => Script(["start", "--dll", dll, .. tun ? new[] { "--tun" } : []]);
+    /// <param name="secondRelay">Also Q, a second public node, which dials P.</param>
+    public void Start(string dll, bool tun = false, bool secondRelay = false) =>
+        Script(["start", "--dll", dll, .. tun ? new[] { "--tun" } : [], .. secondRelay ? new[] { "--second-relay" } : []]);
 
-    /// <summary>Runs a command in a node's namespace (p, a, b, ra, rb, w).</summary>
+    /// <summary>Stops one node (p, q, a or b).</summary>
+    public void Kill(string node) => Script("kill", node);
+
+    /// <summary>The <c>nat</c> part of the node's <c>GET /api/v1/admin</c>.</summary>
+    public async Task<JsonObject> NatAsync(string node) =>
+        (await Api(node).GetFromJsonAsync<JsonObject>("/api/v1/admin"))!["nat"]!.AsObject();
+
+    /// <summary>Runs a command in a node's namespace (p, q, a, b, ra, rb, w).</summary>
     public CommandOutput Exec(string node, params string[] command) => Shell.Run(RepoPaths.NatLabScript, ["--prefix", Lab.Prefix, "exec", node, .. command]);
 
     /// <summary>The node's overlay IPv6 address, from its API.</summary>
@@ -54,7 +63,7 @@ internal sealed class NatLab : IDisposable
     /// <summary>Router A's or B's conntrack table is flushed: every NAT mapping behind it is forgotten.</summary>
     public void Flush(string router) => Script("flush", router);
 
-    /// <summary>The node's API (p, a or b).</summary>
+    /// <summary>The node's API (p, q, a or b).</summary>
     public HttpClient Api(string node)
     {
         if (!_api.TryGetValue(node, out var client))

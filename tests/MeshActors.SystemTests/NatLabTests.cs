@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json.Nodes;
 using Xunit.Abstractions;
 
 namespace MeshActors.SystemTests;
@@ -118,6 +119,50 @@ public sealed class NatLabTests(ITestOutputHelper output)
         Assert.True(await lab.RelayedAsync("p") > 0);
     }
 
+    [NatLabFact]
+    public async Task A_node_behind_nat_whose_relay_goes_links_to_a_relay_it_learnt_from_the_records_and_keeps_its_traffic()
+    {
+        using var lab = NatLab.Up("cone", "cone");
+        lab.Start(Dll, secondRelay: true);
+        var (_, b) = await ReadyAsync(lab);
+        string? q = null;
+        await Until(async () => (q ??= await lab.KeyAsync("q")) is not null, Startup, "Q's API never answered");
+        var p = (await lab.KeyAsync("p"))!;
+
+        // Q's record (public endpoint, relay flag) reaches A through P; A, behind NAT, is served by P already.
+        JsonObject? lastNat = null;
+        await Until(
+            async () => (lastNat = await lab.NatAsync("a")) is var nat && nat["role"]!.GetValue<string>() == "client"
+                && Relay(nat, q!) is { } relayQ && !relayQ["linked"]!.GetValue<bool>() && Relay(nat, p) is { } relayP && relayP["linked"]!.GetValue<bool>(),
+            TimeSpan.FromSeconds(60), () => $"A never listed Q as a relay beside its linked relay P; A's nat: {lastNat?.ToJsonString()}");
+        var qNat = await lab.NatAsync("q");
+        Assert.Equal("relay", qNat["role"]!.GetValue<string>());
+        Assert.Contains($"10.213.4.2:9651", qNat["publicEndpoints"]!.AsArray().Select(e => e!.GetValue<string>()));
+
+        var clock = Stopwatch.StartNew();
+        lab.Kill("p");
+        await Until(() => lab.LinkedAsync("a", q!), TimeSpan.FromSeconds(60), "A never linked to relay Q after P went");
+        output.WriteLine($"relay keeping: A linked to Q {clock.Elapsed.TotalMilliseconds:0} ms after P was told to stop");
+        var relay = Relay(await lab.NatAsync("a"), q!)!;
+        Assert.True(relay["linked"]!.GetValue<bool>() && relay["dialled"]!.GetValue<bool>());
+        var peers = await lab.PeersAsync("a");
+        Assert.True(
+            peers.Any(peer => peer!["publicKey"]?.GetValue<string>() == q && peer["actor"]!.GetValue<string>().StartsWith("relay-", StringComparison.Ordinal)),
+            "A's peers list no relay-N link to Q: " + peers.ToJsonString());
+
+        await Until(() => lab.LinkedAsync("b", q!), TimeSpan.FromSeconds(60), "B never linked to relay Q after P went");
+        using (var sent = await lab.SendAsync("a", b, [7]))
+        {
+            Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+        }
+
+        Assert.True(await lab.ReceiveAsync("b", 60) is not null, "A's message did not reach B after P went\n" + NatLab.LogTails(40));
+        output.WriteLine($"relay keeping: A's message reached B {clock.Elapsed.TotalMilliseconds:0} ms after P was told to stop");
+    }
+
+    private static JsonNode? Relay(JsonObject nat, string key) =>
+        nat["relays"]!.AsArray().FirstOrDefault(relay => relay!["publicKey"]!.GetValue<string>() == key);
+
     /// <summary>Waits until every node answers, A and B are linked to P and A has a route to B; returns A's and B's keys.</summary>
     private static async Task<(string A, string B)> ReadyAsync(NatLab lab)
     {
@@ -130,7 +175,9 @@ public sealed class NatLabTests(ITestOutputHelper output)
         return (a!, b!);
     }
 
-    private static async Task Until(Func<Task<bool>> condition, TimeSpan timeout, string because)
+    private static Task Until(Func<Task<bool>> condition, TimeSpan timeout, string because) => Until(condition, timeout, () => because);
+
+    private static async Task Until(Func<Task<bool>> condition, TimeSpan timeout, Func<string> because)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -147,7 +194,7 @@ public sealed class NatLabTests(ITestOutputHelper output)
                 // The node is still starting.
             }
 
-            Assert.True(DateTime.UtcNow < deadline, because + "\n" + NatLab.LogTails());
+            Assert.True(DateTime.UtcNow < deadline, because() + "\n" + NatLab.LogTails());
             await Task.Delay(20);
         }
     }

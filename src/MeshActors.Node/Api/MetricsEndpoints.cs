@@ -127,7 +127,10 @@ public static class MetricsEndpoints
         text.Gauge("meshactors_nat_behind", "1 when a neighbour sees this node's UDP socket translated", nat.BehindNat ? 1 : 0)
             .Gauge("meshactors_nat_observers", "UDP neighbours whose reflection is held", nat.Observers.Count)
             .Gauge("meshactors_nat_reflexive_endpoints", "Distinct translated endpoints neighbours report", nat.Reflexive.Count)
-            .Gauge("meshactors_nat_relay", "1 when this node carries traffic between other nodes (nat.relay)", nat.Relay ? 1 : 0);
+            .Gauge("meshactors_nat_relay", "1 when this node carries traffic between other nodes (nat.relay)", nat.Relay ? 1 : 0)
+            .Gauge("meshactors_nat_public_endpoints", "UDP endpoints neighbours see this node at untranslated (announced in its record)", nat.PublicEndpoints.Count)
+            .Gauge("meshactors_nat_relays_known", "Relays the mesh's records announce", nat.Relays.Count)
+            .Gauge("meshactors_nat_relays_linked", "Relays this node holds a link to", nat.Relays.Count(relay => relay.Linked));
         foreach (var (outcome, count) in nat.Counters)
         {
             text.Counter("meshactors_nat_reflections_received_total", "Reflections offered to this node, by outcome", count, ("outcome", outcome));

@@ -65,7 +65,8 @@ public static class NodeChildren
             new ChildSpec(NatTraversalActor.Name, NatTraversalActor.Props(
                 settings.Nat,
                 () => LocalNetworkProbe.Current(dataPlane.Links.UdpEndPoints, settings.Tun.Enabled ? settings.Tun.Name : null),
-                settings.Nat.Punch ? Punching(settings, identity, dataPlane) : null), typeof(NatTraversalActor)),
+                settings.Nat.Punch ? Punching(settings, identity, dataPlane) : null,
+                names), typeof(NatTraversalActor)),
             new ChildSpec(PeerManager.Name, PeerManager.Props(
                 dataPlane.Links, settings.Peers, settings.LinkTimers, new(store, StateSections.Peers)), typeof(PeerManager)),
             new ChildSpec(MessageBusActor.Name, MessageBusActor.Props(

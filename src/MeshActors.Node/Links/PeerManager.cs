@@ -89,6 +89,23 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         Receive<Terminated>(terminated => Forget(terminated.ActorRef));
         Receive<GetPeers>(_ => Sender.Tell(new PeerList([.. _status.Values.OrderBy(s => s.Name, StringComparer.Ordinal)])));
         Receive<AddPeer>(OnAdd);
+        Receive<DialRelay>(dial =>
+        {
+            if (_configured.Values.All(existing => existing != dial.Relay))
+            {
+                _log.Info("behind NAT with no relay linked: dialling relay {0} from the mesh's records", dial.Relay);
+                StartOutbound(dial.Relay, "relay");
+            }
+        });
+        Receive<DropRelay>(drop =>
+        {
+            foreach (var child in _configured.Where(pair => pair.Value == drop.Relay && pair.Key.Path.Name.StartsWith("relay-", StringComparison.Ordinal))
+                         .Select(pair => pair.Key).ToList())
+            {
+                _log.Info("giving up relay {0}: not linked within the give-up time", drop.Relay);
+                Context.Stop(child);
+            }
+        });
         Receive<RemovePeer>(OnRemove);
         Receive<HousekeepingTick>(_ => LogRefusals());
         Receive<TrimTick>(_ => TrimAfterMassClose());
@@ -114,9 +131,11 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
 
     protected override void PostStop() => _links.InboundLink -= _onInbound;
 
-    private IActorRef StartOutbound(PeerUri peer)
+    /// <param name="kind">The child's name prefix: <c>peer</c> for configured and added peers, <c>relay</c> for a relay
+    /// the NAT traversal actor asked for.</param>
+    private IActorRef StartOutbound(PeerUri peer, string kind = "peer")
     {
-        var child = Context.ActorOf(PeerLink.Outbound(peer, _dialer ?? _links.Factory, _timers), $"peer-{++_nextChild}");
+        var child = Context.ActorOf(PeerLink.Outbound(peer, _dialer ?? _links.Factory, _timers), $"{kind}-{++_nextChild}");
         _configured[child] = peer;
         Context.Watch(child);
         return child;
@@ -365,6 +384,13 @@ public sealed record AddPeer(PeerUri Peer);
 /// <summary>A link this node dialled outside any configured peer (a punched path): kept like an accepted link, not
 /// redialled when it ends (the NAT traversal actor punches again when traffic wants it).</summary>
 public sealed record AdoptLink(Link Link);
+
+/// <summary>The NAT traversal actor's client role: dial this relay (key pinned) like a configured peer, redialled
+/// with backoff, not remembered across restarts; a URI already configured is not dialled twice.</summary>
+public sealed record DialRelay(PeerUri Relay);
+
+/// <summary>Stop the relay child <see cref="DialRelay"/> started for this URI.</summary>
+public sealed record DropRelay(PeerUri Relay);
 
 /// <summary>Remove by public key (64 hex) or by URI/endpoint as listed.</summary>
 public sealed record RemovePeer(string KeyOrEndpoint);

@@ -40,6 +40,7 @@ public sealed class NamesActor : ReceiveActor, IWithTimers
     private readonly Action<IReadOnlyList<NameRecord>>? _published;
     private uint _ipv4;
     private bool _ipv4Automatic;
+    private OwnEndpointsChanged _endpoints = new([], false);
     private long _claimedAtMs;
     private long _lastIssuedMs;
     private long _malformed;
@@ -75,6 +76,14 @@ public sealed class NamesActor : ReceiveActor, IWithTimers
         {
             (_ipv4, _ipv4Automatic) = (changed.Address, changed.IsAutomatic);
             Announce();
+        });
+        Receive<OwnEndpointsChanged>(changed =>
+        {
+            if (changed.Relay != _endpoints.Relay || !changed.Endpoints.SequenceEqual(_endpoints.Endpoints))
+            {
+                _endpoints = changed;
+                Announce();
+            }
         });
         Receive<Refresh>(_ => Announce());
         Receive<Expire>(_ => OnExpire());
@@ -190,7 +199,8 @@ public sealed class NamesActor : ReceiveActor, IWithTimers
 
         var record = NameRecordSigner.Sign(
             _identity, _ownName, _lastIssuedMs, _ownName.Length > 0 ? _claimedAtMs : 0, (uint)_settings.RecordLifetime.TotalSeconds,
-            _ipv4Automatic ? NameRecordFlags.Ipv4Auto : NameRecordFlags.None, _ipv4, _exitPrefixes);
+            (_ipv4Automatic ? NameRecordFlags.Ipv4Auto : NameRecordFlags.None) | (_endpoints.Relay ? NameRecordFlags.Relay : NameRecordFlags.None),
+            _ipv4, _exitPrefixes, _endpoints.Endpoints);
         _registry.Offer(record, now);
         Flood(NameRecordCodec.Encode(record), except: null);
         Publish();
@@ -259,7 +269,9 @@ public sealed class NamesActor : ReceiveActor, IWithTimers
                 c.Record.Ipv4 == 0 ? null : Ipv4Network.ToAddress(c.Record.Ipv4).ToString(),
                 c.IsOwner,
                 Iso(c.ClaimedAtMs),
-                Iso(c.Record.ExpiresAtMs)))
+                Iso(c.Record.ExpiresAtMs),
+                [.. c.Record.PublicEndpoints.Select(endPoint => endPoint.ToString())],
+                c.Record.IsRelay))
             .ToList();
         var counters = _registry.Counts.ToDictionary(pair => pair.Key.ToString().ToLowerInvariant(), pair => pair.Value);
         counters["malformed"] = _malformed;

@@ -6,13 +6,17 @@ using Akka.Actor;
 using Akka.Event;
 using MeshActors.Crypto;
 using MeshActors.DataPlane.Links;
+using MeshActors.DataPlane.Transports;
 using MeshActors.Messaging.Api;
 using MeshActors.Node.Actors;
 using MeshActors.Node.Links;
 using MeshActors.Node.Messaging;
+using MeshActors.Node.Names;
 using MeshActors.Node.Settings;
+using MeshActors.Protocol.Addressing;
 using MeshActors.Protocol.Counting;
 using MeshActors.Protocol.Frames;
+using MeshActors.Protocol.Names;
 using MeshActors.Protocol.Nat;
 using MeshActors.Protocol.Routing;
 using MeshActors.Routing.Names;
@@ -38,6 +42,9 @@ namespace MeshActors.Node.Nat;
 /// lower cost) that hellos keep alive. A failed attempt (or an offer unanswered for
 /// <see cref="NatPunching.AnswerTimeout"/>) backs off per peer, doubling from <c>nat.retry-min</c> to
 /// <c>nat.retry-max</c>; traffic stays on the relayed path meanwhile. Two offers that cross: the smaller key's wins.</para>
+/// <para>Roles: a node its UDP neighbours see untranslated has the public endpoints they see announced in its name
+/// record (with the relay flag unless <c>nat.relay = off</c>); a node behind NAT keeps a link to at least one relay,
+/// dialling one from the records when none is linked (<see cref="RelayKeeper"/>, every <see cref="KeepInterval"/>).</para>
 /// </summary>
 public sealed class NatTraversalActor : ReceiveActor, IWithTimers
 {
@@ -51,7 +58,19 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
     /// a node that is told of traffic to many peers, or offered by many, spends.</summary>
     public const int MaxAttempts = 64;
 
+    /// <summary>How often the public endpoints are handed to the names actor (it ignores an unchanged list, and a
+    /// restarted one learns them again) and the relay links checked.</summary>
+    public static readonly TimeSpan KeepInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>A dialled relay not linked for this long is given up: a dial times out and backs off well within it.</summary>
+    public static readonly TimeSpan RelayGiveUp = TimeSpan.FromSeconds(15);
+
+    /// <summary>A relay given up is not dialled again for this long, so the others get their turn.</summary>
+    public static readonly TimeSpan RelayCoolDown = TimeSpan.FromSeconds(60);
+
     private readonly NatSettings _settings;
+    private readonly NameDirectoryHolder? _directory;
+    private readonly RelayKeeper _keeper = new(RelayGiveUp, RelayCoolDown);
     private readonly Func<LocalEndpoints> _localEndpoints;
     private readonly NatPunching? _punching;
     private readonly NatObservations _observations = new(MaxObservers);
@@ -68,12 +87,23 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
     private readonly TrafficWatch<PublicIdentity> _watch = new();
     private NatVerdict _verdict = NatVerdict.Empty;
 
+    /// <summary>Whether the last neighbours that reported saw this node translated: a node behind NAT whose every
+    /// link went down (its relay crashed) has no reports left, but is still behind NAT and must find a relay.</summary>
+    private bool _behindNat;
+
+    /// <summary>The UDP endpoints the last reporting neighbours saw this node at untranslated: kept, like
+    /// <see cref="_behindNat"/>, while no neighbour reports, so a relay that lost its links stays announced.</summary>
+    private IPEndPoint[] _publicEndpoints = [];
+
     /// <param name="localEndpoints">The node's own addresses and UDP ports (read when a reflection changes or an
     /// offer is made).</param>
     /// <param name="punching">Null: reflections and the NAT type only, no punching.</param>
-    public NatTraversalActor(NatSettings settings, Func<LocalEndpoints> localEndpoints, NatPunching? punching = null)
+    /// <param name="directory">The mesh's name records: where this node's public endpoints go and relays come from;
+    /// null: neither.</param>
+    public NatTraversalActor(NatSettings settings, Func<LocalEndpoints> localEndpoints, NatPunching? punching = null, NameDirectoryHolder? directory = null)
     {
         _settings = settings;
+        _directory = directory;
         _localEndpoints = localEndpoints;
         _punching = punching;
         Receive<LinkUp>(up =>
@@ -100,17 +130,24 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
             }
         });
         Receive<SendAnswer>(_ => { });
+        Receive<KeepTick>(_ => KeepRoles());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(NatSettings settings, Func<LocalEndpoints> localEndpoints, NatPunching? punching = null) =>
-        Akka.Actor.Props.Create(() => new NatTraversalActor(settings, localEndpoints, punching));
+    public static Props Props(
+        NatSettings settings, Func<LocalEndpoints> localEndpoints, NatPunching? punching = null, NameDirectoryHolder? directory = null) =>
+        Akka.Actor.Props.Create(() => new NatTraversalActor(settings, localEndpoints, punching, directory));
 
     private long NowMs => _clock.ElapsedMilliseconds;
 
     protected override void PreStart()
     {
+        if (_directory is not null)
+        {
+            Timers.StartPeriodicTimer("roles", KeepTick.Instance, KeepInterval);
+        }
+
         if (_punching is not null)
         {
             Timers.StartPeriodicTimer("offers", OfferTimeout.Instance, TimeSpan.FromSeconds(1));
@@ -201,6 +238,61 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
         }
 
         _verdict = verdict;
+        if (verdict.Observers > 0)
+        {
+            _behindNat = verdict.BehindNat;
+            _publicEndpoints = SeenUntranslated(_localEndpoints());
+        }
+    }
+
+    // ----- roles: public endpoints and relays -----
+
+    /// <summary>The UDP endpoints neighbours see this node at untranslated, when none sees it translated.</summary>
+    private IPEndPoint[] SeenUntranslated(LocalEndpoints local) => _verdict.BehindNat
+        ? []
+        : [.. _observations.Reflections.Select(r => r.Sees).Where(local.Contains).Distinct()
+            .OrderBy(endPoint => endPoint.ToString(), StringComparer.Ordinal).Take(NameRecordCodec.MaxEndpoints)];
+
+    private string Role => _behindNat ? "client"
+        : _publicEndpoints.Length == 0 ? "unknown"
+        : _settings.Relay ? "relay" : "public";
+
+    private void KeepRoles()
+    {
+        var endpoints = _publicEndpoints;
+        NodeRegistry.TryTell<NamesActor>(Context.System, new OwnEndpointsChanged(endpoints, endpoints.Length > 0 && _settings.Relay), Self);
+        var linked = _links.Keys.Select(Key).ToHashSet();
+        foreach (var step in _keeper.Next(_behindNat, Relays(), linked, NowMs))
+        {
+            if (PublicIdentity.TryFromBytes(step.Relay.Key.Span, out var key))
+            {
+                var uri = new PeerUri(TransportKind.Udp, step.Relay.EndPoint.Address.ToString(), step.Relay.EndPoint.Port, key);
+                NodeRegistry.TryTell<PeerManager>(Context.System, step.Dial ? new DialRelay(uri) : new DropRelay(uri), Self);
+            }
+        }
+    }
+
+    /// <summary>Relays the records announce, this node excepted: each with its first endpoint of a family this node
+    /// has an address of.</summary>
+    private List<RelayCandidate> Relays()
+    {
+        var self = _punching?.Self;
+        var families = _localEndpoints().Addresses.Select(address => address.AddressFamily).ToHashSet();
+        var relays = new List<RelayCandidate>();
+        foreach (var record in _directory?.Current.Records ?? [])
+        {
+            if (!record.IsRelay || (self is { } own && own.Bytes.SequenceEqual(record.Key)))
+            {
+                continue;
+            }
+
+            if (record.PublicEndpoints.FirstOrDefault(endPoint => families.Contains(endPoint.AddressFamily)) is { } endPoint)
+            {
+                relays.Add(new RelayCandidate(new KeyBytes(record.Key), endPoint));
+            }
+        }
+
+        return relays;
     }
 
     // ----- punching -----
@@ -374,7 +466,20 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
         _reflections.ToDictionary(),
         [.. _sessions.Keys.Select(peer => peer.ToString()).Order(StringComparer.Ordinal)],
         _punches.ToDictionary(),
-        _settings.Relay);
+        _settings.Relay,
+        Role,
+        [.. _publicEndpoints.Select(endPoint => endPoint.ToString())],
+        DescribeRelays());
+
+    /// <summary>Every relay the records announce, with whether a link to it is up and whether this node dialled it
+    /// for its client role.</summary>
+    private List<NatRelay> DescribeRelays()
+    {
+        var dialled = _keeper.Dialled.Select(relay => relay.Key).ToHashSet();
+        var linked = _links.Keys.Select(Key).ToHashSet();
+        return [.. Relays().OrderBy(relay => relay.Key)
+            .Select(relay => new NatRelay(relay.Key.ToString(), relay.EndPoint.ToString(), linked.Contains(relay.Key), dialled.Contains(relay.Key)))];
+    }
 
     private static KeyBytes Key(PublicIdentity peer) => new(peer.Bytes.ToArray());
 
@@ -388,5 +493,10 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
     private sealed record TrafficCheck
     {
         public static readonly TrafficCheck Instance = new();
+    }
+
+    private sealed record KeepTick
+    {
+        public static readonly KeepTick Instance = new();
     }
 }

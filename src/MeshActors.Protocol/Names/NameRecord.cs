@@ -1,3 +1,4 @@
+using System.Net;
 using MeshActors.Protocol.Routing;
 
 namespace MeshActors.Protocol.Names;
@@ -32,6 +33,13 @@ public sealed record NameRecord(
     /// neighbour). Empty when the node is no exit; at most <see cref="NameRecordCodec.MaxExitPrefixes"/>.</summary>
     public RoutePrefix[] ExitPrefixes { get; init; } = [];
 
+    /// <summary>UDP endpoints at which the node takes links from anyone, as its neighbours see it with no NAT between
+    /// (PROTOCOL.md §6, flag <see cref="NameRecordFlags.Endpoints"/>): the gossip through which nodes behind NAT find
+    /// relays and public nodes they were never configured with. At most <see cref="NameRecordCodec.MaxEndpoints"/>.</summary>
+    public IPEndPoint[] PublicEndpoints { get; init; } = [];
+
+    public bool IsRelay => (Flags & NameRecordFlags.Relay) != 0;
+
     public long ExpiresAtMs => IssuedAtMs + (LifetimeSeconds * 1000L);
 
     public bool HasName => Name.Length > 0;
@@ -47,4 +55,10 @@ public enum NameRecordFlags : byte
 
     /// <summary>A list of exit prefixes follows the name (see <see cref="NameRecord.ExitPrefixes"/>).</summary>
     Exits = 2,
+
+    /// <summary>A list of public UDP endpoints follows the exit list (see <see cref="NameRecord.PublicEndpoints"/>).</summary>
+    Endpoints = 4,
+
+    /// <summary>The node relays and introduces for others (<c>nat.relay = on</c>) and announces public endpoints.</summary>
+    Relay = 8,
 }

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using MeshActors.Protocol.Routing;
 
@@ -26,7 +28,13 @@ public static class NameRecordCodec
     /// <summary>Largest exit list: its count byte and <see cref="MaxExitPrefixes"/> IPv6 prefixes of 2 + 16 bytes.</summary>
     private const int MaxExitListSize = 1 + (MaxExitPrefixes * 18);
 
-    public const int MaxSize = FixedSize + NameSyntax.MaxLength + MaxExitListSize + SignatureSize;
+    /// <summary>Most public endpoints one record carries: an IPv4 and an IPv6 address on two interfaces.</summary>
+    public const int MaxEndpoints = 4;
+
+    /// <summary>Largest endpoint list: its count byte and <see cref="MaxEndpoints"/> IPv6 endpoints of 1 + 2 + 16 bytes.</summary>
+    private const int MaxEndpointListSize = 1 + (MaxEndpoints * 19);
+
+    public const int MaxSize = FixedSize + NameSyntax.MaxLength + MaxExitListSize + MaxEndpointListSize + SignatureSize;
 
     /// <summary>Longest lifetime a record may claim, seconds: a day, so a record cannot outlive its owner for long.</summary>
     public const uint MaxLifetimeSeconds = 86_400;
@@ -53,10 +61,12 @@ public static class NameRecordCodec
     public static byte[] Encode(NameRecord record)
     {
         if (record.Signature.Length != SignatureSize || record.Key.Length != KeySize || (record.Name.Length > 0 && !NameSyntax.IsValid(record.Name))
-            || record.ExitPrefixes.Length > MaxExitPrefixes)
+            || record.ExitPrefixes.Length > MaxExitPrefixes || record.PublicEndpoints.Length > MaxEndpoints
+            || record.PublicEndpoints.Any(endPoint => endPoint.Port == 0 || !IsIp(endPoint.Address)))
         {
             throw new ArgumentException(
-                $"a name record needs a 32-byte key, a 64-byte signature, a valid name or none and at most {MaxExitPrefixes} exit prefixes", nameof(record));
+                $"a name record needs a 32-byte key, a 64-byte signature, a valid name or none, at most {MaxExitPrefixes} exit prefixes and "
+                + $"at most {MaxEndpoints} IPv4 or IPv6 endpoints with a port", nameof(record));
         }
 
         var unsignedSize = UnsignedSize(record);
@@ -80,9 +90,14 @@ public static class NameRecordCodec
         }
 
         var flags = (NameRecordFlags)payload[2];
-        if ((flags & ~(NameRecordFlags.Ipv4Auto | NameRecordFlags.Exits)) != 0)
+        if ((flags & ~(NameRecordFlags.Ipv4Auto | NameRecordFlags.Exits | NameRecordFlags.Endpoints | NameRecordFlags.Relay)) != 0)
         {
             return NameDecodeError.UnknownFlags;
+        }
+
+        if ((flags & NameRecordFlags.Relay) != 0 && (flags & NameRecordFlags.Endpoints) == 0)
+        {
+            return NameDecodeError.BadEndpoints; // a relay nobody can dial
         }
 
         var nameLength = payload[3];
@@ -100,7 +115,21 @@ public static class NameRecordCodec
             }
         }
 
-        if (payload.Length != FixedSize + nameLength + exitListSize + SignatureSize)
+        var endpoints = Array.Empty<IPEndPoint>();
+        var endpointListSize = 0;
+        if ((flags & NameRecordFlags.Endpoints) != 0)
+        {
+            var endpointStart = FixedSize + nameLength + exitListSize;
+            var endpointError = endpointStart > payload.Length - SignatureSize
+                ? NameDecodeError.WrongLength
+                : TryReadEndpoints(payload[endpointStart..^SignatureSize], out endpoints, out endpointListSize);
+            if (endpointError != NameDecodeError.None)
+            {
+                return endpointError;
+            }
+        }
+
+        if (payload.Length != FixedSize + nameLength + exitListSize + endpointListSize + SignatureSize)
         {
             return NameDecodeError.WrongLength;
         }
@@ -130,6 +159,7 @@ public static class NameRecordCodec
             payload[^SignatureSize..].ToArray())
         {
             ExitPrefixes = exits,
+            PublicEndpoints = endpoints,
         };
         return NameDecodeError.None;
     }
@@ -174,6 +204,72 @@ public static class NameRecordCodec
         return NameDecodeError.None;
     }
 
+    /// <summary>The endpoint list after the exit list: a count (1..<see cref="MaxEndpoints"/>) and that many endpoints,
+    /// each a family byte (4 or 6), a port (not 0) and the address; <paramref name="size"/> is the bytes it took.</summary>
+    private static NameDecodeError TryReadEndpoints(ReadOnlySpan<byte> source, out IPEndPoint[] endpoints, out int size)
+    {
+        endpoints = [];
+        size = 0;
+        if (source.Length < 1)
+        {
+            return NameDecodeError.WrongLength;
+        }
+
+        var count = source[0];
+        if (count is 0 or > MaxEndpoints)
+        {
+            return NameDecodeError.BadEndpoints;
+        }
+
+        var read = new IPEndPoint[count];
+        var offset = 1;
+        for (var i = 0; i < count; i++)
+        {
+            if (source.Length < offset + 3)
+            {
+                return NameDecodeError.WrongLength;
+            }
+
+            var addressSize = source[offset] switch
+            {
+                4 => 4,
+                6 => 16,
+                _ => -1,
+            };
+            var port = BinaryPrimitives.ReadUInt16BigEndian(source[(offset + 1)..]);
+            if (addressSize < 0 || port == 0)
+            {
+                return NameDecodeError.BadEndpoints;
+            }
+
+            if (source.Length < offset + 3 + addressSize)
+            {
+                return NameDecodeError.WrongLength;
+            }
+
+            var address = new IPAddress(source.Slice(offset + 3, addressSize));
+            if (address.IsIPv4MappedToIPv6)
+            {
+                return NameDecodeError.BadEndpoints; // travels as family 4, so it could never verify
+            }
+
+            read[i] = new IPEndPoint(address, port);
+            offset += 3 + addressSize;
+        }
+
+        endpoints = read;
+        size = offset;
+        return NameDecodeError.None;
+    }
+
+    private static bool IsIp(IPAddress address) => address.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6;
+
+    private static int EndpointListSize(NameRecord record) =>
+        record.PublicEndpoints.Length == 0 ? 0 : 1 + record.PublicEndpoints.Sum(endPoint => 3 + Normal(endPoint.Address).GetAddressBytes().Length);
+
+    /// <summary>An IPv4 address seen through a dual-stack socket travels as IPv4.</summary>
+    private static IPAddress Normal(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
     private static int ExitListSize(NameRecord record)
     {
         if (record.ExitPrefixes.Length == 0)
@@ -190,7 +286,7 @@ public static class NameRecordCodec
         return size;
     }
 
-    private static int UnsignedSize(NameRecord record) => FixedSize + record.Name.Length + ExitListSize(record);
+    private static int UnsignedSize(NameRecord record) => FixedSize + record.Name.Length + ExitListSize(record) + EndpointListSize(record);
 
     private static byte[] SignedBytes(ReadOnlySpan<byte> unsignedPayload)
     {
@@ -204,9 +300,11 @@ public static class NameRecordCodec
     {
         payload[0] = ControlKinds.NameRecord;
         payload[1] = Version;
-        // The Exits flag says whether an exit list follows, so it follows the list rather than the caller.
-        var exitFlag = record.ExitPrefixes.Length > 0 ? NameRecordFlags.Exits : NameRecordFlags.None;
-        payload[2] = (byte)((record.Flags & ~NameRecordFlags.Exits) | exitFlag);
+        // The list flags say whether a list follows, so they follow the lists rather than the caller; a relay needs endpoints.
+        var listFlags = (record.ExitPrefixes.Length > 0 ? NameRecordFlags.Exits : NameRecordFlags.None)
+            | (record.PublicEndpoints.Length > 0 ? NameRecordFlags.Endpoints : NameRecordFlags.None);
+        var relayFlag = record.PublicEndpoints.Length > 0 ? record.Flags & NameRecordFlags.Relay : NameRecordFlags.None;
+        payload[2] = (byte)((record.Flags & ~(NameRecordFlags.Exits | NameRecordFlags.Endpoints | NameRecordFlags.Relay)) | listFlags | relayFlag);
         payload[3] = (byte)record.Name.Length;
         record.Key.CopyTo(payload[KeyOffset..]);
         BinaryPrimitives.WriteInt64BigEndian(payload[IssuedOffset..], record.IssuedAtMs);
@@ -223,6 +321,20 @@ public static class NameRecordCodec
                 offset += PrefixWire.Write(payload[offset..], prefix);
             }
         }
+
+        if (record.PublicEndpoints.Length > 0)
+        {
+            var offset = FixedSize + record.Name.Length + ExitListSize(record);
+            payload[offset++] = (byte)record.PublicEndpoints.Length;
+            foreach (var endPoint in record.PublicEndpoints)
+            {
+                var address = Normal(endPoint.Address);
+                payload[offset] = address.AddressFamily == AddressFamily.InterNetwork ? (byte)4 : (byte)6;
+                BinaryPrimitives.WriteUInt16BigEndian(payload[(offset + 1)..], (ushort)endPoint.Port);
+                address.TryWriteBytes(payload[(offset + 3)..], out var written);
+                offset += 3 + written;
+            }
+        }
     }
 }
 
@@ -236,4 +348,5 @@ public enum NameDecodeError
     BadName,
     BadTimes,
     BadExits,
+    BadEndpoints,
 }

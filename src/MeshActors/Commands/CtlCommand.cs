@@ -93,6 +93,18 @@ internal static class CtlCommand
             console.Out.WriteLine($"type: {nat["type"]}{(nat["behindNat"]!.GetValue<bool>() ? " (behind NAT)" : "")}");
             console.Out.WriteLine($"reflexive: {(reflexive.Count == 0 ? "-" : string.Join(", ", reflexive))}");
             console.Out.WriteLine($"relay: {(nat["relay"]!.GetValue<bool>() ? "on" : "off (carries no traffic between other nodes)")}");
+            var endpoints = nat["publicEndpoints"]!.AsArray().Select(e => e!.ToString()).ToList();
+            console.Out.WriteLine($"role: {nat["role"]}{(endpoints.Count == 0 ? "" : " at " + string.Join(", ", endpoints))}");
+            var relays = nat["relays"]!.AsArray();
+            if (relays.Count > 0)
+            {
+                console.Out.WriteLine(Table.Render(
+                    ["RELAY", "ENDPOINT", "LINKED", "DIALLED"],
+                    relays.Select(r => (IReadOnlyList<string>)[
+                        r!["publicKey"]!.ToString()[..8], r["endpoint"]!.ToString(), r["linked"]!.GetValue<bool>() ? "yes" : "no",
+                        r["dialled"]!.GetValue<bool>() ? "yes" : "no"])));
+            }
+
             var observers = nat["observers"]!.AsArray();
             console.Out.WriteLine(observers.Count == 0 ? "no UDP neighbour has reported yet" : Table.Render(
                 ["NEIGHBOUR", "SEES THIS NODE AT"],

@@ -1,3 +1,4 @@
+using System.Net;
 using MeshActors.Protocol.Names;
 using MeshActors.Protocol.Routing;
 
@@ -97,6 +98,55 @@ public sealed class NameRecordCodecTests
         {
             ExitPrefixes = [.. Enumerable.Range(0, NameRecordCodec.MaxExitPrefixes + 1).Select(i => RoutePrefix.Parse($"10.{i}.0.0/16"))],
         }));
+    }
+
+    [Fact]
+    public void Public_endpoints_and_the_relay_flag_round_trip_signed_after_the_exit_list()
+    {
+        IPEndPoint[] endpoints = [IPEndPoint.Parse("10.9.0.1:9651"), IPEndPoint.Parse("[fd00::1]:9652"), IPEndPoint.Parse("[::ffff:10.9.0.2]:7")];
+        var record = Sample() with { ExitPrefixes = [RoutePrefix.Parse("10.77.0.0/24")], PublicEndpoints = endpoints, Flags = NameRecordFlags.Relay };
+        var payload = NameRecordCodec.Encode(record);
+
+        Assert.Equal(NameRecordFlags.Exits | NameRecordFlags.Endpoints | NameRecordFlags.Relay, (NameRecordFlags)payload[2]);
+        Assert.Equal(NameDecodeError.None, NameRecordCodec.TryDecode(payload, out var decoded));
+        Assert.True(decoded!.IsRelay);
+        Assert.Equal([IPEndPoint.Parse("10.9.0.1:9651"), IPEndPoint.Parse("[fd00::1]:9652"), IPEndPoint.Parse("10.9.0.2:7")], decoded.PublicEndpoints);
+        Assert.Equal(NameRecordCodec.SignedBytes(record), NameRecordCodec.SignedBytes(decoded));
+        Assert.NotEqual(NameRecordCodec.SignedBytes(record), NameRecordCodec.SignedBytes(record with { PublicEndpoints = endpoints[..2] }));
+        Assert.NotEqual(NameRecordCodec.SignedBytes(record), NameRecordCodec.SignedBytes(record with { Flags = NameRecordFlags.None }));
+        Assert.True(payload.Length <= NameRecordCodec.MaxSize);
+    }
+
+    [Fact]
+    public void A_relay_flag_without_endpoints_is_not_encoded_and_not_accepted()
+    {
+        var payload = NameRecordCodec.Encode(Sample() with { Flags = NameRecordFlags.Relay });
+
+        Assert.Equal(NameRecordFlags.None, (NameRecordFlags)payload[2]);
+        Assert.Equal(NameDecodeError.BadEndpoints, NameRecordCodec.TryDecode(Patched(payload, 2, (byte)NameRecordFlags.Relay), out _));
+    }
+
+    [Fact]
+    public void Malformed_or_oversized_endpoint_lists_are_refused_without_throwing()
+    {
+        var good = NameRecordCodec.Encode(Sample() with { PublicEndpoints = [IPEndPoint.Parse("10.9.0.1:9651")] });
+        var listAt = NameRecordCodec.FixedSize + "alpha".Length;
+        for (var length = 0; length < good.Length; length++)
+        {
+            Assert.NotEqual(NameDecodeError.None, NameRecordCodec.TryDecode(good.AsSpan(0, length), out _));
+        }
+
+        Assert.Equal(NameDecodeError.BadEndpoints, NameRecordCodec.TryDecode(Patched(good, listAt, 0), out _));
+        Assert.Equal(NameDecodeError.BadEndpoints, NameRecordCodec.TryDecode(Patched(good, listAt, NameRecordCodec.MaxEndpoints + 1), out _));
+        Assert.Equal(NameDecodeError.BadEndpoints, NameRecordCodec.TryDecode(Patched(good, listAt + 1, 5), out _));
+        Assert.Equal(NameDecodeError.BadEndpoints, NameRecordCodec.TryDecode(Patched(Patched(good, listAt + 2, 0), listAt + 3, 0), out _));
+        Assert.NotEqual(NameDecodeError.None, NameRecordCodec.TryDecode(Patched(good, listAt, 2), out _));
+        Assert.NotEqual(NameDecodeError.None, NameRecordCodec.TryDecode(Patched(good, listAt + 1, 6), out _));
+        Assert.Throws<ArgumentException>(() => NameRecordCodec.Encode(Sample() with
+        {
+            PublicEndpoints = [.. Enumerable.Range(1, NameRecordCodec.MaxEndpoints + 1).Select(i => new IPEndPoint(IPAddress.Loopback, i))],
+        }));
+        Assert.Throws<ArgumentException>(() => NameRecordCodec.Encode(Sample() with { PublicEndpoints = [new IPEndPoint(IPAddress.Loopback, 0)] }));
     }
 
     [Theory]
