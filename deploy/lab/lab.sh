@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # MeshActors network-namespace lab (no Docker). Run as root.
 #
-#   lab.sh [--prefix P] up pair|line|ring4|exits  build namespaces P-A.. joined by veth (cleans first)
+#   lab.sh [--prefix P] up pair|line|ring4|exits|lan  build namespaces P-A.. joined by veth (cleans first)
 #   lab.sh [--prefix P] start [--dll PATH] [--udp-links "K ..."] [--no-udp-segments] [--ipv4-network CIDR]
 #          [--dns HOST:PORT]                    write one HOCON per node and start the nodes; links K are dialled
 #                                               over UDP with datagrams of at most 1,472 bytes (the veth's 1,500 − 28),
@@ -22,6 +22,8 @@
 #   ring4: A—B—C—D—A
 #   exits: A—B, A—C, B—D, C—D   B and C are exits for 10.77.0.0/24 (exit.prefixes, masquerading out of their link
 #          to D); D runs no node: it is "the outside", holds 10.77.0.1 on its loopback and has no route to the mesh
+#   lan  : A, B, C on one bridge (in A's namespace; 10.210.9.1-3/24, IPv6 link-local); nobody dials anybody: the
+#          nodes run with discovery.lan = on (beacons every second) and listen on [::]
 # Nothing is routed between namespaces at the underlay (ip_forward=0 everywhere), nothing leaves them.
 # State (topology, configs, keys, logs, PIDs) lives in /tmp/P-state; the default prefix is "malab".
 set -euo pipefail
@@ -53,7 +55,7 @@ ns()  { echo "${PFX}-$1"; }
 nsx() { local n=$1; shift; ip netns exec "$(ns "$n")" "$@"; }
 
 topo_nodes() {
-  case $1 in pair) echo "A B";; line|exits) echo "A B C";; ring4) echo "A B C D";; *) die "unknown topology '$1' (pair|line|ring4|exits)";; esac
+  case $1 in pair) echo "A B";; line|exits|lan) echo "A B C";; ring4) echo "A B C D";; *) die "unknown topology '$1' (pair|line|ring4|exits|lan)";; esac
 }
 # namespaces that run no node
 topo_hosts() { [[ $1 == exits ]] && echo "D" || true; }
@@ -65,6 +67,7 @@ topo_links() {
     line)  printf '%s\n' "A B" "B C";;
     ring4) printf '%s\n' "A B" "B C" "C D" "D A";;
     exits) printf '%s\n' "A B" "A C" "B D" "C D";;
+    lan)   ;;
   esac
 }
 current_topo() { [[ -r $STATE/topology ]] || die "no lab is up (run: lab.sh up pair|line|ring4)"; cat "$STATE/topology"; }
@@ -121,7 +124,10 @@ cmd_up() {
     ip netns add "$(ns "$n")"
     nsx "$n" ip link set lo up
     nsx "$n" sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
+    # link-local addresses usable at once (no duplicate address detection wait): LAN beacons go out from them
+    nsx "$n" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
   done
+  [[ $topo == lan ]] && lan_bridge
   while read -r x y; do
     k=$((k + 1))
     ip link add "$(veth "$x" "$y")" netns "$(ns "$x")" type veth peer name "$(veth "$y" "$x")" netns "$(ns "$y")"
@@ -140,6 +146,21 @@ cmd_up() {
   log "lab $topo up: $(our_namespaces | tr '\n' ' ')"
 }
 
+# lan: one bridge in A's namespace, B and C plugged in; multicast flooded (no snooping) like a home switch
+lan_bridge() {
+  local n i=1
+  nsx A ip link add br0 type bridge mcast_snooping 0
+  nsx A ip addr add 10.210.9.1/24 dev br0
+  nsx A ip link set br0 up
+  for n in B C; do
+    i=$((i + 1))
+    ip link add "$(veth A "$n")" netns "$(ns A)" type veth peer name "$(veth "$n" A)" netns "$(ns "$n")"
+    nsx A ip link set "$(veth A "$n")" master br0 up
+    nsx "$n" ip addr add "10.210.9.$i/24" dev "$(veth "$n" A)"
+    nsx "$n" ip link set "$(veth "$n" A)" up
+  done
+}
+
 # neighbours reach each other; in line A must not reach C (if ping is installed)
 check_underlay() {
   local k=0 x y
@@ -148,6 +169,9 @@ check_underlay() {
     k=$((k + 1))
     nsx "$x" ping -c1 -W2 "10.210.$k.2" >/dev/null || die "underlay $x->$y (10.210.$k.2) broken"
   done < <(topo_links "$1")
+  if [[ $1 == lan ]]; then
+    nsx B ping -c1 -W2 10.210.9.3 >/dev/null || die "underlay B->C over the bridge broken"
+  fi
   if [[ $1 == line ]] && nsx A ping -c1 -W1 10.210.2.2 >/dev/null 2>&1; then
     die "underlay A->C reachable; isolation broken"
   fi
@@ -170,7 +194,8 @@ meshactors {
   key-file = "$STATE/$n.key"
   data-dir = "$STATE/$n.data"
   overlay-prefix = "fd6d::/16"
-  listen = ["tcp://0.0.0.0:$PORT", "udp://0.0.0.0:$PORT"]
+  listen = [$(if [[ $topo == lan ]]; then echo "\"tcp://[::]:$PORT\", \"udp://[::]:$PORT\""; else echo "\"tcp://0.0.0.0:$PORT\", \"udp://0.0.0.0:$PORT\""; fi)]
+  discovery { lan = $([[ $topo == lan ]] && echo "on, lan-interval = 1s" || echo off) }
   peers = [$(IFS=,; echo "${peers[*]}" | sed 's/,/, /g')]
   admission { mode = open, allowed-keys = [], network-key = "" }
   links { udp-max-frame-size = $UDP_MAX_FRAME, udp-segments = $UDP_SEGMENTS }

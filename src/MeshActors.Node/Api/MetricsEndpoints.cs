@@ -6,6 +6,7 @@ using MeshActors.DataPlane.Buffers;
 using MeshActors.DataPlane.Forwarding;
 using MeshActors.DataPlane.Links;
 using MeshActors.DataPlane.Transports;
+using MeshActors.Node.Discovery;
 using MeshActors.Node.Hosting;
 using MeshActors.Node.Links;
 using MeshActors.Node.Messaging;
@@ -67,6 +68,15 @@ public static class MetricsEndpoints
                 foreach (var (outcome, count) in names.Counters)
                 {
                     text.Counter("meshactors_name_records_received_total", "Name records offered to this node, by outcome (only accepted ones are kept and flooded on)", count, ("outcome", outcome));
+                }
+            }
+
+            if (await TryAsk<LanDiscoveryStatus>(system, typeof(LanDiscoveryActor), GetLanDiscovery.Instance, ct) is { } lan)
+            {
+                text.Gauge("meshactors_discovery_lan_heard", "Nodes heard on the LAN within the last three beacon intervals", lan.Heard.Count);
+                foreach (var (name, count) in lan.Counters)
+                {
+                    text.Counter("meshactors_discovery_lan_total", "LAN discovery beacons and dials, by event", count, ("event", name));
                 }
             }
 

@@ -3,6 +3,7 @@ using MeshActors.DataPlane.Forwarding;
 using MeshActors.DataPlane.Tun;
 using MeshActors.Crypto;
 using MeshActors.Node.Actors;
+using MeshActors.Node.Discovery;
 using MeshActors.Node.Exits;
 using MeshActors.Node.Ipv4;
 using MeshActors.Node.Links;
@@ -53,6 +54,16 @@ public static class NodeChildren
                     () => TunSetup.For(settings, identity.Public, autoIpv4), TunDeviceFactory.Open, forwarder, tunOpened), typeof(TunDeviceActor)),
             }
             : [];
+        var discovery = settings.Discovery.Lan
+            ? new[]
+            {
+                new ChildSpec(LanDiscoveryActor.Name, LanDiscoveryActor.Props(
+                    settings.Discovery,
+                    identity.Public,
+                    dataPlane.Links.UdpEndPoints.FirstOrDefault(e => e.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)?.Port ?? 0,
+                    settings.Tun.Enabled ? settings.Tun.Name : null), typeof(LanDiscoveryActor)),
+            }
+            : [];
         return
         [
             .. tun,
@@ -77,6 +88,7 @@ public static class NodeChildren
                 settings.OverlayPrefix,
                 new(store, StateSections.Bus),
                 settings.State.WriteInterval), typeof(MessageBusActor)),
+            .. discovery,
             new ChildSpec(InspectionActor.Name, InspectionActor.Props(), typeof(InspectionActor)),
         ];
     }

@@ -89,20 +89,23 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
         Receive<Terminated>(terminated => Forget(terminated.ActorRef));
         Receive<GetPeers>(_ => Sender.Tell(new PeerList([.. _status.Values.OrderBy(s => s.Name, StringComparer.Ordinal)])));
         Receive<AddPeer>(OnAdd);
-        Receive<DialRelay>(dial =>
+        Receive<DialDiscovered>(dial =>
         {
-            if (_configured.Values.All(existing => existing != dial.Relay))
+            if (_configured.Values.All(existing => existing != dial.Peer)
+                && !(dial.Peer.Pinned is { } key && _active.ContainsKey(key)))
             {
-                _log.Info("behind NAT with no relay linked: dialling relay {0} from the mesh's records", dial.Relay);
-                StartOutbound(dial.Relay, "relay");
+                _log.Info("dialling {0} ({1})", dial.Peer, dial.Why);
+                StartOutbound(dial.Peer, dial.Kind);
             }
         });
-        Receive<DropRelay>(drop =>
+        Receive<DropDiscovered>(drop =>
         {
-            foreach (var child in _configured.Where(pair => pair.Value == drop.Relay && pair.Key.Path.Name.StartsWith("relay-", StringComparison.Ordinal))
+            // A child whose link is up stays: it found its peer, and a lost beacon or record must not cut a working link.
+            foreach (var child in _configured.Where(pair => pair.Value == drop.Peer && pair.Key.Path.Name.StartsWith(drop.Kind + "-", StringComparison.Ordinal)
+                             && !_active.Values.Any(active => active.Owner.Equals(pair.Key)))
                          .Select(pair => pair.Key).ToList())
             {
-                _log.Info("giving up relay {0}: not linked within the give-up time", drop.Relay);
+                _log.Info("no longer dialling {0} ({1})", drop.Peer, drop.Why);
                 Context.Stop(child);
             }
         });
@@ -131,8 +134,8 @@ public sealed class PeerManager : ReceiveActor, IWithTimers
 
     protected override void PostStop() => _links.InboundLink -= _onInbound;
 
-    /// <param name="kind">The child's name prefix: <c>peer</c> for configured and added peers, <c>relay</c> for a relay
-    /// the NAT traversal actor asked for.</param>
+    /// <param name="kind">The child's name prefix: <c>peer</c> for configured and added peers, else the
+    /// <see cref="DialDiscovered.Kind"/>.</param>
     private IActorRef StartOutbound(PeerUri peer, string kind = "peer")
     {
         var child = Context.ActorOf(PeerLink.Outbound(peer, _dialer ?? _links.Factory, _timers), $"{kind}-{++_nextChild}");
@@ -385,12 +388,15 @@ public sealed record AddPeer(PeerUri Peer);
 /// redialled when it ends (the NAT traversal actor punches again when traffic wants it).</summary>
 public sealed record AdoptLink(Link Link);
 
-/// <summary>The NAT traversal actor's client role: dial this relay (key pinned) like a configured peer, redialled
-/// with backoff, not remembered across restarts; a URI already configured is not dialled twice.</summary>
-public sealed record DialRelay(PeerUri Relay);
+/// <summary>Dial a peer found rather than configured (key pinned) like a configured peer, redialled with backoff, not
+/// remembered across restarts: a relay the NAT traversal actor wants (<paramref name="Kind"/> <c>relay</c>) or a node
+/// heard on the LAN (<c>lan</c>); the child is named <c>KIND-N</c>. A URI already configured, or a key already linked,
+/// is not dialled again.</summary>
+/// <param name="Why">For the log.</param>
+public sealed record DialDiscovered(PeerUri Peer, string Kind, string Why);
 
-/// <summary>Stop the relay child <see cref="DialRelay"/> started for this URI.</summary>
-public sealed record DropRelay(PeerUri Relay);
+/// <summary>Stop the <paramref name="Kind"/> child <see cref="DialDiscovered"/> started for this URI, unless its link is up.</summary>
+public sealed record DropDiscovered(PeerUri Peer, string Kind, string Why);
 
 /// <summary>Remove by public key (64 hex) or by URI/endpoint as listed.</summary>
 public sealed record RemovePeer(string KeyOrEndpoint);

@@ -267,7 +267,12 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
             if (PublicIdentity.TryFromBytes(step.Relay.Key.Span, out var key))
             {
                 var uri = new PeerUri(TransportKind.Udp, step.Relay.EndPoint.Address.ToString(), step.Relay.EndPoint.Port, key);
-                NodeRegistry.TryTell<PeerManager>(Context.System, step.Dial ? new DialRelay(uri) : new DropRelay(uri), Self);
+                NodeRegistry.TryTell<PeerManager>(
+                    Context.System,
+                    step.Dial
+                        ? new DialDiscovered(uri, "relay", "behind NAT with no relay linked; a relay from the mesh's records")
+                        : new DropDiscovered(uri, "relay", "relay not linked within the give-up time"),
+                    Self);
             }
         }
     }

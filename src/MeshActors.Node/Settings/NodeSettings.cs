@@ -65,6 +65,9 @@ public sealed record NodeSettings
     /// <summary>NAT discovery and traversal (<c>nat { … }</c>).</summary>
     public NatSettings Nat { get; init; } = NatSettings.Default;
 
+    /// <summary>Finding peers nobody configured (<c>discovery { … }</c>).</summary>
+    public DiscoverySettings Discovery { get; init; } = DiscoverySettings.Default;
+
     /// <summary>Where and how often the node saves the state it must not lose (<c>data-dir</c>, <c>state { … }</c>).</summary>
     public StateSettings State { get; init; } = new(StateSettings.DefaultDataDir, StateSettings.DefaultWriteInterval);
 

@@ -77,6 +77,10 @@ public sealed class NodeSettingsReader
             Names = ReadNames(),
             Dns = ReadDns(),
             Nat = ReadNat(),
+            Discovery = new DiscoverySettings(
+                ReadBool("discovery.lan"),
+                ReadDuration("discovery.lan-interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),
+                ReadInt("discovery.lan-port", 1, 65535)),
             Ipv4Network = new Ipv4NetworkSettings(
                 ReadIpv4Network("ipv4.network"), ReadDuration("ipv4.conflict-check-interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1))),
             Exit = ReadExit(overlayPrefix),

@@ -26,6 +26,9 @@ public sealed record SettingsOverrides
 
     public string? DnsAddress { get; init; }
 
+    /// <summary>Discovery modes to turn on (<c>lan</c>).</summary>
+    public IReadOnlyList<string>? Discovery { get; init; }
+
     /// <summary>Applies the flags, validating each with the same rules as the config keys; errors name the flag.</summary>
     public NodeSettings ApplyTo(NodeSettings settings)
     {
@@ -127,6 +130,18 @@ public sealed record SettingsOverrides
             else
             {
                 Fail("--dns-addr", $"must be HOST:PORT with a numeric address (e.g. 127.0.0.1:5353), got '{DnsAddress}'");
+            }
+        }
+
+        foreach (var mode in Discovery ?? [])
+        {
+            if (mode == "lan")
+            {
+                result = result with { Discovery = result.Discovery with { Lan = true } };
+            }
+            else
+            {
+                Fail("--discovery", $"must be lan (the one discovery mode a flag turns on), got '{mode}'");
             }
         }
 

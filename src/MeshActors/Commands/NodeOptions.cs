@@ -30,6 +30,12 @@ internal sealed class NodeOptions
 
     public Option<string?> DnsAddress { get; } = new("--dns-addr") { Description = "Serve DNS for the mesh's names on HOST:PORT (dns.address)" };
 
+    public Option<string[]> Discovery { get; } = new("--discovery")
+    {
+        Description = "Turn on a discovery mode: lan (find and link to nodes on the same links by IPv6 link-local multicast)",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
     public void AddTo(Command command, bool keyFileOnly = false)
     {
         command.Options.Add(Config);
@@ -47,6 +53,7 @@ internal sealed class NodeOptions
         command.Options.Add(ApiAddress);
         command.Options.Add(DnsAddress);
         command.Options.Add(DataDir);
+        command.Options.Add(Discovery);
     }
 
     public NodeSettings Load(ParseResult parsed, FileInfo? positionalConfig = null)
@@ -68,6 +75,7 @@ internal sealed class NodeOptions
             ApiAddress = parsed.GetValue(ApiAddress),
             DnsAddress = parsed.GetValue(DnsAddress),
             DataDir = parsed.GetValue(DataDir),
+            Discovery = parsed.GetValue(Discovery),
         };
         return SettingsLoader.Load((positionalConfig ?? flagConfig)?.FullName, overrides);
     }

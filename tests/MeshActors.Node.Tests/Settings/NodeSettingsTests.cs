@@ -105,6 +105,21 @@ public class NodeSettingsTests
         Assert.Equal("--dns-addr", error.Key);
     }
 
+    [Fact]
+    public void Discovery_lan_is_off_by_default_the_flag_or_the_key_turns_it_on_and_a_bad_mode_names_the_flag()
+    {
+        Assert.Equal(DiscoverySettings.Default, Parse("meshactors {}").Discovery);
+        Assert.False(DiscoverySettings.Default.Lan);
+        Assert.True(new SettingsOverrides { Discovery = ["lan"] }.ApplyTo(Parse("meshactors {}")).Discovery.Lan);
+        Assert.Equal(
+            new DiscoverySettings(true, TimeSpan.FromSeconds(1), 9700),
+            Parse("meshactors { discovery { lan = on, lan-interval = 1s, lan-port = 9700 } }").Discovery);
+
+        var error = Assert.Single(Assert.Throws<ConfigException>(() => new SettingsOverrides { Discovery = ["wan"] }.ApplyTo(Parse("meshactors {}"))).Errors);
+        Assert.Equal("--discovery", error.Key);
+        Assert.Contains("'wan'", error.Problem);
+    }
+
     [Theory]
     [InlineData("meshactors {\n  tun {\n    mtu = 70000\n  }\n}", 3, "meshactors.tun.mtu", "must be 1280..65000, got 70000")]
     [InlineData("meshactors {\n  tun.mtu = abc\n}", 2, "meshactors.tun.mtu", "must be a whole number, got 'abc'")]
