@@ -30,6 +30,8 @@ internal sealed class NodeOptions
 
     public Option<string?> DnsAddress { get; } = new("--dns-addr") { Description = "Serve DNS for the mesh's names on HOST:PORT (dns.address)" };
 
+    public Option<string?> Socks { get; } = new("--socks") { Description = "Serve a SOCKS5 gateway into the mesh on loopback HOST:PORT (socks.listen)" };
+
     public void AddTo(Command command, bool keyFileOnly = false)
     {
         command.Options.Add(Config);
@@ -46,6 +48,7 @@ internal sealed class NodeOptions
         command.Options.Add(TunName);
         command.Options.Add(ApiAddress);
         command.Options.Add(DnsAddress);
+        command.Options.Add(Socks);
         command.Options.Add(DataDir);
     }
 
@@ -67,6 +70,7 @@ internal sealed class NodeOptions
             KeyFile = parsed.GetValue(KeyFile),
             ApiAddress = parsed.GetValue(ApiAddress),
             DnsAddress = parsed.GetValue(DnsAddress),
+            SocksListen = parsed.GetValue(Socks),
             DataDir = parsed.GetValue(DataDir),
         };
         return SettingsLoader.Load((positionalConfig ?? flagConfig)?.FullName, overrides);
