@@ -7,7 +7,9 @@ namespace MeshActors.SystemTests;
 /// <summary>
 /// The SOCKS5 gateway between whole nodes in a namespace line A—B—C, where A and C reach each other only through the
 /// overlay: curl at A, through A's gateway, fetches a page from an HTTP server bound to C's overlay address, once by
-/// C's name (resolved by A's gateway from the name records, not DNS: no node serves DNS here) and once by address.
+/// C's name (resolved by A's gateway from the name records, not DNS: no node serves DNS here) and once by address;
+/// and an address outside the overlay (B's underlay address, the kernel's own route from A) goes where the kernel
+/// routes it.
 /// </summary>
 public sealed class SocksLabTests(ITestOutputHelper output)
 {
@@ -21,7 +23,7 @@ public sealed class SocksLabTests(ITestOutputHelper output)
     private static string Dll => RepoPaths.NodeDll()!;
 
     [NodeLabFact]
-    public async Task Curl_through_the_socks_gateway_reaches_an_http_server_on_another_node_by_name_and_by_address()
+    public async Task Curl_through_the_socks_gateway_reaches_http_servers_on_another_node_by_name_and_by_address_and_outside_the_overlay()
     {
         Assert.True(Shell.OnPath("curl"), "curl is needed (Debian: curl)");
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -39,13 +41,22 @@ public sealed class SocksLabTests(ITestOutputHelper output)
         Assert.Equal(body, CurlWithin(lab, $"http://[{c}]:{HttpPort}/"));
         output.WriteLine($"by address after {clock.Elapsed.TotalSeconds:0.0} s");
 
+        // Outside the overlay: B's underlay address on the A—B link, routed by A's kernel over the veth, not the mesh.
+        var underlay = IPAddress.Parse("10.210.1.2");
+        var outside = $"outside the mesh {Guid.NewGuid():N}";
+        await using (var onB = new TinyHttpServer($"{Lab.Prefix}-B", new IPEndPoint(underlay, HttpPort), outside))
+        {
+            Assert.Equal(outside, CurlWithin(lab, $"http://{underlay}:{HttpPort}/"));
+            Assert.Equal(1, onB.Answered);
+        }
+
         // A name in the mesh's domain that nobody owns is refused by the gateway (reply 4), never asked of DNS.
         var unknown = Curl(lab, $"http://nobody.mesh:{HttpPort}/");
         Assert.NotEqual(0, unknown.ExitCode);
         Assert.Equal(2, server.Answered);
 
         var metrics = lab.Exec("A", "curl", "-sS", "http://127.0.0.1:8989/metrics").Output;
-        Assert.True(Counter(metrics, "meshactors_socks_events_total{event=\"connected\"}") >= 2, metrics);
+        Assert.True(Counter(metrics, "meshactors_socks_events_total{event=\"connected\"}") >= 3, metrics);
         Assert.Equal(1, Counter(metrics, "meshactors_socks_refusals_total{reason=\"unknown_name\"}"));
         Assert.True(Counter(metrics, "meshactors_socks_events_total{event=\"bytes_from_target\"}") >= 2 * body.Length);
         Assert.Contains("socks_refusals_total{reason=\"unknown_name\"}", lab.Exec("A", "dotnet", Dll, "ctl", "stats").Output);
