@@ -109,6 +109,11 @@ public sealed class SocksGateway : IAsyncDisposable
         {
             await new SocksSession(client, _settings, _targets, _stats, _logger).RunAsync(overLimit, _stopping.Token);
         }
+        catch (Exception e)
+        {
+            // A session ends on socket errors by itself; anything else is a bug, logged, and costs only this session.
+            _logger.LogWarning(e, "SOCKS session failed");
+        }
         finally
         {
             if (overLimit)
