@@ -58,11 +58,13 @@ internal sealed class Lab : IDisposable
     /// <param name="ipv4Network">When set, nodes take automatic IPv4 addresses in this CIDR instead of 10.220.0.N.</param>
     /// <param name="dns">When set, every node serves DNS on this HOST:PORT inside its namespace.</param>
     /// <param name="udpSegments">False: UDP links carry only what fits one datagram instead of cutting longer frames into segments.</param>
-    public void Start(string dll, string udpLinks = "", string? ipv4Network = null, string? dns = null, bool udpSegments = true) =>
+    /// <param name="socks">When set, every node serves its SOCKS5 gateway on this loopback HOST:PORT inside its namespace.</param>
+    public void Start(string dll, string udpLinks = "", string? ipv4Network = null, string? dns = null, bool udpSegments = true, string? socks = null) =>
         Script(["start", "--dll", dll, "--udp-links", udpLinks,
             .. udpSegments ? Array.Empty<string>() : ["--no-udp-segments"],
             .. ipv4Network is null ? Array.Empty<string>() : ["--ipv4-network", ipv4Network],
-            .. dns is null ? Array.Empty<string>() : ["--dns", dns]]);
+            .. dns is null ? Array.Empty<string>() : ["--dns", dns],
+            .. socks is null ? Array.Empty<string>() : ["--socks", socks]]);
 
     /// <summary>Crashes one node (SIGKILL); its key and config stay, so <see cref="Start"/> brings back the same node.</summary>
     public void Kill(string node) => Script("kill", node);

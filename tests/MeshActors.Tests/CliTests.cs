@@ -176,6 +176,8 @@ public sealed class CliTests : IDisposable
     [InlineData("--peers", "ftp://x:1")]
     [InlineData("--peers", "tcp://x")]
     [InlineData("--api-addr", "localhost")]
+    [InlineData("--socks", "0.0.0.0:1080")]
+    [InlineData("--socks", "localhost:1080")]
     [InlineData("--tun-name", "this-name-is-too-long")]
     [InlineData("--config", "/nonexistent.hocon")]
     [InlineData("inspect", "not-a-key")]

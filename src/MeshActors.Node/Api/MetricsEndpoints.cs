@@ -13,6 +13,7 @@ using MeshActors.Node.Messaging;
 using MeshActors.Node.Names;
 using MeshActors.Node.Nat;
 using MeshActors.Node.Routing;
+using MeshActors.Node.Socks;
 using MeshActors.Routing.Nat;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -29,7 +30,7 @@ public static class MetricsEndpoints
 {
     public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/metrics", async (ActorSystem system, NodeDataPlane dataPlane, CancellationToken ct) =>
+        routes.MapGet("/metrics", async (ActorSystem system, NodeDataPlane dataPlane, SocksStats socks, CancellationToken ct) =>
         {
             var text = new MetricsText();
             if (await TryAsk<PeerList>(system, typeof(PeerManager), GetPeers.Instance, ct) is { } peers)
@@ -90,6 +91,7 @@ public static class MetricsEndpoints
                 text.Counter("meshactors_nat_probes_total", "Hole-punching probe datagrams on the shared UDP socket, by result", probes.Value, ("result", probes.Label));
             }
 
+            WriteSocks(text, socks);
             return Results.Text(text.ToString(), MetricsText.ContentType);
         });
         return routes;
@@ -206,6 +208,27 @@ public static class MetricsEndpoints
             text.Gauge("meshactors_udp_offload", "Kernel offload in use on a UDP socket (1) or not (0)", udp.Segmentation ? 1 : 0, at, ("offload", "segmentation"))
                 .Gauge("meshactors_udp_offload", "Kernel offload in use on a UDP socket (1) or not (0)", udp.Coalescing ? 1 : 0, at, ("offload", "coalescing"))
                 .Counter("meshactors_udp_segmentation_fallbacks_total", "Segmented sends the kernel refused after the start-up probe", udp.SegmentationFallbacks, at);
+        }
+    }
+
+    /// <summary>The SOCKS5 gateway's families, only while it runs.</summary>
+    private static void WriteSocks(MetricsText text, SocksStats socks)
+    {
+        if (socks.Listen is null)
+        {
+            return;
+        }
+
+        text.Gauge("meshactors_socks_sessions", "SOCKS5 connections being served, handshakes included", socks.Sessions)
+            .Gauge("meshactors_socks_max_sessions", "Most SOCKS5 connections served at once (socks.max-sessions)", socks.MaxSessions);
+        foreach (var counter in socks.Events)
+        {
+            text.Counter("meshactors_socks_events_total", "SOCKS5 gateway connections, successful requests and relayed bytes", counter.Value, ("event", counter.Label));
+        }
+
+        foreach (var counter in socks.Refusals)
+        {
+            text.Counter("meshactors_socks_refusals_total", "SOCKS5 connections and requests refused, by reason", counter.Value, ("reason", counter.Label));
         }
     }
 

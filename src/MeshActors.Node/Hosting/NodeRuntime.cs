@@ -12,6 +12,7 @@ using MeshActors.Node.Dns;
 using MeshActors.Node.Messaging;
 using MeshActors.Node.Names;
 using MeshActors.Node.Settings;
+using MeshActors.Node.Socks;
 using MeshActors.Node.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -43,6 +44,7 @@ public sealed class NodeRuntime : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly NodeDataPlane _dataPlane;
     private MeshDnsServer? _dns;
+    private SocksGateway? _socks;
     private DataPlane.Tun.Linux.ExitNat? _exitNat;
 
     private NodeRuntime(WebApplication app, NodeDataPlane dataPlane, NodeInfo info, IPEndPoint apiEndPoint)
@@ -57,6 +59,9 @@ public sealed class NodeRuntime : IAsyncDisposable
 
     /// <summary>Where the API listens (the real port when the config asked for port 0).</summary>
     public IPEndPoint ApiEndPoint { get; }
+
+    /// <summary>Where the SOCKS5 gateway listens (the real port when the config asked for port 0), or null without one.</summary>
+    public IPEndPoint? SocksEndPoint => Services.GetRequiredService<SocksStats>().Listen;
 
     public ActorSystem ActorSystem => _app.Services.GetRequiredService<ActorSystem>();
 
@@ -118,6 +123,7 @@ public sealed class NodeRuntime : IAsyncDisposable
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var runtime = new NodeRuntime(app, dataPlane, info, new IPEndPoint(settings.ApiAddress.Address, new Uri(bound).Port)) { _exitNat = exitNat };
             await runtime.StartDnsAsync(settings);
+            await runtime.StartSocksAsync(settings);
             return runtime;
         }
         catch
@@ -183,6 +189,7 @@ public sealed class NodeRuntime : IAsyncDisposable
         builder.Services.AddSingleton(levelSwitch);
         builder.Services.AddSingleton(dataPlane);
         builder.Services.AddSingleton(names);
+        builder.Services.AddSingleton(new SocksStats(settings.Socks.MaxSessions));
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         builder.Services.AddMeshNode(settings, info, children);
 
@@ -194,6 +201,7 @@ public sealed class NodeRuntime : IAsyncDisposable
         app.MapRouteApi();
         app.MapExitApi();
         app.MapNameApi();
+        app.MapSocksApi();
         app.MapMessageApi();
         app.MapMetricsApi();
         app.MapCtlApi();
@@ -234,6 +242,32 @@ public sealed class NodeRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts the SOCKS5 gateway when <c>socks.listen</c> is set; a port it cannot bind stops the node (exit 1).</summary>
+    private async Task StartSocksAsync(NodeSettings settings)
+    {
+        if (settings.Socks.Listen is not { } endPoint)
+        {
+            return;
+        }
+
+        try
+        {
+            _socks = SocksGateway.Start(
+                endPoint,
+                settings.Socks,
+                new SocksTargets(Services.GetRequiredService<NameDirectoryHolder>(), settings.Dns.Domain, SocksTargets.SystemResolver),
+                Services.GetRequiredService<SocksStats>(),
+                Services.GetRequiredService<ILoggerFactory>().CreateLogger<SocksGateway>());
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            _dns?.Dispose();
+            _dns = null;
+            await _app.DisposeAsync();
+            throw new NodeStartException($"cannot serve SOCKS5 on socks.listen {endPoint}: {e.Message}", e);
+        }
+    }
+
     /// <summary>An exit (<c>exit.prefixes</c>) turns on IP forwarding and its NAT; without a TUN device it cannot be one.</summary>
     /// <summary>Sets up the exit's NAT and forwarding once the TUN device is open (its actor opened it).</summary>
     private static DataPlane.Tun.Linux.ExitNat? OpenExit(NodeSettings settings)
@@ -265,6 +299,12 @@ public sealed class NodeRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_socks is not null)
+        {
+            await _socks.DisposeAsync();
+            _socks = null;
+        }
+
         _dns?.Dispose();
         _dns = null;
         await _app.DisposeAsync();

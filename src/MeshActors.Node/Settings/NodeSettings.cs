@@ -56,6 +56,9 @@ public sealed record NodeSettings
     /// <summary>The DNS server (<c>dns { … }</c>, <c>--dns-addr</c>); off unless an address is given.</summary>
     public DnsSettings Dns { get; init; } = DnsSettings.Off;
 
+    /// <summary>The SOCKS5 gateway (<c>socks { … }</c>, <c>--socks</c>); off unless an address is given.</summary>
+    public SocksSettings Socks { get; init; } = SocksSettings.Off;
+
     /// <summary>Automatic IPv4 address in <c>ipv4.network</c>.</summary>
     public Ipv4NetworkSettings Ipv4Network { get; init; } = Ipv4NetworkSettings.Off;
 

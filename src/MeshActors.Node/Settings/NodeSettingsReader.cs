@@ -76,6 +76,7 @@ public sealed class NodeSettingsReader
             ApiToken = new Api.ApiToken(ReadString("api.token", allowEmpty: true)),
             Names = ReadNames(),
             Dns = ReadDns(),
+            Socks = ReadSocks(),
             Nat = ReadNat(),
             Discovery = new DiscoverySettings(
                 ReadBool("discovery.lan"),
@@ -220,6 +221,29 @@ public sealed class NodeSettingsReader
         }
 
         return new DnsSettings(address, domain, ReadDuration("dns.ttl", TimeSpan.Zero, TimeSpan.FromDays(1)));
+    }
+
+    /// <summary>The gateway on loopback only; a relay buffer of at least 1 KiB (smaller only costs system calls) and at
+    /// most 1 MiB (per direction and session, so max-sessions x 2 MiB at worst).</summary>
+    private SocksSettings ReadSocks()
+    {
+        var text = ReadString("socks.listen", allowEmpty: true);
+        IPEndPoint? listen = null;
+        if (text.Length > 0 && !EndPointText.TryParse(text, out listen))
+        {
+            Fail("socks.listen", $"must be empty (no gateway) or HOST:PORT with a numeric loopback address (e.g. 127.0.0.1:1080), got '{text}'");
+        }
+        else if (listen is not null && !SocksSettings.IsLoopback(listen))
+        {
+            Fail("socks.listen", $"{SocksSettings.LoopbackOnly}, got '{text}'");
+        }
+
+        return new SocksSettings(
+            listen,
+            ReadInt("socks.max-sessions", 1, MaxQueue),
+            ReadDuration("socks.handshake-timeout", TimeSpan.FromMilliseconds(100), MaxTimer),
+            ReadDuration("socks.connect-timeout", TimeSpan.FromMilliseconds(100), MaxTimer),
+            ReadInt("socks.buffer-size", 1024, 1 << 20));
     }
 
     private IpPrefix? ReadIpv4Network(string key)

@@ -26,6 +26,8 @@ public sealed record SettingsOverrides
 
     public string? DnsAddress { get; init; }
 
+    public string? SocksListen { get; init; }
+
     /// <summary>Discovery modes to turn on (<c>lan</c>).</summary>
     public IReadOnlyList<string>? Discovery { get; init; }
 
@@ -130,6 +132,22 @@ public sealed record SettingsOverrides
             else
             {
                 Fail("--dns-addr", $"must be HOST:PORT with a numeric address (e.g. 127.0.0.1:5353), got '{DnsAddress}'");
+            }
+        }
+
+        if (SocksListen is not null)
+        {
+            if (!EndPointText.TryParse(SocksListen, out var endPoint))
+            {
+                Fail("--socks", $"must be HOST:PORT with a numeric loopback address (e.g. 127.0.0.1:1080), got '{SocksListen}'");
+            }
+            else if (!SocksSettings.IsLoopback(endPoint))
+            {
+                Fail("--socks", $"{SocksSettings.LoopbackOnly}, got '{SocksListen}'");
+            }
+            else
+            {
+                result = result with { Socks = result.Socks with { Listen = endPoint } };
             }
         }
 

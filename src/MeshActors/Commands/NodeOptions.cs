@@ -30,6 +30,8 @@ internal sealed class NodeOptions
 
     public Option<string?> DnsAddress { get; } = new("--dns-addr") { Description = "Serve DNS for the mesh's names on HOST:PORT (dns.address)" };
 
+    public Option<string?> Socks { get; } = new("--socks") { Description = "Serve a SOCKS5 gateway into the mesh on loopback HOST:PORT (socks.listen)" };
+
     public Option<string[]> Discovery { get; } = new("--discovery")
     {
         Description = "Turn on a discovery mode: lan (find and link to nodes on the same links by IPv6 link-local multicast)",
@@ -52,6 +54,7 @@ internal sealed class NodeOptions
         command.Options.Add(TunName);
         command.Options.Add(ApiAddress);
         command.Options.Add(DnsAddress);
+        command.Options.Add(Socks);
         command.Options.Add(DataDir);
         command.Options.Add(Discovery);
     }
@@ -74,6 +77,7 @@ internal sealed class NodeOptions
             KeyFile = parsed.GetValue(KeyFile),
             ApiAddress = parsed.GetValue(ApiAddress),
             DnsAddress = parsed.GetValue(DnsAddress),
+            SocksListen = parsed.GetValue(Socks),
             DataDir = parsed.GetValue(DataDir),
             Discovery = parsed.GetValue(Discovery),
         };

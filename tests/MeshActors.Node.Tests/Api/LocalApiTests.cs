@@ -67,7 +67,7 @@ public sealed class LocalApiTests
         }
 
         var openApi = JsonNode.Parse(await node.Http.GetStringAsync("/api/v1/openapi.json"))!["paths"]!.AsObject();
-        foreach (var path in new[] { "/api/v1/admin", "/api/v1/admin/dataplane", "/api/v1/admin/peers", "/api/v1/admin/routes/{view}", "/api/v1/messages", "/api/v1/messages/reply/{id}", "/api/v1/messages/status/{id}", "/metrics", "/api/v1/ctl/actors", "/api/v1/ctl/log-level", "/api/v1/names", "/api/v1/names/{name}", "/api/v1/exits" })
+        foreach (var path in new[] { "/api/v1/admin", "/api/v1/admin/dataplane", "/api/v1/admin/peers", "/api/v1/admin/routes/{view}", "/api/v1/messages", "/api/v1/messages/reply/{id}", "/api/v1/messages/status/{id}", "/metrics", "/api/v1/ctl/actors", "/api/v1/ctl/log-level", "/api/v1/names", "/api/v1/names/{name}", "/api/v1/exits", "/api/v1/socks" })
         {
             Assert.True(openApi.ContainsKey(path), path);
         }

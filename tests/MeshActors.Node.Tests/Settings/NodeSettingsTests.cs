@@ -69,6 +69,7 @@ public class NodeSettingsTests
               ipv4 { network = "10.250.0.0/16", conflict-check-interval = 5s }
               names { refresh-interval = 10s, record-lifetime = 30s, max-records = 100, max-clock-skew = 5s }
               dns { address = "127.0.0.1:5353", domain = "Example.Mesh.", ttl = 10s }
+              socks { listen = "[::1]:1080", max-sessions = 8, handshake-timeout = 2s, connect-timeout = 3s, buffer-size = 4096 }
               dataplane.audit-encryption = on
               log-level = debug
             }
@@ -92,6 +93,22 @@ public class NodeSettingsTests
         Assert.Equal(new Ipv4NetworkSettings(Protocol.IpPrefix.Parse("10.250.0.0/16"), TimeSpan.FromSeconds(5)), settings.Ipv4Network);
         Assert.Equal(new NameSettings(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), 100, TimeSpan.FromSeconds(5)), settings.Names);
         Assert.Equal(new DnsSettings(System.Net.IPEndPoint.Parse("127.0.0.1:5353"), "example.mesh", TimeSpan.FromSeconds(10)), settings.Dns);
+        Assert.Equal(new SocksSettings(System.Net.IPEndPoint.Parse("[::1]:1080"), 8, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3), 4096), settings.Socks);
+    }
+
+    [Fact]
+    public void Socks_flag_turns_the_gateway_on_on_loopback_only_and_bad_values_name_the_flag()
+    {
+        Assert.Null(Parse("meshactors {}").Socks.Listen);
+        Assert.Equal(SocksSettings.Off, Parse("meshactors {}").Socks);
+        Assert.Equal("127.0.0.2:1080", new SettingsOverrides { SocksListen = "127.0.0.2:1080" }.ApplyTo(Parse("meshactors {}")).Socks.Listen!.ToString());
+
+        foreach (var (text, problem) in new[] { ("0.0.0.0:1080", "must be a loopback address"), ("[::]:1080", "must be a loopback address"), ("10.0.0.1:1080", "must be a loopback address"), ("localhost:1080", "numeric loopback address") })
+        {
+            var error = Assert.Single(Assert.Throws<ConfigException>(() => new SettingsOverrides { SocksListen = text }.ApplyTo(Parse("meshactors {}"))).Errors);
+            Assert.Equal("--socks", error.Key);
+            Assert.Contains(problem, error.Problem);
+        }
     }
 
     [Fact]
@@ -181,6 +198,12 @@ public class NodeSettingsTests
     [InlineData("meshactors {\n  names.max-records = 1\n}", 2, "meshactors.names.max-records", "must be 16..16777216, got 1")]
     [InlineData("meshactors {\n  dns.address = \"localhost:53\"\n}", 2, "meshactors.dns.address", "must be empty (no DNS server) or HOST:PORT")]
     [InlineData("meshactors {\n  dns.domain = \"my_mesh\"\n}", 2, "meshactors.dns.domain", "must be one or more DNS labels")]
+    [InlineData("meshactors {\n  socks.listen = \"0.0.0.0:1080\"\n}", 2, "meshactors.socks.listen", "must be a loopback address (127.0.0.0/8 or [::1])")]
+    [InlineData("meshactors {\n  socks.listen = \"192.168.1.2:1080\"\n}", 2, "meshactors.socks.listen", "must be a loopback address")]
+    [InlineData("meshactors {\n  socks.listen = \"1080\"\n}", 2, "meshactors.socks.listen", "must be empty (no gateway) or HOST:PORT")]
+    [InlineData("meshactors {\n  socks.max-sessions = 0\n}", 2, "meshactors.socks.max-sessions", "must be 1..65536, got 0")]
+    [InlineData("meshactors {\n  socks.buffer-size = 100\n}", 2, "meshactors.socks.buffer-size", "must be 1024..1048576, got 100")]
+    [InlineData("meshactors {\n  socks.handshake-timeout = 10ms\n}", 2, "meshactors.socks.handshake-timeout", "must be 100ms..10m, got 10ms")]
     [InlineData("meshactors {\n  exit.prefixes = [\"10.1.0.0\"]\n}", 2, "meshactors.exit.prefixes", "is not a prefix in CIDR notation")]
     [InlineData("meshactors {\n  exit.prefixes = [\"fd6d:1::/32\"]\n}", 2, "meshactors.exit.prefixes", "lies inside overlay-prefix fd6d::/16")]
     [InlineData("meshactors {\n  exit.prefixes = [\"::/0\"]\n}", 2, "meshactors.exit.prefixes", "covers overlay-prefix fd6d::/16, which routing refuses")]
