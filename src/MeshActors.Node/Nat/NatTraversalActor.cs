@@ -262,7 +262,10 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
         var endpoints = _publicEndpoints;
         NodeRegistry.TryTell<NamesActor>(Context.System, new OwnEndpointsChanged(endpoints, endpoints.Length > 0 && _settings.Relay), Self);
         var linked = _links.Keys.Select(Key).ToHashSet();
-        foreach (var step in _keeper.Next(_behindNat, Relays(), linked, NowMs))
+
+        // Reading the relays probes the host's addresses (allocating): only a client or a held relay needs them.
+        var relays = _behindNat || _keeper.Dialled.Any() ? Relays() : [];
+        foreach (var step in _keeper.Next(_behindNat, relays, linked, NowMs))
         {
             if (PublicIdentity.TryFromBytes(step.Relay.Key.Span, out var key))
             {
