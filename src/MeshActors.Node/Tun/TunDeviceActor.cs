@@ -116,8 +116,10 @@ public sealed class TunDeviceActor : ReceiveActor
             return;
         }
 
-        Try(() => addresses.RemoveAddress(move.From), "remove address", move.From);
+        // The new address first: Linux flushes every IPv4 route through a device whose last IPv4 address goes, and
+        // the routes installed for other nodes' prefixes would be gone without this actor knowing.
         Try(() => addresses.AddAddress(move.To), "add address", move.To);
+        Try(() => addresses.RemoveAddress(move.From), "remove address", move.From);
     }
 
     private void Try(Action change, string verb, object what)

@@ -92,6 +92,25 @@ public sealed class TunDeviceActorTests : TestKit
     }
 
     [Fact]
+    public void Moving_the_only_ipv4_address_keeps_the_kernel_routes_to_other_nodes()
+    {
+        var actor = Sys.ActorOf(TunDeviceActor.Props(() => Options, Open, _forwarder));
+        AwaitCondition(() => _opened.Count == 1, Bound);
+        var device = _opened.Single();
+        var from = TunAddress.Parse("10.251.0.3/32");
+        var to = TunAddress.Parse("10.251.0.4/32");
+        device.AddAddress(from);
+        var other = IpPrefix.Parse("10.251.0.5/32");
+        actor.Tell(new RoutedPrefixesChanged(new HashSet<IpPrefix> { other }));
+        AwaitCondition(() => device.KernelRoutes.Contains(other), Bound);
+
+        actor.Tell(new MoveTunAddress(from, to));
+
+        AwaitCondition(() => device.Addresses.Contains(to) && !device.Addresses.Contains(from), Bound);
+        Assert.Contains(other, device.KernelRoutes);
+    }
+
+    [Fact]
     public async Task A_device_that_cannot_be_opened_stops_the_node_with_one_line()
     {
         var failure = new NodeFailure();

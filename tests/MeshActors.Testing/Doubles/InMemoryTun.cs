@@ -17,6 +17,7 @@ public sealed class InMemoryTun : IHostTunDevice, ITunAddresses
     private readonly BlockingCollection<byte[]> _fromNode;
     private readonly CancellationTokenSource _disposed = new();
     private readonly ConcurrentDictionary<IpPrefix, byte> _routes = new();
+    private readonly ConcurrentDictionary<IpPrefix, byte> _kernelRoutes = new();
     private readonly ConcurrentDictionary<TunAddress, byte> _addresses = new();
 
     public InMemoryTun(string name = "memtun0", int mtu = 1400, int capacity = 1024)
@@ -33,7 +34,12 @@ public sealed class InMemoryTun : IHostTunDevice, ITunAddresses
 
     public bool IsDisposed => _disposed.IsCancellationRequested;
 
+    /// <summary>The routes the device installed, as it remembers them (the real device's bookkeeping).</summary>
     public IReadOnlyCollection<IpPrefix> Routes => [.. _routes.Keys];
+
+    /// <summary>The routes the "kernel" holds: as <see cref="Routes"/>, except that removing the device's last IPv4
+    /// address flushes every IPv4 route through it, as Linux does, without the device being told.</summary>
+    public IReadOnlyCollection<IpPrefix> KernelRoutes => [.. _kernelRoutes.Keys];
 
     public IReadOnlyCollection<TunAddress> Addresses => [.. _addresses.Keys];
 
@@ -110,17 +116,28 @@ public sealed class InMemoryTun : IHostTunDevice, ITunAddresses
     {
         ThrowIfRouteChangesFail();
         _routes.TryAdd(prefix, 0);
+        _kernelRoutes[prefix] = 0;
     }
 
     public bool RemoveRoute(IpPrefix prefix)
     {
         ThrowIfRouteChangesFail();
+        _kernelRoutes.TryRemove(prefix, out _);
         return _routes.TryRemove(prefix, out _);
     }
 
     public void AddAddress(TunAddress address) => _addresses.TryAdd(address, 0);
 
-    public void RemoveAddress(TunAddress address) => _addresses.TryRemove(address, out _);
+    public void RemoveAddress(TunAddress address)
+    {
+        if (_addresses.TryRemove(address, out _) && !address.IsIPv6 && _addresses.Keys.All(other => other.IsIPv6))
+        {
+            foreach (var route in _kernelRoutes.Keys.Where(route => route.Family == System.Net.Sockets.AddressFamily.InterNetwork))
+            {
+                _kernelRoutes.TryRemove(route, out _);
+            }
+        }
+    }
 
     /// <summary>Disposing makes the "OS" forget the routes and addresses, as the kernel does with the interface.</summary>
     public void Dispose()
