@@ -39,5 +39,13 @@ public sealed record PeerUri(TransportKind Scheme, string Host, int Port, Public
     public static PeerUri Parse(string text) =>
         TryParse(text, out var uri, out var problem) ? uri : throw new FormatException($"peer address: {problem}");
 
+    /// <summary>A UDP peer at an endpoint seen on the wire, its key pinned (an IPv4 address seen through a dual-stack
+    /// socket is written as IPv4; an IPv6 link-local address keeps its scope).</summary>
+    public static PeerUri PinnedUdp(System.Net.IPEndPoint endPoint, PublicIdentity key)
+    {
+        var address = endPoint.Address.IsIPv4MappedToIPv6 ? endPoint.Address.MapToIPv4() : endPoint.Address;
+        return new PeerUri(TransportKind.Udp, address.ToString(), endPoint.Port, key);
+    }
+
     public override string ToString() => new TransportUri(Scheme, Host, Port, Pinned?.ToString()).ToString();
 }

@@ -9,7 +9,6 @@ using MeshActors.DataPlane.Transports;
 using MeshActors.Node.Actors;
 using MeshActors.Node.Links;
 using MeshActors.Node.Settings;
-using MeshActors.Protocol.Addressing;
 using MeshActors.Protocol.Counting;
 using MeshActors.Protocol.Discovery;
 using MeshActors.Routing.Names;
@@ -106,7 +105,7 @@ public sealed class LanDiscoveryActor : ReceiveActor, IWithTimers
     /// <summary>The reader thread: checks a datagram and passes a beacon of another node on, within the bound.</summary>
     private void Screen(ReadOnlySpan<byte> datagram, IPEndPoint from, byte[] ownKey, CounterSet<LanDiscoveryEvent> counts, IActorRef self)
     {
-        if (!LanBeacon.TryRead(datagram, out var key, out var port) || !PublicIdentity.TryFromBytes(key, out _) || !from.Address.IsIPv6LinkLocal)
+        if (!LanBeacon.TryRead(datagram, out var key, out var port) || !PublicIdentity.TryFromBytes(key, out var identity) || !from.Address.IsIPv6LinkLocal)
         {
             counts.Increment(LanDiscoveryEvent.Malformed);
             return;
@@ -126,7 +125,7 @@ public sealed class LanDiscoveryActor : ReceiveActor, IWithTimers
         }
 
         counts.Increment(LanDiscoveryEvent.Heard);
-        self.Tell(new BeaconHeard(new KeyBytes(key.ToArray()), new IPEndPoint(from.Address, port)));
+        self.Tell(new BeaconHeard(new KeyBytes(key.ToArray()), identity, new IPEndPoint(from.Address, port)));
     }
 
     private void OnHeard(BeaconHeard heard)
@@ -153,7 +152,7 @@ public sealed class LanDiscoveryActor : ReceiveActor, IWithTimers
         // Dialled once per sighting: the peer manager keeps the child (redialling with backoff, or standing by beside
         // a link the peer dialled) until this actor drops it.
         _log.Info("LAN discovery: heard {0} at {1}", heard.Key.ToString()[..8], heard.EndPoint);
-        var entry = _heard[heard.Key] = new Heard(Uri(heard.Key, heard.EndPoint), heard.EndPoint) { LastHeardMs = NowMs };
+        var entry = _heard[heard.Key] = new Heard(PeerUri.PinnedUdp(heard.EndPoint, heard.Identity), heard.EndPoint) { LastHeardMs = NowMs };
         _counts.Increment(LanDiscoveryEvent.Dialled);
         NodeRegistry.TryTell<PeerManager>(Context.System, new DialDiscovered(entry.Uri, "lan", "heard on the LAN"), Self);
     }
@@ -211,18 +210,12 @@ public sealed class LanDiscoveryActor : ReceiveActor, IWithTimers
         return eligible;
     }
 
-    private static PeerUri Uri(KeyBytes key, IPEndPoint endPoint)
-    {
-        PublicIdentity.TryFromBytes(key.Span, out var identity);
-        return new PeerUri(TransportKind.Udp, $"{endPoint.Address}", endPoint.Port, identity);
-    }
-
     private LanDiscoveryStatus Describe() => new(
         _interfaces,
         [.. _heard.OrderBy(pair => pair.Key).Select(pair => new LanNode(pair.Key.ToString(), pair.Value.EndPoint.ToString(), (NowMs - pair.Value.LastHeardMs) / 1000.0))],
         _counts.ToDictionary());
 
-    private sealed record BeaconHeard(KeyBytes Key, IPEndPoint EndPoint);
+    private sealed record BeaconHeard(KeyBytes Key, PublicIdentity Identity, IPEndPoint EndPoint);
 
     private sealed class Heard(PeerUri uri, IPEndPoint endPoint)
     {

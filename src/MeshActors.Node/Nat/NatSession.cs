@@ -6,7 +6,6 @@ using MeshActors.Crypto;
 using MeshActors.DataPlane.Transports;
 using MeshActors.Node.Actors;
 using MeshActors.Node.Links;
-using MeshActors.Protocol.Addressing;
 using MeshActors.Routing.Nat;
 
 namespace MeshActors.Node.Nat;
@@ -107,8 +106,7 @@ public sealed class NatSession : ReceiveActor, IWithTimers
 
     private void Dial(IPEndPoint to)
     {
-        var address = to.Address.IsIPv4MappedToIPv6 ? to.Address.MapToIPv4() : to.Address;
-        var uri = new PeerUri(TransportKind.Udp, address.ToString(), to.Port, _peer);
+        var uri = PeerUri.PinnedUdp(to, _peer);
         var timeout = new CancellationTokenSource(_dialTimeout);
         var system = Context.System;
         _factory.ConnectAsync(uri, timeout.Token).ContinueWith(task =>

@@ -13,7 +13,6 @@ using MeshActors.Node.Links;
 using MeshActors.Node.Messaging;
 using MeshActors.Node.Names;
 using MeshActors.Node.Settings;
-using MeshActors.Protocol.Addressing;
 using MeshActors.Protocol.Counting;
 using MeshActors.Protocol.Frames;
 using MeshActors.Protocol.Names;
@@ -269,7 +268,7 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
         {
             if (PublicIdentity.TryFromBytes(step.Relay.Key.Span, out var key))
             {
-                var uri = new PeerUri(TransportKind.Udp, step.Relay.EndPoint.Address.ToString(), step.Relay.EndPoint.Port, key);
+                var uri = PeerUri.PinnedUdp(step.Relay.EndPoint, key);
                 NodeRegistry.TryTell<PeerManager>(
                     Context.System,
                     step.Dial
