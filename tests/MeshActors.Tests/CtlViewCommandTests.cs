@@ -1,4 +1,5 @@
 using MeshActors.Cli;
+using MeshActors.Testing.Doubles;
 
 namespace MeshActors.Tests;
 
@@ -60,7 +61,7 @@ public sealed class CtlViewCommandTests(LinkedNodes nodes)
     [InlineData("message", "receive")]
     public async Task A_node_url_where_nothing_listens_fails_with_one_error_line(params string[] command)
     {
-        var url = $"http://127.0.0.1:{CliTestNode.FreePort()}";
+        var url = $"http://127.0.0.1:{TestPorts.Next()}";
 
         var run = await Cli.Run([.. command, "--node", url]);
 

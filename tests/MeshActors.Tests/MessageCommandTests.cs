@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using MeshActors.Cli;
@@ -39,7 +37,7 @@ public sealed class CliTestNode : IAsyncDisposable
 
     public static async Task<CliTestNode> StartAsync(CliTestNode? peer = null)
     {
-        var port = FreePort();
+        var port = TestPorts.Next();
         var data = new TempFolder();
         var settings = SettingsLoader.Load(null, new SettingsOverrides { NoTun = true, ApiAddress = "127.0.0.1:0", DataDir = data.Path }) with
         {
@@ -50,14 +48,6 @@ public sealed class CliTestNode : IAsyncDisposable
         var levelSwitch = new LoggingLevelSwitch(LogEventLevel.Warning);
         var logger = NodeLogging.CreateLogger(levelSwitch);
         return new CliTestNode(await NodeRuntime.StartAsync(settings, identity, logger, levelSwitch), identity, logger, port, data);
-    }
-
-    /// <summary>A loopback port nothing listens on (taken and released at once).</summary>
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using MeshActors.Cli;
+using MeshActors.Testing.Doubles;
 
 namespace MeshActors.Tests;
 
@@ -39,7 +40,7 @@ public sealed class NameCommandTests(LinkedNodes nodes)
     public async Task Name_to_ipv6_refuses_an_empty_name_and_an_unreachable_node()
     {
         Assert.Equal(ExitCodes.UsageOrConfig, (await Cli.Run("name-to-ipv6", "")).Code);
-        var unreachable = await Cli.Run("name-to-ipv6", "alice", "--node", $"http://127.0.0.1:{CliTestNode.FreePort()}");
+        var unreachable = await Cli.Run("name-to-ipv6", "alice", "--node", $"http://127.0.0.1:{TestPorts.Next()}");
         Assert.Equal(ExitCodes.RuntimeFailure, unreachable.Code);
         Assert.Contains("cannot reach the node", unreachable.Error);
     }

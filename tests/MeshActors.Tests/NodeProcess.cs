@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using MeshActors.Testing.Doubles;
 
 namespace MeshActors.Tests;
 
@@ -25,8 +25,8 @@ public sealed class NodeProcess : IAsyncDisposable
         Name = name;
         _folder = Path.Combine(folder, name);
         Directory.CreateDirectory(_folder);
-        ApiPort = FreePort();
-        LinkPort = FreePort();
+        ApiPort = TestPorts.Next();
+        LinkPort = TestPorts.Next();
         _config = Path.Combine(_folder, "node.hocon");
         File.WriteAllText(_config, $$"""
             meshactors {
@@ -180,13 +180,6 @@ public sealed class NodeProcess : IAsyncDisposable
 
         Http.Dispose();
         await Task.CompletedTask;
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private void Append(string? line)

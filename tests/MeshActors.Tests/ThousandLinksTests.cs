@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using MeshActors.Crypto;
 using MeshActors.Crypto.Handshake;
@@ -9,6 +7,7 @@ using MeshActors.DataPlane.Buffers;
 using MeshActors.DataPlane.Links;
 using MeshActors.DataPlane.Transports;
 using MeshActors.Protocol.Frames;
+using MeshActors.Testing.Doubles;
 using Xunit.Abstractions;
 
 namespace MeshActors.Tests;
@@ -49,8 +48,8 @@ public sealed class ThousandLinksTests(ITestOutputHelper output)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "MeshActors.dll");
         using var work = new TempDirectory();
-        var linkPort = FreePort();
-        var apiPort = FreePort();
+        var linkPort = TestPorts.Next();
+        var apiPort = TestPorts.Next();
         File.WriteAllText(Path.Combine(work.Path, "hub.hocon"), $$"""
             meshactors {
               key-file = "{{Path.Combine(work.Path, "hub.key")}}"
@@ -191,24 +190,6 @@ public sealed class ThousandLinksTests(ITestOutputHelper output)
         var poolWorkers = Directory.GetDirectories($"/proc/{hub.Process.Id}/task")
             .Count(task => File.Exists(Path.Combine(task, "comm")) && File.ReadAllText(Path.Combine(task, "comm")).StartsWith(PoolWorkerName, StringComparison.Ordinal));
         return new HubSample(Field("VmRSS") * 1024, (int)Field("Threads"), poolWorkers);
-    }
-
-    /// <summary>A free TCP port below 32768 (the tests' rule: never the ephemeral range other programs draw from).</summary>
-    private static int FreePort()
-    {
-        for (var port = Random.Shared.Next(20000, 32000); ; port = Random.Shared.Next(20000, 32000))
-        {
-            try
-            {
-                using var probe = new TcpListener(IPAddress.Loopback, port);
-                probe.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // taken: try another
-            }
-        }
     }
 
     /// <param name="PoolWorkers">Threads of the shared .NET thread pool, which grows with CPU starvation (a loaded

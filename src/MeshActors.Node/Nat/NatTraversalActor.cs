@@ -108,6 +108,8 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
         Receive<LinkUp>(up =>
         {
             Reflect(up.Peer, up.Link, force: true);
+            // An answer to an offer made before this link came up would start a punch for a peer already linked.
+            _offers.Remove(up.Peer);
             if (_sessions.TryGetValue(up.Peer, out var session))
             {
                 session.Tell(PeerLinked.Instance);
@@ -351,6 +353,14 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
         }
 
         _punches.Increment(PunchEvent.OffersReceived);
+        if (_links.ContainsKey(peer))
+        {
+            // The bus delivers an offer late when it was made while no path existed: a punched link now would only
+            // replace the direct one (and lose what was in flight on it).
+            _punches.Increment(PunchEvent.OffersWhileLinked);
+            return;
+        }
+
         var ours = _offers.ContainsKey(peer);
         if (_sessions.ContainsKey(peer) || (ours && IsDialler(punching, peer)) || (!ours && _offers.Count + _sessions.Count >= MaxAttempts))
         {

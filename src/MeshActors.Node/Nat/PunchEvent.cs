@@ -9,4 +9,7 @@ public enum PunchEvent
     OffersReceived,
     AnswersReceived,
     SignalsRefused,
+
+    /// <summary>An offer from a peer this node already has a direct link to: nothing to punch, ignored.</summary>
+    OffersWhileLinked,
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Hosting;
 using MeshActors.Crypto;
@@ -43,7 +42,7 @@ internal sealed class BusThroughputNode : IAsyncDisposable
 
     public static async Task<BusThroughputNode> StartAsync(BusThroughputNode? peer = null)
     {
-        var port = FreePort();
+        var port = TestPorts.Next();
         var data = new TempFolder();
         var settings = SettingsLoader.Load(null, new SettingsOverrides { NoTun = true, ApiAddress = "127.0.0.1:0", DataDir = data.Path }) with
         {
@@ -81,12 +80,5 @@ internal sealed class BusThroughputNode : IAsyncDisposable
         await _logger.DisposeAsync();
         _identity.Dispose();
         _data.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Hosting;
@@ -74,7 +73,7 @@ public sealed class BusTestNode : IAsyncDisposable
     public static async Task<BusTestNode> StartAsync(
         IEnumerable<BusTestNode>? peers = null, MessageBusSettings? bus = null, Func<NodeSettings, NodeSettings>? adjust = null, NodeIdentity? identity = null)
     {
-        var port = FreePort();
+        var port = TestPorts.Next();
         identity ??= NodeIdentity.Generate();
         var data = new TempFolder();
         var settings = TestSettings() with
@@ -156,12 +155,5 @@ public sealed class BusTestNode : IAsyncDisposable
         await _logger.DisposeAsync();
         Identity.Dispose();
         _data.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MeshActors.Node.Settings;
+using MeshActors.Protocol.Nat;
 using MeshActors.Node.Tests.Messaging;
 using MeshActors.Testing.Doubles;
 
@@ -69,6 +70,26 @@ public sealed class HolePunchTests
         Assert.Null(await UpPeer(a, b.Key));
         Assert.Equal(0, (await Punches(a))["started"]!.GetValue<long>());
         Assert.Equal(r.Key, await NextHop(a, b));
+    }
+
+    [Fact]
+    public async Task An_offer_from_a_peer_already_linked_directly_is_ignored_and_counted()
+    {
+        await using var a = await BusTestNode.StartAsync();
+        await using var b = await BusTestNode.StartAsync();
+        await AddPeer(b, a.UdpUri);
+        await a.WaitForRouteAsync(b);
+        var linkActor = (await UpPeer(b, a.Key))!["actor"]!.GetValue<string>();
+
+        // What the bus hands over late when a offered while it had no path to b (a restart, a flapping link).
+        var offer = new PunchSignal(
+            PunchSignalKind.Offer, 0, 42, [new PunchCandidate(CandidateKind.Local, IPEndPoint.Parse(a.UdpUri["udp://".Length..]))]);
+        await a.SendOkAsync(new { pk = b.Key }, PunchSignalCodec.Encode(offer), PunchSignalCodec.Topic.ToArray());
+
+        await Eventually.True(() => Punches(b).Result["offers_while_linked"]!.GetValue<long>() == 1, PatienceMs, "b should see the offer");
+        Assert.Equal(0, (await Punches(b))["started"]!.GetValue<long>());
+        Assert.Equal(linkActor, (await UpPeer(b, a.Key))!["actor"]!.GetValue<string>());
+        Assert.Null(await b.ReceiveAsync(0));
     }
 
     private static async Task AddPeer(BusTestNode node, string uri)
