@@ -2,12 +2,13 @@
 # NAT lab: two home LANs behind Linux routers that NAT like home routers, and one public node. Run as root.
 #
 #   nat-lab.sh [--prefix P] up cone|symmetric cone|symmetric   build the lab (cleans first); the NAT of router A, of B
-#   nat-lab.sh [--prefix P] start [--dll PATH] [--no-punch] [--tun] [--second-relay]
+#   nat-lab.sh [--prefix P] start [--dll PATH] [--no-punch] [--tun] [--second-relay] [--rendezvous]
 #                                                             start MeshActors on P (public), A and B; A and B dial
 #                                                             only P, over UDP; --tun: with TUN devices (mesh0, MTU
 #                                                             1300) so the overlay can be pinged; --second-relay: also
 #                                                             Q (public), which dials P (A and B learn of it only
-#                                                             from the mesh's records)
+#                                                             from the mesh's records); --rendezvous: P introduces
+#                                                             the nodes linked to it to each other
 #   nat-lab.sh [--prefix P] kill NODE                         stop one node (p, q, a or b; its recorded PID only)
 #   nat-lab.sh [--prefix P] nebula                            start nebula 1.6.1 instead: P the lighthouse, A and B
 #                                                             its hosts, punchy on (certificates made in the state dir)
@@ -131,8 +132,8 @@ default_dll() {
   echo "$REPO_DIR/src/MeshActors/bin/Release/net10.0/MeshActors.dll"
 }
 
-write_config() {  # write_config NODE PEERS PUNCH TUN
-  local n=$1 peers=$2 punch=$3 tun=$4 file="$STATE/config/$1.hocon"
+write_config() {  # write_config NODE PEERS PUNCH TUN [RENDEZVOUS]
+  local n=$1 peers=$2 punch=$3 tun=$4 rendezvous=${5:-off} file="$STATE/config/$1.hocon"
   cat >"$file" <<HOCON
 meshactors {
   node-name = "$n"
@@ -143,6 +144,7 @@ meshactors {
   links { udp-max-frame-size = $UDP_MAX_FRAME }
   tun { enabled = $tun, name = "mesh0", mtu = 1300 }
   nat.punch = $punch
+  discovery.rendezvous = $rendezvous
   api.address = "127.0.0.1:8989"
   log-level = info
 }
@@ -158,20 +160,21 @@ start_in() {  # start_in NODE LOGNAME CMD...
 }
 
 cmd_start() {
-  local dll=${MESHACTORS_DLL:-} punch=on tun=off second=0 n
+  local dll=${MESHACTORS_DLL:-} punch=on tun=off second=0 rendezvous=off n
   while [[ $# -gt 0 ]]; do
     case $1 in
       --dll) dll=${2:?--dll needs a path}; shift 2;;
       --no-punch) punch=off; shift;;
       --tun) tun=on; shift;;
       --second-relay) second=1; shift;;
+      --rendezvous) rendezvous=on; shift;;
       *) die "unknown start option $1";;
     esac
   done
   [[ -r $STATE/nats ]] || die "no nat lab is up (run: nat-lab.sh up cone cone)"
   dll=${dll:-$(default_dll)}
   [[ -e $dll ]] || die "node binary $dll not found (build src/MeshActors, or pass --dll / set MESHACTORS_DLL)"
-  start_in p p dotnet "$dll" --config "$(write_config p "" "$punch" "$tun")"
+  start_in p p dotnet "$dll" --config "$(write_config p "" "$punch" "$tun" "$rendezvous")"
   ((second)) && start_in q q dotnet "$dll" --config "$(write_config q "\"udp://10.213.3.2:$PORT\"" "$punch" "$tun")"
   for n in a b; do
     start_in "$n" "$n" dotnet "$dll" --config "$(write_config "$n" "\"udp://10.213.3.2:$PORT\"" "$punch" "$tun")"

@@ -43,8 +43,10 @@ internal sealed class NatLab : IDisposable
 
     /// <param name="tun">With TUN devices (mesh0), so the overlay can be pinged.</param>
     /// <param name="secondRelay">Also Q, a second public node, which dials P.</param>
-    public void Start(string dll, bool tun = false, bool secondRelay = false) =>
-        Script(["start", "--dll", dll, .. tun ? new[] { "--tun" } : [], .. secondRelay ? new[] { "--second-relay" } : []]);
+    /// <param name="rendezvous">P introduces the nodes linked to it to each other.</param>
+    public void Start(string dll, bool tun = false, bool secondRelay = false, bool rendezvous = false) =>
+        Script(["start", "--dll", dll, .. tun ? new[] { "--tun" } : [], .. secondRelay ? new[] { "--second-relay" } : [],
+            .. rendezvous ? new[] { "--rendezvous" } : []]);
 
     /// <summary>Stops one node (p, q, a or b).</summary>
     public void Kill(string node) => Script("kill", node);

@@ -64,6 +64,31 @@ public sealed class NatLabTests(ITestOutputHelper output)
     }
 
     [NatLabFact]
+    public async Task Behind_cone_nats_a_node_that_knows_only_a_rendezvous_links_directly_to_another_with_no_traffic()
+    {
+        using var lab = NatLab.Up("cone", "cone");
+        var sinceStart = Stopwatch.StartNew();
+        lab.Start(Dll, rendezvous: true);
+        string? a = null, b = null, p = null;
+        await Until(async () => (a ??= await lab.KeyAsync("a")) is not null && (b ??= await lab.KeyAsync("b")) is not null
+            && (p ??= await lab.KeyAsync("p")) is not null, Startup, "the nodes' APIs never answered");
+        await Until(async () => await lab.LinkedAsync("a", p!) && await lab.LinkedAsync("b", p!), Startup, "A and B never linked to P");
+        var clock = Stopwatch.StartNew();
+
+        await Until(async () => await lab.LinkedAsync("a", b!) && await lab.LinkedAsync("b", a!), TimeSpan.FromSeconds(30), "A and B never linked directly");
+        output.WriteLine($"rendezvous: direct link a<->b seen {clock.Elapsed.TotalMilliseconds:0} ms after both were seen linked to p, "
+            + $"{sinceStart.Elapsed.TotalSeconds:0.0} s after the nodes started");
+        var introduced = 0L;
+        foreach (var node in new[] { "a", "b" })
+        {
+            introduced += (await lab.NatAsync(node))["punches"]!["introductions_received"]!.GetValue<long>();
+        }
+
+        Assert.True(introduced >= 1, "the direct link came without an introduction");
+        Assert.Null(await lab.ReceiveAsync("b", 0));
+    }
+
+    [NatLabFact]
     public async Task Pings_through_the_tun_devices_punch_a_direct_link_as_bus_messages_do()
     {
         Assert.True(File.Exists("/dev/net/tun"), "this test needs /dev/net/tun");

@@ -81,6 +81,15 @@ public static class MetricsEndpoints
                 }
             }
 
+            if (await TryAsk<RendezvousStatus>(system, typeof(RendezvousActor), GetRendezvous.Instance, ct) is { } rendezvous)
+            {
+                text.Gauge("meshactors_discovery_rendezvous_linked", "Neighbours the rendezvous introduces to each other", rendezvous.Linked);
+                foreach (var (name, count) in rendezvous.Counters)
+                {
+                    text.Counter("meshactors_discovery_rendezvous_total", "Introductions this rendezvous sent, keys listed in them, sends refused, by event", count, ("event", name));
+                }
+            }
+
             if (await AdminEndpoints.NatStatusAsync(system, ct) is { } nat)
             {
                 WriteNat(text, nat);

@@ -64,6 +64,9 @@ public static class NodeChildren
                     settings.Tun.Enabled ? settings.Tun.Name : null), typeof(LanDiscoveryActor)),
             }
             : [];
+        var rendezvous = settings.Discovery.Rendezvous
+            ? new[] { new ChildSpec(RendezvousActor.Name, RendezvousActor.Props(), typeof(RendezvousActor)) }
+            : [];
         return
         [
             .. tun,
@@ -89,6 +92,7 @@ public static class NodeChildren
                 new(store, StateSections.Bus),
                 settings.State.WriteInterval), typeof(MessageBusActor)),
             .. discovery,
+            .. rendezvous,
             new ChildSpec(InspectionActor.Name, InspectionActor.Props(), typeof(InspectionActor)),
         ];
     }

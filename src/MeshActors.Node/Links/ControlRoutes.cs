@@ -18,6 +18,7 @@ public static class ControlRoutes
         [ControlKinds.SeqnoRequests] = typeof(RouteTableActor),
         [ControlKinds.NameRecord] = typeof(NamesActor),
         [ControlKinds.Reflection] = typeof(NatTraversalActor),
+        [ControlKinds.Introduction] = typeof(NatTraversalActor),
     }.ToFrozenDictionary();
 
     /// <summary>The registry key of the handler for <paramref name="kind"/>; null for a kind nobody handles.</summary>

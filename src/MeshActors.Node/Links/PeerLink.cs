@@ -5,6 +5,7 @@ using Akka.Actor;
 using Akka.Event;
 using MeshActors.Crypto;
 using MeshActors.Node.Actors;
+using MeshActors.Node.Discovery;
 using MeshActors.Node.Names;
 using MeshActors.Node.Nat;
 using MeshActors.Node.Routing;
@@ -364,6 +365,9 @@ public sealed class PeerLink : ReceiveActor, IWithTimers
         {
             NodeRegistry.TryTell<NamesActor>(Context.System, message);
         }
+
+        // Registered only with discovery.rendezvous on.
+        NodeRegistry.TryTell<RendezvousActor>(Context.System, message);
     }
 
     private void Report() => Context.Parent.Tell(new PeerStatusReport(new PeerStatus(

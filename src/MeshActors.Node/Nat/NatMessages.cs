@@ -18,7 +18,7 @@ public sealed class GetNatStatus
 /// translated, the distinct translated (reflexive) endpoints, each neighbour's report, and reflection counters by
 /// outcome; the peers a hole-punching attempt runs for now, and punching counters by event (<c>started</c>,
 /// <c>succeeded</c>, <c>failed</c>, <c>offers_received</c>, <c>answers_received</c>, <c>signals_refused</c>,
-/// <c>offers_while_linked</c>);
+/// <c>offers_while_linked</c>, <c>introductions_received</c>, <c>introductions_refused</c>);
 /// whether this node relays for others; its role (<c>relay</c> or <c>public</c>: neighbours see it untranslated, at
 /// <paramref name="PublicEndpoints"/>, which its name record announces; <c>client</c>: behind NAT, it keeps a link to
 /// a relay; <c>unknown</c>: no UDP neighbour has reported yet) and the relays the mesh's records announce.

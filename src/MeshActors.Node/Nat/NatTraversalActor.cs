@@ -197,7 +197,14 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
     {
         try
         {
-            TakeReflection(control);
+            if (control.Payload.Length > 0 && control.Payload[0] == ControlKinds.Introduction)
+            {
+                TakeIntroduction(control);
+            }
+            else
+            {
+                TakeReflection(control);
+            }
         }
         finally
         {
@@ -225,6 +232,27 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
         if (changed)
         {
             Reclassify();
+        }
+    }
+
+    /// <summary>A rendezvous neighbour's list of other nodes linked to it: each is considered as if traffic were
+    /// waiting for it, so the punch signals go through the rendezvous and a direct link follows.</summary>
+    private void TakeIntroduction(ControlReceived control)
+    {
+        if (_punching is null || !IntroductionCodec.TryDecode(control.Payload, out var keys))
+        {
+            _punches.Increment(PunchEvent.IntroductionsRefused);
+            return;
+        }
+
+        _punches.Increment(PunchEvent.IntroductionsReceived);
+        _log.Info("{0} introduced {1} node(s) linked to it", control.Peer, keys.Length);
+        foreach (var key in keys)
+        {
+            if (PublicIdentity.TryFromBytes(key, out var peer) && peer != control.Peer)
+            {
+                Consider(peer);
+            }
         }
     }
 

@@ -81,7 +81,8 @@ public sealed class NodeSettingsReader
             Discovery = new DiscoverySettings(
                 ReadBool("discovery.lan"),
                 ReadDuration("discovery.lan-interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),
-                ReadInt("discovery.lan-port", 1, 65535)),
+                ReadInt("discovery.lan-port", 1, 65535),
+                ReadBool("discovery.rendezvous")),
             Ipv4Network = new Ipv4NetworkSettings(
                 ReadIpv4Network("ipv4.network"), ReadDuration("ipv4.conflict-check-interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1))),
             Exit = ReadExit(overlayPrefix),

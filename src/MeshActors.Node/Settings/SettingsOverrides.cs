@@ -153,13 +153,17 @@ public sealed record SettingsOverrides
 
         foreach (var mode in Discovery ?? [])
         {
-            if (mode == "lan")
+            switch (mode)
             {
-                result = result with { Discovery = result.Discovery with { Lan = true } };
-            }
-            else
-            {
-                Fail("--discovery", $"must be lan (the one discovery mode a flag turns on), got '{mode}'");
+                case "lan":
+                    result = result with { Discovery = result.Discovery with { Lan = true } };
+                    break;
+                case "rendezvous":
+                    result = result with { Discovery = result.Discovery with { Rendezvous = true } };
+                    break;
+                default:
+                    Fail("--discovery", $"must be lan or rendezvous, got '{mode}'");
+                    break;
             }
         }
 

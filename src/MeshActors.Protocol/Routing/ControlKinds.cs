@@ -14,4 +14,7 @@ public static class ControlKinds
 
     /// <summary>NAT traversal owns 0x20–0x2F. The endpoint the sender sees the receiver from (Nat/ReflectionCodec).</summary>
     public const byte Reflection = 0x20;
+
+    /// <summary>A rendezvous node's list of other nodes linked to it, for the receiver to punch towards (Nat/IntroductionCodec).</summary>
+    public const byte Introduction = 0x21;
 }

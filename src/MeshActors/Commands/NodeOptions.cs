@@ -34,7 +34,7 @@ internal sealed class NodeOptions
 
     public Option<string[]> Discovery { get; } = new("--discovery")
     {
-        Description = "Turn on a discovery mode: lan (find and link to nodes on the same links by IPv6 link-local multicast)",
+        Description = "Turn on a discovery mode: lan (find and link to nodes on the same links by IPv6 link-local multicast), rendezvous (introduce the nodes linked to this one to each other)",
         AllowMultipleArgumentsPerToken = true,
     };
 

@@ -92,6 +92,43 @@ public sealed class HolePunchTests
         Assert.Null(await b.ReceiveAsync(0));
     }
 
+    [Fact]
+    public async Task A_rendezvous_introduces_the_nodes_linked_to_it_and_they_punch_a_direct_link_with_no_traffic()
+    {
+        await using var r = await BusTestNode.StartAsync(adjust: s => s with { Discovery = s.Discovery with { Rendezvous = true } });
+        await using var a = await BusTestNode.StartAsync();
+        await using var b = await BusTestNode.StartAsync();
+        await AddPeer(a, r.UdpUri);
+        await AddPeer(b, r.UdpUri);
+
+        await Eventually.True(() => UpPeer(a, b.Key).Result is not null, PatienceMs, "a should get a direct link to b");
+        await Eventually.True(() => UpPeer(b, a.Key).Result is not null, PatienceMs, "b should list the direct link to a");
+        var introduced = (await Punches(a))["introductions_received"]!.GetValue<long>() + (await Punches(b))["introductions_received"]!.GetValue<long>();
+        Assert.True(introduced >= 1, "the link came from an introduction");
+        Assert.Matches("meshactors_discovery_rendezvous_total\\{event=\"introductions_sent\"\\} [1-9]", await r.Http.GetStringAsync("/metrics"));
+        Assert.Contains("meshactors_discovery_rendezvous_linked 2", await r.Http.GetStringAsync("/metrics"));
+        Assert.Null(await a.ReceiveAsync(0));
+        Assert.Null(await b.ReceiveAsync(0));
+    }
+
+    [Fact]
+    public async Task A_node_with_punching_off_refuses_introductions_and_stays_relayed()
+    {
+        await using var r = await BusTestNode.StartAsync(adjust: s => s with { Discovery = s.Discovery with { Rendezvous = true } });
+        await using var a = await BusTestNode.StartAsync(adjust: s => s with { Nat = s.Nat with { Punch = false } });
+        await AddPeer(a, r.UdpUri);
+        await r.WaitForRouteAsync(a);
+        await using var b = await BusTestNode.StartAsync(adjust: s => s with { Nat = s.Nat with { Punch = false } });
+        await AddPeer(b, r.UdpUri);
+
+        // b linked last, so r introduces a to b.
+        await Eventually.True(() => Punches(b).Result["introductions_refused"]!.GetValue<long>() >= 1, PatienceMs, "b should be introduced to a");
+        Assert.Equal(0, (await Punches(b))["introductions_received"]!.GetValue<long>());
+        await a.WaitForRouteAsync(b);
+        Assert.Null(await UpPeer(a, b.Key));
+        Assert.Equal(r.Key, await NextHop(a, b));
+    }
+
     private static async Task AddPeer(BusTestNode node, string uri)
     {
         using var added = await node.Http.PostAsJsonAsync("/api/v1/admin/peers", new { endpoint = uri });

@@ -123,14 +123,17 @@ public class NodeSettingsTests
     }
 
     [Fact]
-    public void Discovery_lan_is_off_by_default_the_flag_or_the_key_turns_it_on_and_a_bad_mode_names_the_flag()
+    public void Discovery_modes_are_off_by_default_the_flag_or_the_keys_turn_them_on_and_a_bad_mode_names_the_flag()
     {
         Assert.Equal(DiscoverySettings.Default, Parse("meshactors {}").Discovery);
         Assert.False(DiscoverySettings.Default.Lan);
+        Assert.False(DiscoverySettings.Default.Rendezvous);
         Assert.True(new SettingsOverrides { Discovery = ["lan"] }.ApplyTo(Parse("meshactors {}")).Discovery.Lan);
+        var both = new SettingsOverrides { Discovery = ["rendezvous", "lan"] }.ApplyTo(Parse("meshactors {}")).Discovery;
+        Assert.True(both.Rendezvous && both.Lan);
         Assert.Equal(
-            new DiscoverySettings(true, TimeSpan.FromSeconds(1), 9700),
-            Parse("meshactors { discovery { lan = on, lan-interval = 1s, lan-port = 9700 } }").Discovery);
+            new DiscoverySettings(true, TimeSpan.FromSeconds(1), 9700, Rendezvous: true),
+            Parse("meshactors { discovery { lan = on, lan-interval = 1s, lan-port = 9700, rendezvous = on } }").Discovery);
 
         var error = Assert.Single(Assert.Throws<ConfigException>(() => new SettingsOverrides { Discovery = ["wan"] }.ApplyTo(Parse("meshactors {}"))).Errors);
         Assert.Equal("--discovery", error.Key);
