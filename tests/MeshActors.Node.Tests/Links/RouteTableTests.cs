@@ -6,6 +6,7 @@ using MeshActors.Node.Links;
 using MeshActors.Node.Routing;
 using MeshActors.Protocol.Frames;
 using MeshActors.Protocol.Routing;
+using MeshActors.Testing.Doubles;
 
 namespace MeshActors.Node.Tests.Links;
 
@@ -41,7 +42,7 @@ public class RouteTableTests
     }
 
     [Fact]
-    public async Task A_converged_line_stays_quiet_no_seqno_churn_and_no_open_queries()
+    public async Task A_converged_line_stays_quiet_no_seqno_churn_and_no_query_left_open()
     {
         await using var b = LinkTestNode.Start("b", withRoutes: true, timers: LinkTestNode.SteadyTimers);
         await using var a = LinkTestNode.Start("a", [b.TcpUri], withRoutes: true, timers: LinkTestNode.SteadyTimers);
@@ -54,8 +55,13 @@ public class RouteTableTests
 
         var later = (await c.RoutesAsync()).Single(r => r.Prefix == a.Subnet.ToString());
         Assert.Equal(first!.Seqno, later.Seqno);
-        Assert.Empty(await a.RoutesAsync(RouteView.Queried));
-        Assert.Empty(await c.RoutesAsync(RouteView.Queried));
+
+        // A node starved of a route for a moment (a machine loaded beside stress-ng delays an update past its expiry)
+        // asks for a new seqno, legitimately; what must not happen is a question that stays open.
+        await Eventually.True(
+            () => a.RoutesAsync(RouteView.Queried).Result.Count == 0 && c.RoutesAsync(RouteView.Queried).Result.Count == 0,
+            (int)(Patience * 2).TotalMilliseconds,
+            "a seqno request stayed open on a converged line");
     }
 
     [Fact]
