@@ -82,6 +82,7 @@ public static class MeshCli
         root.Subcommands.Add(NameToIpv6Command.Create(console));
         root.Subcommands.Add(MessageCommand.Create(console));
         root.Subcommands.Add(CtlCommand.Create(console));
+        root.Subcommands.Add(TunnelCommand.Create(console));
         return root;
     }
 }

@@ -11,8 +11,10 @@ namespace MeshActors.DataPlane.Forwarding;
 
 /// <summary>
 /// Receives a decrypted message-bus chunk on a link reader thread; the span is valid only during the call.
+/// <paramref name="type"/>: <see cref="InnerType.Message"/> for the message bus, <see cref="InnerType.Stream"/> for the
+/// port-tunnel bus.
 /// </summary>
-public delegate void MessageHandler(PublicIdentity source, ReadOnlySpan<byte> chunk);
+public delegate void MessageHandler(PublicIdentity source, InnerType type, ReadOnlySpan<byte> chunk);
 
 /// <summary>
 /// The node's packet forwarder: no actors, no mailboxes, no allocation per packet.
@@ -131,8 +133,14 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     /// Seals a message-bus chunk for <paramref name="destination"/> and sends it along the route to its overlay
     /// address, indistinguishable from IP traffic to relays. Any thread; false when dropped (counted).
     /// </summary>
-    public bool TrySendMessage(PublicIdentity destination, ReadOnlySpan<byte> chunk)
+    /// <param name="type"><see cref="InnerType.Message"/> or <see cref="InnerType.Stream"/> (the tunnel bus).</param>
+    public bool TrySendMessage(PublicIdentity destination, ReadOnlySpan<byte> chunk, InnerType type = InnerType.Message)
     {
+        if (type is not (InnerType.Message or InnerType.Stream))
+        {
+            throw new ArgumentOutOfRangeException(nameof(type), type, "a bus chunk is a Message or a Stream");
+        }
+
         var address = OverlayAddressing.DeriveAddress(destination, _options.OverlayPrefix).GetAddressBytes();
         if (!_pool.TryRent(out var buffer))
         {
@@ -154,7 +162,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
             return false;
         }
 
-        return SealAndSend(buffer, InnerType.Message, address, target);
+        return SealAndSend(buffer, type, address, target);
     }
 
     /// <summary>Outbound path for one packet read from our TUN (<c>buffer.Span</c> is the packet). Takes ownership.</summary>
@@ -299,8 +307,8 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
         var inner = span.Slice(DataHeader.Size + InnerLayout.TypeSize, innerLength - InnerLayout.TypeSize);
         switch ((InnerType)span[DataHeader.Size])
         {
-            case InnerType.Message:
-                DeliverMessage(payload, source!, inner);
+            case InnerType.Message or InnerType.Stream:
+                DeliverMessage(payload, source!, (InnerType)span[DataHeader.Size], inner);
                 return;
             case InnerType.HopLimitExpired:
                 AnswerRelayNotice(payload, source!, inner, IcmpError.TimeExceeded);
@@ -371,7 +379,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     private bool IsExitTraffic(ReadOnlySpan<byte> headerDestination, ReadOnlySpan<byte> innerDestination) =>
         headerDestination.SequenceEqual(_local.Ipv6) && _local.IsExitDestination(innerDestination);
 
-    private void DeliverMessage(PacketBuffer payload, EndToEndSession source, ReadOnlySpan<byte> chunk)
+    private void DeliverMessage(PacketBuffer payload, EndToEndSession source, InnerType type, ReadOnlySpan<byte> chunk)
     {
         var handler = _messageHandler;
         if (handler is null)
@@ -380,7 +388,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
             return;
         }
 
-        handler(source.Peer, chunk);
+        handler(source.Peer, type, chunk);
         Counters.Packets.Increment(ForwardPath.DeliveredMessages);
         payload.Return();
     }

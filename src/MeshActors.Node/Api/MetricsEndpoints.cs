@@ -14,6 +14,7 @@ using MeshActors.Node.Names;
 using MeshActors.Node.Nat;
 using MeshActors.Node.Routing;
 using MeshActors.Node.Socks;
+using MeshActors.Node.Tunnels;
 using MeshActors.Routing.Nat;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -78,6 +79,16 @@ public static class MetricsEndpoints
                 foreach (var (name, count) in lan.Counters)
                 {
                     text.Counter("meshactors_discovery_lan_total", "LAN discovery beacons and dials, by event", count, ("event", name));
+                }
+            }
+
+            if (await TryAsk<TunnelStatus>(system, typeof(TunnelActor), GetTunnels.Instance, ct) is { } tunnels)
+            {
+                text.Gauge("meshactors_tunnels", "Tunnels this node opened (listening on its loopback)", tunnels.Tunnels.Count);
+                text.Gauge("meshactors_tunnel_streams", "Tunnel streams running, at either end", tunnels.Streams);
+                foreach (var (name, count) in tunnels.Counters)
+                {
+                    text.Counter("meshactors_tunnel_events_total", "Tunnel streams opened, accepted, refused and ended, bytes and drops, by event", count, ("event", name));
                 }
             }
 

@@ -14,6 +14,8 @@ using MeshActors.Node.Routing;
 using MeshActors.Node.Settings;
 using MeshActors.Node.State;
 using MeshActors.Node.Tun;
+using MeshActors.Node.Tunnels;
+using MeshActors.Protocol.Data;
 using MeshActors.Protocol.Routing;
 using MeshActors.Routing;
 using MeshActors.Routing.Ipv4;
@@ -31,7 +33,7 @@ public static class NodeChildren
         NodeSettings settings,
         NodeIdentity identity,
         NodeDataPlane dataPlane,
-        BusInlet busInlet,
+        BusInlets busInlets,
         Ipv4AutoAddress? autoIpv4,
         SnapshotStore store,
         NameDirectoryHolder? names = null,
@@ -86,11 +88,19 @@ public static class NodeChildren
             new ChildSpec(MessageBusActor.Name, MessageBusActor.Props(
                 settings.Messages,
                 forwarder,
-                busInlet,
+                busInlets.Messages,
                 RouterId.FromBytes(identity.Public.Bytes),
                 settings.OverlayPrefix,
                 new(store, StateSections.Bus),
                 settings.State.WriteInterval), typeof(MessageBusActor)),
+            new ChildSpec(TunnelBus.Name, MessageBusActor.Props(
+                TunnelBus.Settings,
+                forwarder,
+                busInlets.Tunnels,
+                RouterId.FromBytes(identity.Public.Bytes),
+                settings.OverlayPrefix,
+                handOver: new BusHandOver(InnerType.Stream, typeof(TunnelActor))), typeof(TunnelBus)),
+            new ChildSpec(TunnelActor.Name, TunnelActor.Props(settings.Tunnels, forwarder, names), typeof(TunnelActor)),
             .. discovery,
             .. rendezvous,
             new ChildSpec(InspectionActor.Name, InspectionActor.Props(), typeof(InspectionActor)),

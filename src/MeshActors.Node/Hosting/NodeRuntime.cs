@@ -96,16 +96,16 @@ public sealed class NodeRuntime : IAsyncDisposable
         Log.Logger = logger;
         var store = OpenStore(settings, identity);
         var autoIpv4 = Ipv4.AutoIpv4.For(settings, identity.Public);
-        var busInlet = new BusInlet();
-        var dataPlane = DataPlaneStart.Start(settings, identity, autoIpv4, busInlet.Accept);
+        var busInlets = BusInlets.Create();
+        var dataPlane = DataPlaneStart.Start(settings, identity, autoIpv4, busInlets.Accept);
         DataPlane.Tun.Linux.ExitNat? exitNat = null;
         try
         {
             var tunOpened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var names = new NameDirectoryHolder();
-            var children = () => NodeChildren.For(settings, identity, dataPlane, busInlet, autoIpv4, store, names, tunOpened);
+            var children = () => NodeChildren.For(settings, identity, dataPlane, busInlets, autoIpv4, store, names, tunOpened);
             var app = await StartHostAsync(settings, info, dataPlane, names, children, logger, levelSwitch, cancellationToken);
-            busInlet.Bind(app.Services.GetRequiredService<ActorSystem>());
+            busInlets.Bind(app.Services.GetRequiredService<ActorSystem>());
             if (settings.Tun.Enabled)
             {
                 await WaitForTunAsync(app, settings.Tun.Name, tunOpened.Task, cancellationToken);
@@ -202,6 +202,7 @@ public sealed class NodeRuntime : IAsyncDisposable
         app.MapExitApi();
         app.MapNameApi();
         app.MapSocksApi();
+        app.MapTunnelApi();
         app.MapMessageApi();
         app.MapMetricsApi();
         app.MapCtlApi();

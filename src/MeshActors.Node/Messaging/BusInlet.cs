@@ -16,7 +16,8 @@ internal sealed record BusFrame(BusInlet Inlet, RouterId Sender, byte[] Plaintex
 /// Beyond it, or before the bus runs, frames are dropped and counted; the sender retransmits unacknowledged chunks,
 /// so a drop costs time, not data.
 /// </summary>
-public sealed class BusInlet
+/// <param name="bus">The registry key of the actor the frames go to: the message bus, or the tunnel bus.</param>
+public sealed class BusInlet(Type bus)
 {
     /// <summary>Frames waiting in the actor's mailbox, at most: four full 1 MiB messages (959 chunks each), ≈ 4.5 MiB.
     /// Senders keep their window (messages.max-send-window) within it, so one sender alone never overflows it.</summary>
@@ -60,12 +61,28 @@ public sealed class BusInlet
     /// <summary>The registered bus (its backoff supervisor: a stable reference, cached once found).</summary>
     private IActorRef? Resolve()
     {
-        if (Volatile.Read(ref _system) is not { } system || !ActorRegistry.For(system).TryGet<MessageBusActor>(out var bus))
+        if (Volatile.Read(ref _system) is not { } system || !ActorRegistry.For(system).TryGet(bus, out var found))
         {
             return null;
         }
 
-        Volatile.Write(ref _bus, bus);
-        return bus;
+        Volatile.Write(ref _bus, found);
+        return found;
+    }
+}
+
+/// <summary>The node's two bus inlets: the forwarder's <see cref="DataPlane.Forwarding.MessageHandler"/> sends each
+/// chunk to the one its inner type names.</summary>
+public sealed record BusInlets(BusInlet Messages, BusInlet Tunnels)
+{
+    public static BusInlets Create() => new(new BusInlet(typeof(MessageBusActor)), new BusInlet(typeof(MeshActors.Node.Tunnels.TunnelBus)));
+
+    public void Accept(PublicIdentity source, Protocol.Data.InnerType type, ReadOnlySpan<byte> chunk) =>
+        (type == Protocol.Data.InnerType.Stream ? Tunnels : Messages).Accept(source, chunk);
+
+    public void Bind(ActorSystem system)
+    {
+        Messages.Bind(system);
+        Tunnels.Bind(system);
     }
 }

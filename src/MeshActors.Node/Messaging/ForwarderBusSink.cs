@@ -1,6 +1,7 @@
 using MeshActors.Crypto;
 using MeshActors.DataPlane.Forwarding;
 using MeshActors.Messaging;
+using MeshActors.Protocol.Data;
 using MeshActors.Protocol.Routing;
 
 namespace MeshActors.Node.Messaging;
@@ -9,7 +10,8 @@ namespace MeshActors.Node.Messaging;
 /// Sends the bus core's frames through the forwarder (sealed end to end, routed like IP traffic). Used only by the
 /// MessageBus actor's thread. A frame the forwarder drops (no route, ring full) is counted; the core retransmits.
 /// </summary>
-internal sealed class ForwarderBusSink(Forwarder forwarder) : IBusFrameSink
+/// <param name="type">The inner type the frames are sealed as: the message bus's, or the tunnel bus's.</param>
+internal sealed class ForwarderBusSink(Forwarder forwarder, InnerType type) : IBusFrameSink
 {
     /// <summary>Identities kept decoded, entries: validating a key is a curve-point decode, worth caching per peer;
     /// the cache is cleared when full so it stays bounded.</summary>
@@ -23,7 +25,7 @@ internal sealed class ForwarderBusSink(Forwarder forwarder) : IBusFrameSink
 
     public void Send(RouterId destination, ReadOnlySpan<byte> plaintext)
     {
-        if (forwarder.TrySendMessage(IdentityOf(destination), plaintext))
+        if (forwarder.TrySendMessage(IdentityOf(destination), plaintext, type))
         {
             Sent++;
         }

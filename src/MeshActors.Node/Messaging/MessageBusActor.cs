@@ -8,6 +8,7 @@ using MeshActors.Messaging.Receiving;
 using MeshActors.Messaging.Sending;
 using MeshActors.Node.State;
 using MeshActors.Protocol;
+using MeshActors.Protocol.Data;
 using MeshActors.Protocol.Routing;
 using MeshActors.Node.Actors;
 using MeshActors.Node.Nat;
@@ -47,6 +48,7 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly BusSnapshots? _snapshots;
     private readonly BusInlet _inlet;
+    private readonly BusHandOver? _handOver;
     private bool _flushQueued;
     private bool _statusChanged;
     private long _accepted;
@@ -59,13 +61,15 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
         RouterId self,
         IpPrefix overlayPrefix,
         SectionStore<BusState>? state = null,
-        TimeSpan writeInterval = default)
+        TimeSpan writeInterval = default,
+        BusHandOver? handOver = null)
     {
         _snapshots = state is null ? null : new BusSnapshots(state, writeInterval, _log);
         _forwarder = forwarder;
         _inlet = inlet;
+        _handOver = handOver;
         _core = new MessageBusCore(settings, new RandomMessageIdSource());
-        _sink = new ForwarderBusSink(forwarder);
+        _sink = new ForwarderBusSink(forwarder, handOver?.Inner ?? InnerType.Message);
         _addressing = new BusAddressing(forwarder, overlayPrefix);
         _self = self;
         _selfAddress = _addressing.AddressOf(self);
@@ -103,6 +107,7 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
 
     /// <param name="state">Where the bus keeps its durable state; null: nothing survives a restart.</param>
     /// <param name="writeInterval">Shortest time between two saves of the state (<c>state.write-interval</c>).</param>
+    /// <param name="handOver">Null: the message bus, with an inbox for API clients; otherwise the tunnel bus.</param>
     public static Props Props(
         MessageBusSettings settings,
         Forwarder forwarder,
@@ -110,8 +115,9 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
         RouterId self,
         IpPrefix overlayPrefix,
         SectionStore<BusState>? state = null,
-        TimeSpan writeInterval = default) =>
-        Akka.Actor.Props.Create(() => new MessageBusActor(settings, forwarder, inlet, self, overlayPrefix, state, writeInterval));
+        TimeSpan writeInterval = default,
+        BusHandOver? handOver = null) =>
+        Akka.Actor.Props.Create(() => new MessageBusActor(settings, forwarder, inlet, self, overlayPrefix, state, writeInterval, handOver));
 
     protected override void PreStart()
     {
@@ -129,7 +135,7 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
         var outcome = _core.Receive(frame.Sender, frame.Plaintext, now, _sink);
         if (outcome is { Kind: ReceiveKind.Chunk, Chunk: ChunkOutcome.Delivered })
         {
-            HandOverPunchSignals();
+            HandOver();
             _receivers.WakeMatching(prefix => _core.Inbound.Peek(prefix) is not null);
         }
         else if (outcome is { Kind: ReceiveKind.Chunk, Chunk: ChunkOutcome.ReplyParked })
@@ -211,9 +217,19 @@ public sealed class MessageBusActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>Messages on the node's own NAT topic (hole-punching offers and answers) go to the NAT traversal actor,
-    /// never to the inbox a client reads.</summary>
-    private void HandOverPunchSignals()
+    /// never to the inbox a client reads; on the tunnel bus every message goes to its consumer.</summary>
+    private void HandOver()
     {
+        if (_handOver is { } handOver)
+        {
+            while (_core.Inbound.Pop([], _sink) is { } message)
+            {
+                NodeRegistry.TryTell(Context.System, handOver.Consumer, new BusDelivered(message.Sender, message.Payload));
+            }
+
+            return;
+        }
+
         while (_core.Inbound.Pop(PunchSignalCodec.Topic, _sink) is { } signal)
         {
             NodeRegistry.TryTell<NatTraversalActor>(Context.System, new PunchSignalReceived(signal.Sender.ToBytes(), signal.Payload));

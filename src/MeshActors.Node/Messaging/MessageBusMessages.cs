@@ -75,3 +75,11 @@ public sealed record GetSenderOf(ulong Id);
 
 /// <summary>The sender's public key as 64 hex characters, or null when this node does not know the message.</summary>
 public sealed record SenderOfAnswer(string? PublicKey);
+
+/// <summary>A bus that hands every delivered message to one actor instead of keeping an inbox for API clients: the
+/// tunnel bus. <paramref name="Inner"/> is the inner type its frames travel as; <paramref name="Consumer"/> the
+/// registry key of the actor that gets each message as <see cref="BusDelivered"/>.</summary>
+public sealed record BusHandOver(Protocol.Data.InnerType Inner, Type Consumer);
+
+/// <summary>Bus → its <see cref="BusHandOver.Consumer"/>: one delivered message.</summary>
+public sealed record BusDelivered(Protocol.Routing.RouterId Sender, byte[] Payload);

@@ -59,6 +59,9 @@ public sealed record NodeSettings
     /// <summary>The SOCKS5 gateway (<c>socks { … }</c>, <c>--socks</c>); off unless an address is given.</summary>
     public SocksSettings Socks { get; init; } = SocksSettings.Off;
 
+    /// <summary>Port tunnels (<c>tunnels { … }</c>): what this node exposes, and the tunnels it opens at start.</summary>
+    public TunnelSettings Tunnels { get; init; } = TunnelSettings.Default;
+
     /// <summary>Automatic IPv4 address in <c>ipv4.network</c>.</summary>
     public Ipv4NetworkSettings Ipv4Network { get; init; } = Ipv4NetworkSettings.Off;
 

@@ -77,6 +77,7 @@ public sealed class NodeSettingsReader
             Names = ReadNames(),
             Dns = ReadDns(),
             Socks = ReadSocks(),
+            Tunnels = ReadTunnels(),
             Nat = ReadNat(),
             Discovery = new DiscoverySettings(
                 ReadBool("discovery.lan"),
@@ -245,6 +246,37 @@ public sealed class NodeSettingsReader
             ReadDuration("socks.handshake-timeout", TimeSpan.FromMilliseconds(100), MaxTimer),
             ReadDuration("socks.connect-timeout", TimeSpan.FromMilliseconds(100), MaxTimer),
             ReadInt("socks.buffer-size", 1024, 1 << 20));
+    }
+
+    private TunnelSettings ReadTunnels()
+    {
+        var exposed = new List<(Protocol.Tunnels.TunnelProtocol, int)>();
+        foreach (var text in ReadStringList("tunnels.expose"))
+        {
+            if (TunnelSettings.TryParseExposed(text, out var entry))
+            {
+                exposed.Add(entry);
+            }
+            else
+            {
+                Fail("tunnels.expose", $"items must be tcp/PORT or udp/PORT (a port 1..65535 on this node's loopback), got '{text}'");
+            }
+        }
+
+        var forward = new List<Tunnels.TunnelSpec>();
+        foreach (var text in ReadStringList("tunnels.forward"))
+        {
+            if (Tunnels.TunnelSpec.TryParse(text, out var spec, out var problem))
+            {
+                forward.Add(spec!);
+            }
+            else
+            {
+                Fail("tunnels.forward", problem);
+            }
+        }
+
+        return new TunnelSettings(exposed, forward, ReadInt("tunnels.max-streams", 1, MaxQueue), ReadDuration("tunnels.idle-timeout", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)));
     }
 
     private IpPrefix? ReadIpv4Network(string key)

@@ -20,6 +20,10 @@ public enum InnerType : byte
     /// (<see cref="RelayNotice"/>, value = that link's largest inner packet): the receiver answers it with ICMP Packet
     /// Too Big into its own TUN, so path MTU discovery works across links of different sizes.</summary>
     PacketTooBig = 4,
+
+    /// <summary>A port-tunnel bus chunk (the same frames as <see cref="Message"/>, for the node's separate tunnel bus),
+    /// handed to that bus instead of the TUN device.</summary>
+    Stream = 5,
 }
 
 /// <summary>Sizes around the sealed inner part of a Data payload.</summary>

@@ -68,7 +68,7 @@ internal sealed class ThreeNodeLine : IAsyncDisposable
             LoopbackNode.Create(options: options), LoopbackNode.Create(options: linkOptionsB ?? options), LoopbackNode.Create(options: options));
         line.A = line.CreateForwarder(line.NodeA, optionsA);
         line.B = line.CreateForwarder(line.NodeB, optionsB);
-        line.C = line.CreateForwarder(line.NodeC, options: null, (source, chunk) => line.MessagesAtC.Writer.TryWrite((source, chunk.ToArray())));
+        line.C = line.CreateForwarder(line.NodeC, options: null, (source, _, chunk) => line.MessagesAtC.Writer.TryWrite((source, chunk.ToArray())));
 
         static PeerUri Uri(LoopbackNode node, TransportKind kind) => kind == TransportKind.Tcp ? node.TcpUri(pinned: true) : node.UdpUri(pinned: true);
         line.AtoB = await line.NodeA.ConnectAsync(Uri(line.NodeB, scheme));
