@@ -127,8 +127,13 @@ public readonly record struct TunnelFrame(
         {
             case TunnelFrameKind.Open when body.Length == 3 && (TunnelProtocol)body[0] is TunnelProtocol.Tcp or TunnelProtocol.Udp:
                 var port = BinaryPrimitives.ReadUInt16BigEndian(body[1..]);
+                if (port == 0)
+                {
+                    return false;
+                }
+
                 read = new TunnelFrame(TunnelFrameKind.Open, stream, (TunnelProtocol)body[0], port);
-                return port != 0;
+                return true;
             case TunnelFrameKind.Accept when body.Length == 0:
                 read = new TunnelFrame(TunnelFrameKind.Accept, stream);
                 return true;

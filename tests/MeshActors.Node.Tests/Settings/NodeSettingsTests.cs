@@ -3,7 +3,9 @@ using MeshActors.DataPlane.Buffers;
 using MeshActors.DataPlane.Forwarding;
 using MeshActors.DataPlane.Links;
 using MeshActors.Node.Settings;
+using MeshActors.Node.Tunnels;
 using MeshActors.Protocol.Addressing;
+using MeshActors.Protocol.Tunnels;
 using MeshActors.Routing;
 using Serilog.Events;
 
@@ -120,6 +122,33 @@ public class NodeSettingsTests
 
         var error = Assert.Single(Assert.Throws<ConfigException>(() => new SettingsOverrides { DnsAddress = "nowhere" }.ApplyTo(Parse("meshactors {}"))).Errors);
         Assert.Equal("--dns-addr", error.Key);
+    }
+
+    [Fact]
+    public void Tunnels_expose_nothing_by_default_and_bad_entries_name_their_key()
+    {
+        var defaults = Parse("meshactors {}").Tunnels;
+        Assert.Empty(defaults.Expose);
+        Assert.Empty(defaults.Forward);
+        Assert.Equal((256, TimeSpan.FromSeconds(60)), (defaults.MaxStreams, defaults.IdleTimeout));
+
+        var tunnels = Parse("""meshactors { tunnels { expose = ["tcp/5201", "udp/53"], forward = ["tcp 15201 bob:5201", "udp 1053 [fd6d::1]:53"], max-streams = 8, idle-timeout = 5s } }""").Tunnels;
+        Assert.True(tunnels.Exposes(TunnelProtocol.Tcp, 5201));
+        Assert.True(tunnels.Exposes(TunnelProtocol.Udp, 53));
+        Assert.False(tunnels.Exposes(TunnelProtocol.Udp, 5201));
+        Assert.Equal(
+            [new TunnelSpec(TunnelProtocol.Tcp, 15201, "bob", 5201), new TunnelSpec(TunnelProtocol.Udp, 1053, "fd6d::1", 53)],
+            tunnels.Forward);
+        Assert.Equal("udp 1053 [fd6d::1]:53", tunnels.Forward[1].ToString());
+        Assert.Equal((8, TimeSpan.FromSeconds(5)), (tunnels.MaxStreams, tunnels.IdleTimeout));
+
+        var exposed = SingleError("""meshactors { tunnels.expose = ["tcp/0"] }""");
+        Assert.Equal("meshactors.tunnels.expose", exposed.Key);
+        Assert.Contains("'tcp/0'", exposed.Problem);
+        var forward = SingleError("""meshactors { tunnels.forward = ["sctp 1 bob:2"] }""");
+        Assert.Equal("meshactors.tunnels.forward", forward.Key);
+        Assert.Contains("'sctp'", forward.Problem);
+        Assert.Equal("meshactors.tunnels.forward", SingleError("""meshactors { tunnels.forward = ["tcp 15201 bob"] }""").Key);
     }
 
     [Fact]
