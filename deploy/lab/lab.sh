@@ -3,12 +3,14 @@
 #
 #   lab.sh [--prefix P] up pair|line|ring4|exits|lan  build namespaces P-A.. joined by veth (cleans first)
 #   lab.sh [--prefix P] start [--dll PATH] [--udp-links "K ..."] [--no-udp-segments] [--ipv4-network CIDR]
-#          [--dns HOST:PORT] [--socks HOST:PORT] write one HOCON per node and start the nodes; links K are dialled
+#          [--dns HOST:PORT] [--socks HOST:PORT] [--expose "tcp/PORT ..."]
+#                                               write one HOCON per node and start the nodes; links K are dialled
 #                                               over UDP with datagrams of at most 1,472 bytes (the veth's 1,500 − 28),
 #                                               longer frames cut into segments unless --no-udp-segments;
 #                                               --ipv4-network: nodes take automatic IPv4 addresses in CIDR instead
 #                                               of 10.220.0.N; --dns: every node serves DNS on HOST:PORT in its namespace;
-#                                               --socks: every node serves its SOCKS5 gateway on HOST:PORT (loopback)
+#                                               --socks: every node serves its SOCKS5 gateway on HOST:PORT (loopback);
+#                                               --expose: every node lets port tunnels reach these loopback ports
 #   lab.sh [--prefix P] stop                    stop the nodes (recorded PIDs only)
 #   lab.sh [--prefix P] kill N                  crash node N (SIGKILL); start brings it back with the same key
 #   lab.sh [--prefix P] down                    stop and delete everything the lab created
@@ -204,6 +206,7 @@ meshactors {
   $(if [[ -n $IPV4_NETWORK ]]; then echo "ipv4 { network = \"$IPV4_NETWORK\", conflict-check-interval = 1s }"; else echo "ipv4 { addresses = [\"10.220.0.$(( $(node_index "$n") - 64 ))/32\"], prefixes = [] }"; fi)
   dns { address = "$DNS_ADDR" }
   socks { listen = "$SOCKS_ADDR" }
+  tunnels { expose = [$(for e in $EXPOSE; do printf '"%s", ' "$e"; done | sed 's/, $//')] }
   $(if [[ $topo == exits && $n != A ]]; then echo "exit { prefixes = [\"$EXIT_PREFIX\"], masquerade-interface = \"$(veth "$n" D)\" }"; fi)
   api { address = "127.0.0.1:8989" }
   log-level = info
@@ -225,6 +228,7 @@ EXIT_OUTSIDE=10.77.0.1       # exits topology: the address D holds in it
 IPV4_NETWORK=""               # start --ipv4-network: automatic IPv4 addresses instead of configured ones
 DNS_ADDR=""                   # start --dns: the DNS server endpoint of every node (empty: none)
 SOCKS_ADDR=""                 # start --socks: the SOCKS5 gateway endpoint of every node (empty: none)
+EXPOSE=""                     # start --expose: what port tunnels may reach on every node ("tcp/5201 udp/53")
 UDP_SEGMENTS=on               # start --no-udp-segments: UDP links carry only what fits one datagram
 
 cmd_start() {
@@ -236,6 +240,7 @@ cmd_start() {
       --ipv4-network) IPV4_NETWORK=${2:?--ipv4-network needs a CIDR}; shift 2;;
       --dns) DNS_ADDR=${2:?--dns needs HOST:PORT}; shift 2;;
       --socks) SOCKS_ADDR=${2:?--socks needs HOST:PORT}; shift 2;;
+      --expose) EXPOSE=${2:?--expose needs "tcp/PORT ..."}; shift 2;;
       --no-udp-segments) UDP_SEGMENTS=off; shift;;
       *) die "unknown start option $1";;
     esac
