@@ -27,6 +27,9 @@
 #          to D); D runs no node: it is "the outside", holds 10.77.0.1 on its loopback and has no route to the mesh
 #   lan  : A, B, C on one bridge (in A's namespace; 10.210.9.1-3/24, IPv6 link-local); nobody dials anybody: the
 #          nodes run with discovery.lan = on (beacons every second) and listen on [::]
+#   bridge: A—B—C      two meshes: A and B in "home" (fd6d::/16, A 10.220.0.1), B and C in "work" (fd77::/16,
+#          C 10.221.0.3); B runs both (meshactors.meshes, TUNs mesh0 and mesh1, APIs 127.0.0.1:8989 and 8990) and
+#          bridges A's 10.220.0.1/32 into work and C's 10.221.0.3/32 into home
 # Nothing is routed between namespaces at the underlay (ip_forward=0 everywhere), nothing leaves them.
 # State (topology, configs, keys, logs, PIDs) lives in /tmp/P-state; the default prefix is "malab".
 set -euo pipefail
@@ -58,7 +61,7 @@ ns()  { echo "${PFX}-$1"; }
 nsx() { local n=$1; shift; ip netns exec "$(ns "$n")" "$@"; }
 
 topo_nodes() {
-  case $1 in pair) echo "A B";; line|exits|lan) echo "A B C";; ring4) echo "A B C D";; *) die "unknown topology '$1' (pair|line|ring4|exits|lan)";; esac
+  case $1 in pair) echo "A B";; line|exits|lan|bridge) echo "A B C";; ring4) echo "A B C D";; *) die "unknown topology '$1' (pair|line|ring4|exits|lan|bridge)";; esac
 }
 # namespaces that run no node
 topo_hosts() { [[ $1 == exits ]] && echo "D" || true; }
@@ -67,7 +70,7 @@ is_host() { [[ " $(topo_hosts "$(current_topo)") " == *" $1 "* ]]; }
 topo_links() {
   case $1 in
     pair)  printf '%s\n' "A B";;
-    line)  printf '%s\n' "A B" "B C";;
+    line|bridge) printf '%s\n' "A B" "B C";;
     ring4) printf '%s\n' "A B" "B C" "C D" "D A";;
     exits) printf '%s\n' "A B" "A C" "B D" "C D";;
     lan)   ;;
@@ -175,7 +178,7 @@ check_underlay() {
   if [[ $1 == lan ]]; then
     nsx B ping -c1 -W2 10.210.9.3 >/dev/null || die "underlay B->C over the bridge broken"
   fi
-  if [[ $1 == line ]] && nsx A ping -c1 -W1 10.210.2.2 >/dev/null 2>&1; then
+  if [[ $1 == line || $1 == bridge ]] && nsx A ping -c1 -W1 10.210.2.2 >/dev/null 2>&1; then
     die "underlay A->C reachable; isolation broken"
   fi
 }
@@ -191,19 +194,22 @@ write_config() {  # write_config NODE TOPO "UDP-LINKS"
     [[ $x == "$n" ]] && ! is_host "$y" && peers+=("\"$scheme://10.210.$k.2:$PORT\"")
   done < <(topo_links "$topo")
   file="$STATE/config/$n.hocon"
+  if [[ $topo == bridge && $n == B ]]; then write_bridge_config "$file"; echo "$file"; return; fi
+  local overlay=fd6d::/16 ipv4="10.220.0.$(( $(node_index "$n") - 64 ))/32"
+  [[ $topo == bridge && $n == C ]] && overlay=fd77::/16 ipv4=10.221.0.3/32
   cat >"$file" <<HOCON
 meshactors {
   node-name = "$n"
   key-file = "$STATE/$n.key"
   data-dir = "$STATE/$n.data"
-  overlay-prefix = "fd6d::/16"
+  overlay-prefix = "$overlay"
   listen = [$(if [[ $topo == lan ]]; then echo "\"tcp://[::]:$PORT\", \"udp://[::]:$PORT\""; else echo "\"tcp://0.0.0.0:$PORT\", \"udp://0.0.0.0:$PORT\""; fi)]
   discovery { lan = $([[ $topo == lan ]] && echo "on, lan-interval = 1s" || echo off) }
   peers = [$(IFS=,; echo "${peers[*]}" | sed 's/,/, /g')]
   admission { mode = open, allowed-keys = [], network-key = "" }
   links { udp-max-frame-size = $UDP_MAX_FRAME, udp-segments = $UDP_SEGMENTS }
   tun { enabled = on, name = "mesh0", mtu = $TUN_MTU }
-  $(if [[ -n $IPV4_NETWORK ]]; then echo "ipv4 { network = \"$IPV4_NETWORK\", conflict-check-interval = 1s }"; else echo "ipv4 { addresses = [\"10.220.0.$(( $(node_index "$n") - 64 ))/32\"], prefixes = [] }"; fi)
+  $(if [[ -n $IPV4_NETWORK ]]; then echo "ipv4 { network = \"$IPV4_NETWORK\", conflict-check-interval = 1s }"; else echo "ipv4 { addresses = [\"$ipv4\"], prefixes = [] }"; fi)
   dns { address = "$DNS_ADDR" }
   socks { listen = "$SOCKS_ADDR" }
   tunnels { expose = [$(for e in $EXPOSE; do printf '"%s", ' "$e"; done | sed 's/, $//')] }
@@ -213,6 +219,38 @@ meshactors {
 }
 HOCON
   echo "$file"
+}
+
+# B of the bridge topology: one node in two meshes, bridging A's and C's IPv4 addresses between them
+write_bridge_config() {
+  cat >"$1" <<HOCON
+meshactors {
+  node-name = "B"
+  admission { mode = open, allowed-keys = [], network-key = "" }
+  links { udp-max-frame-size = $UDP_MAX_FRAME, udp-segments = $UDP_SEGMENTS }
+  log-level = info
+  meshes {
+    home {
+      key-file = "$STATE/B-home.key", data-dir = "$STATE/B-home.data", overlay-prefix = "fd6d::/16"
+      listen = ["tcp://10.210.1.2:$PORT", "udp://10.210.1.2:$PORT"], peers = []
+      tun { enabled = on, name = "mesh0", mtu = $TUN_MTU }
+      ipv4 { addresses = ["10.220.0.2/32"], prefixes = [] }
+      api { address = "127.0.0.1:8989" }
+    }
+    work {
+      key-file = "$STATE/B-work.key", data-dir = "$STATE/B-work.data", overlay-prefix = "fd77::/16"
+      listen = ["tcp://10.210.2.1:$PORT", "udp://10.210.2.1:$PORT"], peers = ["tcp://10.210.2.2:$PORT"]
+      tun { enabled = on, name = "mesh1", mtu = $TUN_MTU }
+      ipv4 { addresses = ["10.221.0.2/32"], prefixes = [] }
+      api { address = "127.0.0.1:8990" }
+    }
+  }
+  bridges = [
+    { from = "home", to = "work", prefixes = ["10.220.0.1/32"] }
+    { from = "work", to = "home", prefixes = ["10.221.0.3/32"] }
+  ]
+}
+HOCON
 }
 
 default_dll() {

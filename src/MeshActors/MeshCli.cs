@@ -70,8 +70,8 @@ public static class MeshCli
             new HelpOption(),
             new VersionOption(),
         };
-        NodeCommand.Configure(root, isRoot: true);
-        root.Subcommands.Add(NodeCommand.Create());
+        NodeCommand.Configure(root, console, isRoot: true);
+        root.Subcommands.Add(NodeCommand.Create(console));
         root.Subcommands.Add(InspectCommand.Create(console));
         root.Subcommands.Add(KeygenCommand.Create(console));
         root.Subcommands.Add(RandomAddressCommands.CreateIpv4(console));

@@ -8,17 +8,26 @@ namespace MeshActors.Node.Settings;
 /// Loads configuration text (a user file, or nothing) on top of the embedded reference.conf and checks its shape:
 /// balanced brackets, parseable HOCON, no key that reference.conf does not define, objects where objects belong.
 /// </summary>
-public sealed class HoconSource
+public sealed partial class HoconSource
 {
     public const string Section = "meshactors";
 
     private const string ReferenceResource = "MeshActors.reference.conf";
 
-    private HoconSource(Config merged, string source, IReadOnlyDictionary<string, int> keyLines)
+    /// <summary>The key under <see cref="Section"/> whose objects are separate meshes this node is in.</summary>
+    public const string MeshesKey = "meshes";
+
+    /// <summary>The key under <see cref="Section"/> that lists which prefixes pass from one mesh into another.</summary>
+    public const string BridgesKey = "bridges";
+
+    private HoconSource(Config merged, string source, IReadOnlyDictionary<string, int> keyLines, string lookupRoot, string errorRoot, IReadOnlyList<string> meshNames)
     {
         Merged = merged;
         Source = source;
         KeyLines = keyLines;
+        LookupRoot = lookupRoot;
+        ErrorRoot = errorRoot;
+        MeshNames = meshNames;
     }
 
     /// <summary>User config with reference.conf as fallback.</summary>
@@ -28,6 +37,35 @@ public sealed class HoconSource
     public string Source { get; }
 
     internal IReadOnlyDictionary<string, int> KeyLines { get; }
+
+    /// <summary>Where a node's keys are looked up in <see cref="Merged"/>: <see cref="Section"/>, or nothing for a
+    /// mesh's source (its object, falling back to the shared keys).</summary>
+    internal string LookupRoot { get; }
+
+    /// <summary>How errors name a node's keys: <c>meshactors.KEY</c>, or <c>meshactors.meshes.NAME.KEY</c>.</summary>
+    internal string ErrorRoot { get; }
+
+    /// <summary>The meshes the config defines under <c>meshactors.meshes</c> (empty: one node, the usual case).</summary>
+    public IReadOnlyList<string> MeshNames { get; }
+
+    /// <summary>One mesh's settings: its object under <c>meshactors.meshes</c>, falling back to the keys outside
+    /// <c>meshes</c> (shared by every mesh), then to the defaults.</summary>
+    public HoconSource ForMesh(string name)
+    {
+        if (!MeshNames.Contains(name))
+        {
+            throw new ConfigException(new ConfigError(Source, null, "--mesh", MeshNames.Count == 0
+                ? $"'{name}': this config defines no meshes"
+                : $"'{name}' is not one of this config's meshes ({string.Join(", ", MeshNames)})"));
+        }
+
+        var path = $"{Section}.{MeshesKey}.{name}";
+        return new HoconSource(Merged.GetConfig(path).WithFallback(Merged.GetConfig(Section)), Source, KeyLines, "", path, []);
+    }
+
+    internal string LookupPath(string key) => LookupRoot.Length == 0 ? key : $"{LookupRoot}.{key}";
+
+    internal string ErrorPath(string key) => $"{ErrorRoot}.{key}";
 
     public static string ReferenceText
     {
@@ -101,7 +139,10 @@ public sealed class HoconSource
             throw new ConfigException(errors);
         }
 
-        return new HoconSource(user.WithFallback(reference), source, keyLines);
+        var meshes = user.IsEmpty || user.GetValue($"{Section}.{MeshesKey}") is not { } declared || !declared.IsObject()
+            ? []
+            : declared.GetObject().Items.Keys.ToList();
+        return new HoconSource(user.WithFallback(reference), source, keyLines, Section, Section, meshes);
     }
 
     internal int? LineOf(string key) => Line(KeyLines, key);
@@ -124,6 +165,12 @@ public sealed class HoconSource
         foreach (var (key, value) in user.GetObject().Items)
         {
             var child = $"{path}.{key}";
+            if (path == Section && key == MeshesKey)
+            {
+                CheckMeshes(value, reference, child, source, lines, errors);
+                continue;
+            }
+
             if (!known.TryGetValue(key, out var referenceValue))
             {
                 var suggestion = known.Keys.MinBy(k => EditDistance(k, key));
@@ -135,6 +182,38 @@ public sealed class HoconSource
             CheckShape(value, referenceValue, child, source, lines, errors);
         }
     }
+
+    /// <summary>Each mesh is an object shaped like <c>meshactors</c> itself (any key but <c>meshes</c> and
+    /// <c>bridges</c>), named by a lower-case word.</summary>
+    private static void CheckMeshes(
+        HoconValue meshes, HoconValue section, string path, string source, IReadOnlyDictionary<string, int> lines, List<ConfigError> errors)
+    {
+        if (!meshes.IsObject())
+        {
+            errors.Add(new ConfigError(source, Line(lines, path), path, "must be an object { NAME { … } … }"));
+            return;
+        }
+
+        foreach (var (name, mesh) in meshes.GetObject().Items)
+        {
+            var child = $"{path}.{name}";
+            if (!MeshName().IsMatch(name))
+            {
+                errors.Add(new ConfigError(source, Line(lines, child), child, "a mesh's name is a lower-case letter, then letters, digits or '-' (at most 16)"));
+            }
+            else if (mesh.IsObject() && mesh.GetObject().Items.Keys.FirstOrDefault(key => key is MeshesKey or BridgesKey) is { } nested)
+            {
+                errors.Add(new ConfigError(source, Line(lines, $"{child}.{nested}"), $"{child}.{nested}", "belongs at the top level, not inside one mesh"));
+            }
+            else
+            {
+                CheckShape(mesh, section, child, source, lines, errors);
+            }
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z][a-z0-9-]{0,15}$")]
+    private static partial System.Text.RegularExpressions.Regex MeshName();
 
     /// <summary>The line of the key, else of its nearest enclosing object that is written in the file.</summary>
     private static int? Line(IReadOnlyDictionary<string, int> lines, string key)

@@ -298,11 +298,9 @@ public sealed class NodeSettingsReader
     }
 
     private void Fail(string key, string problem) =>
-        _errors.Add(new ConfigError(_source.Source, _source.LineOf(Full(key)), Full(key), problem));
+        _errors.Add(new ConfigError(_source.Source, _source.LineOf(_source.ErrorPath(key)), _source.ErrorPath(key), problem));
 
-    private static string Full(string key) => $"{HoconSource.Section}.{key}";
-
-    private HoconValue? Value(string key) => _source.Merged.GetValue(Full(key));
+    private HoconValue? Value(string key) => _source.Merged.GetValue(_source.LookupPath(key));
 
     /// <summary>A scalar's text, or null (and an error) when the key holds an object, a list or nothing.</summary>
     private string? Scalar(string key)
@@ -514,7 +512,7 @@ public sealed class NodeSettingsReader
     }
 
     /// <summary>True when one of <paramref name="keys"/> was already reported: a rule between keys then stays quiet.</summary>
-    private bool Failed(params string[] keys) => _errors.Any(e => keys.Any(key => e.Key == Full(key)));
+    private bool Failed(params string[] keys) => _errors.Any(e => keys.Any(key => e.Key == _source.ErrorPath(key)));
 
     private TimeSpan ReadDuration(string key, TimeSpan min, TimeSpan max)
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MeshActors.Crypto;
 using MeshActors.Node.Hosting;
+using MeshActors.Node.Settings;
 using Serilog.Core;
 
 namespace MeshActors.Cli.Commands;
@@ -8,10 +9,10 @@ namespace MeshActors.Cli.Commands;
 /// <summary><c>meshnode [CONFIG]</c>: run a node until SIGINT/SIGTERM. Also the root command's action.</summary>
 internal static class NodeCommand
 {
-    public static Command Create()
+    public static Command Create(CliConsole console)
     {
         var command = new Command("meshnode", "Run a node (the default when no subcommand is given)");
-        Configure(command, isRoot: false);
+        Configure(command, console, isRoot: false);
         return command;
     }
 
@@ -19,7 +20,7 @@ internal static class NodeCommand
     /// The root command also reads a first word as CONFIG: one that names no file and does not look like a path
     /// (no '/' and no '.') is taken for a mistyped command instead, and the commands are listed.
     /// </param>
-    public static void Configure(Command command, bool isRoot)
+    public static void Configure(Command command, CliConsole console, bool isRoot)
     {
         var options = new NodeOptions();
         var configArgument = new Argument<FileInfo?>("CONFIG") { Description = "HOCON config file (same as --config)", Arity = ArgumentArity.ZeroOrOne };
@@ -36,7 +37,25 @@ internal static class NodeCommand
         });
         command.Arguments.Add(configArgument);
         options.AddTo(command);
-        command.SetAction((parsed, cancellationToken) => RunAsync(options.Load(parsed, parsed.GetValue(configArgument)), cancellationToken));
+        var mesh = new Option<string?>("--mesh") { Description = "Run only this mesh of a config that defines several (meshactors.meshes)", HelpName = "NAME" };
+        command.Options.Add(mesh);
+        command.SetAction((parsed, cancellationToken) =>
+        {
+            var configPath = (parsed.GetValue(configArgument) ?? parsed.GetValue(options.Config))?.FullName;
+            if (parsed.GetValue(mesh) is null && HoconSource.Load(configPath).MeshNames is { Count: > 0 } meshes)
+            {
+                // Checks every mesh and bridge first: a config error stops here with all its problems, exit 2.
+                SettingsLoader.LoadMeshes(HoconSource.Load(configPath), options.Overrides(parsed));
+                return MeshSupervisor.RunAsync(meshes, [.. parsed.Tokens.Select(token => token.Value)], console, cancellationToken);
+            }
+
+            if (parsed.GetValue(mesh) is not null && !ParentDeathSignal.Arm())
+            {
+                throw new CliFailure("the mesh supervisor that started this node is gone");
+            }
+
+            return RunAsync(options.Load(parsed, parsed.GetValue(configArgument), parsed.GetValue(mesh)), cancellationToken);
+        });
     }
 
     private static async Task<int> RunAsync(Node.Settings.NodeSettings settings, CancellationToken cancellationToken)

@@ -59,7 +59,8 @@ internal sealed class NodeOptions
         command.Options.Add(Discovery);
     }
 
-    public NodeSettings Load(ParseResult parsed, FileInfo? positionalConfig = null)
+    /// <param name="mesh">For a config with <c>meshes</c>: the one to load (<c>--mesh</c>).</param>
+    public NodeSettings Load(ParseResult parsed, FileInfo? positionalConfig = null, string? mesh = null)
     {
         var flagConfig = parsed.GetValue(Config);
         if (flagConfig is not null && positionalConfig is not null && flagConfig.FullName != positionalConfig.FullName)
@@ -67,7 +68,11 @@ internal sealed class NodeOptions
             throw new ConfigException(new ConfigError(SettingsOverrides.Source, null, "--config", "given twice with different files"));
         }
 
-        var overrides = new SettingsOverrides
+        return SettingsLoader.Load((positionalConfig ?? flagConfig)?.FullName, Overrides(parsed), mesh);
+    }
+
+    public SettingsOverrides Overrides(ParseResult parsed) =>
+        new()
         {
             Peers = parsed.GetResult(Peers) is null ? null : parsed.GetValue(Peers),
             Port = parsed.GetValue(Port),
@@ -81,6 +86,4 @@ internal sealed class NodeOptions
             DataDir = parsed.GetValue(DataDir),
             Discovery = parsed.GetValue(Discovery),
         };
-        return SettingsLoader.Load((positionalConfig ?? flagConfig)?.FullName, overrides);
-    }
 }
