@@ -124,6 +124,7 @@ public sealed class NodeRuntime : IAsyncDisposable
             var runtime = new NodeRuntime(app, dataPlane, info, new IPEndPoint(settings.ApiAddress.Address, new Uri(bound).Port)) { _exitNat = exitNat };
             await runtime.StartDnsAsync(settings);
             await runtime.StartSocksAsync(settings);
+            ControlPathWarmup.Start();
             return runtime;
         }
         catch
