@@ -53,7 +53,7 @@ public sealed class MeshSettingsTests
     public void A_bad_key_inside_a_mesh_is_named_with_its_mesh_and_line()
     {
         var text = TwoMeshes.Replace("tun.name = \"mesh1\"", "tun.name = \"mesh1\", tun.mtu = 10");
-        var error = Assert.Single(Assert.Throws<ConfigException>(() => SettingsLoader.LoadMeshes(HoconSource.FromText(text, "multi.hocon"), new SettingsOverrides())).Errors);
+        var error = Assert.Single(Errors(text));
         Assert.Equal("meshactors.meshes.work.tun.mtu", error.Key);
         Assert.Equal(8, error.Line); // "work {": a dotted key after another on its line maps to its enclosing object
 
@@ -79,7 +79,7 @@ public sealed class MeshSettingsTests
         var text = TwoMeshes.Replace(
             """[{ from = "home", to = "work", prefixes = ["10.220.0.1/32"] }]""",
             """[{ from = "home", to = "play", prefixes = ["nowhere"] }, { from = "home", to = "home", prefixes = ["10.0.0.0/8"] }]""");
-        var errors = Assert.Throws<ConfigException>(() => SettingsLoader.LoadMeshes(HoconSource.FromText(text, "multi.hocon"), new SettingsOverrides())).Errors;
+        var errors = Errors(text);
 
         Assert.Contains(errors, e => e.Key == "meshactors.bridges[0]" && e.Problem.Contains("to must name one of the meshes (home, work), got 'play'"));
         Assert.Contains(errors, e => e.Key == "meshactors.bridges[0]" && e.Problem.Contains("'nowhere' is not a prefix"));
@@ -93,7 +93,7 @@ public sealed class MeshSettingsTests
             .Replace("\"127.0.0.1:8990\"", "\"127.0.0.1:8989\"")
             .Replace("overlay-prefix = \"fd77::/16\"", "overlay-prefix = \"fd6d:1::/32\"")
             .Replace("tcp://0.0.0.0:9652", "tcp://0.0.0.0:9651");
-        var errors = Assert.Throws<ConfigException>(() => SettingsLoader.LoadMeshes(HoconSource.FromText(text, "multi.hocon"), new SettingsOverrides())).Errors;
+        var errors = Errors(text);
 
         Assert.Equal(
             ["meshactors.meshes.work.api.address", "meshactors.meshes.work.listen", "meshactors.meshes.work.overlay-prefix"],
@@ -105,7 +105,7 @@ public sealed class MeshSettingsTests
     public void Both_meshes_of_a_bridge_need_their_tun_device()
     {
         var text = TwoMeshes.Replace("tun.name = \"mesh0\"", "tun.enabled = off");
-        var error = Assert.Single(Assert.Throws<ConfigException>(() => SettingsLoader.LoadMeshes(HoconSource.FromText(text, "multi.hocon"), new SettingsOverrides())).Errors);
+        var error = Assert.Single(Errors(text));
         Assert.Equal("meshactors.bridges[0]", error.Key);
         Assert.Contains("mesh home needs its TUN device", error.Problem);
     }
@@ -114,7 +114,7 @@ public sealed class MeshSettingsTests
     public void A_bridged_prefix_inside_the_target_meshs_overlay_is_refused()
     {
         var text = TwoMeshes.Replace("10.220.0.1/32", "fd77:1::/64");
-        var error = Assert.Single(Assert.Throws<ConfigException>(() => SettingsLoader.LoadMeshes(HoconSource.FromText(text, "multi.hocon"), new SettingsOverrides())).Errors);
+        var error = Assert.Single(Errors(text));
         Assert.Equal("meshactors.bridges", error.Key);
         Assert.Contains("overlaps mesh work's overlay-prefix", error.Problem);
     }
@@ -136,4 +136,7 @@ public sealed class MeshSettingsTests
             File.Delete(path);
         }
     }
+
+    private static IReadOnlyList<ConfigError> Errors(string text) =>
+        Assert.Throws<ConfigException>(() => SettingsLoader.LoadMeshes(HoconSource.FromText(text, "multi.hocon"), new SettingsOverrides())).Errors;
 }
