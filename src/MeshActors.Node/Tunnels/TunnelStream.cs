@@ -120,7 +120,11 @@ internal sealed class TunnelStream
                 }
 
                 LastActivityMs = Environment.TickCount64;
-                if (_datagrams ? !_window.Wait(0) : !await WaitWindowAsync())
+                if (!_datagrams)
+                {
+                    await _window.WaitAsync(_stop.Token);
+                }
+                else if (!_window.Wait(0))
                 {
                     _counts.Increment(TunnelEvent.DatagramsDropped);
                     continue;
@@ -134,12 +138,6 @@ internal sealed class TunnelStream
         {
             Finish(reset: true, tellPeer: !_stop.IsCancellationRequested);
         }
-    }
-
-    private async Task<bool> WaitWindowAsync()
-    {
-        await _window.WaitAsync(_stop.Token);
-        return true;
     }
 
     private async Task DownAsync()
