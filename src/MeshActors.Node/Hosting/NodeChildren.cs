@@ -46,7 +46,8 @@ public static class NodeChildren
             ? new[]
             {
                 new ChildSpec(Ipv4AddressActor.Name, Ipv4AddressActor.Props(
-                    auto, identity.Public.Bytes.ToArray(), AutoIpv4.LocalPrefixes(settings, null), forwarder, names, settings.Ipv4Network.ConflictCheckInterval), typeof(Ipv4AddressActor)),
+                    auto, identity.Public.Bytes.ToArray(), AutoIpv4.LocalPrefixes(settings, null), forwarder, names, settings.Ipv4Network.ConflictCheckInterval,
+                    settings.Names.RefreshInterval), typeof(Ipv4AddressActor)),
             }
             : [];
         var tun = settings.Tun.Enabled

@@ -27,14 +27,18 @@ public sealed class Ipv4AddressActor : ReceiveActor, IWithTimers
     private readonly Forwarder _forwarder;
     private readonly NameDirectoryHolder _names;
     private readonly TimeSpan _interval;
+    private readonly UnannouncedOriginators _unannounced;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private HashSet<uint> _routed = [];
 
+    /// <param name="recordGrace">How long a route originator may go without a name record before it counts as a
+    /// configured holder (<see cref="UnannouncedOriginators"/>): <c>names.refresh-interval</c>.</param>
     public Ipv4AddressActor(
         Ipv4AutoAddress auto, byte[] key, IReadOnlyList<IpPrefix> configured, Forwarder forwarder,
-        NameDirectoryHolder names, TimeSpan interval)
+        NameDirectoryHolder names, TimeSpan interval, TimeSpan recordGrace)
     {
         (_auto, _key, _configured, _forwarder, _names, _interval) = (auto, key, configured, forwarder, names, interval);
+        _unannounced = new UnannouncedOriginators(recordGrace);
         Receive<Check>(_ => TellRoutes(new GetOtherOriginators(Ipv4Network.HostRoute(_auto.Address))));
         Receive<OtherOriginators>(OnOriginators);
         Receive<RoutedPrefixesChanged>(changed => _routed = [.. changed.Prefixes
@@ -49,8 +53,8 @@ public sealed class Ipv4AddressActor : ReceiveActor, IWithTimers
 
     public static Props Props(
         Ipv4AutoAddress auto, byte[] key, IReadOnlyList<IpPrefix> configured, Forwarder forwarder,
-        NameDirectoryHolder names, TimeSpan interval) =>
-        Akka.Actor.Props.Create(() => new Ipv4AddressActor(auto, key, configured, forwarder, names, interval));
+        NameDirectoryHolder names, TimeSpan interval, TimeSpan recordGrace) =>
+        Akka.Actor.Props.Create(() => new Ipv4AddressActor(auto, key, configured, forwarder, names, interval, recordGrace));
 
     protected override void PreStart()
     {
@@ -79,7 +83,7 @@ public sealed class Ipv4AddressActor : ReceiveActor, IWithTimers
         }
 
         var records = _names.Current.Records;
-        var holders = Ipv4Conflicts.Holders(old, _key, records, others.Keys);
+        var holders = Ipv4Conflicts.Holders(old, _key, records, others.Keys, _unannounced, Environment.TickCount64);
         if (holders.Count == 0)
         {
             return;

@@ -6,12 +6,13 @@ namespace MeshActors.Routing.Ipv4;
 /// Who else holds an IPv4 address, from the two things a node knows: the signed name records (each carries its
 /// node's address and whether it was taken automatically) and the route table (other originators of the address's
 /// /32). An originator whose record says it moved to another automatic address is a stale route and is ignored;
-/// one with no record at all counts as configured.
+/// one with no record counts as configured once <see cref="UnannouncedOriginators"/> says it has had none for long.
 /// </summary>
 public static class Ipv4Conflicts
 {
     public static List<Ipv4Claimant> Holders(
-        uint address, ReadOnlySpan<byte> self, IReadOnlyCollection<NameRecord> records, IEnumerable<byte[]> routeOriginators)
+        uint address, ReadOnlySpan<byte> self, IReadOnlyCollection<NameRecord> records, IEnumerable<byte[]> routeOriginators,
+        UnannouncedOriginators unannounced, long nowMs)
     {
         var holders = new List<Ipv4Claimant>();
         foreach (var record in records)
@@ -22,16 +23,21 @@ public static class Ipv4Conflicts
             }
         }
 
+        var withoutRecord = new List<byte[]>();
         foreach (var originator in routeOriginators)
         {
             var record = records.FirstOrDefault(r => r.Key.AsSpan().SequenceEqual(originator));
-            var movedAway = record is not null && record.Ipv4 != address && (record.Flags & NameRecordFlags.Ipv4Auto) != 0;
-            if (record?.Ipv4 != address && !movedAway)
+            if (record is null)
+            {
+                withoutRecord.Add(originator);
+            }
+            else if (record.Ipv4 != address && (record.Flags & NameRecordFlags.Ipv4Auto) == 0)
             {
                 holders.Add(new Ipv4Claimant(originator, IsAutomatic: false));
             }
         }
 
+        holders.AddRange(unannounced.Overdue(withoutRecord, nowMs).Select(key => new Ipv4Claimant(key, IsAutomatic: false)));
         return holders;
     }
 

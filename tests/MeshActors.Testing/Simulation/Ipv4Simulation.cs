@@ -18,6 +18,9 @@ public sealed class Ipv4Simulation
     /// <summary>How often each node looks for conflicts (the node's <c>ipv4.conflict-check-interval</c> default).</summary>
     public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long an originator may go without a record before it counts as configured.</summary>
+    private static readonly TimeSpan RecordGrace = TimeSpan.FromSeconds(10);
+
     /// <summary>Unix time the virtual clock starts at, ms: records need positive, growing timestamps.</summary>
     private const long EpochMs = 1_700_000_000_000;
 
@@ -27,6 +30,7 @@ public sealed class Ipv4Simulation
     private readonly Dictionary<RouterId, int> _nodeOf = [];
     private readonly Ipv4AutoAddress[] _auto;
     private readonly NameRegistry[] _registries;
+    private readonly UnannouncedOriginators[] _unannounced;
     private readonly long[] _lastIssued;
     private TimeSpan _nextCheck;
 
@@ -37,11 +41,13 @@ public sealed class Ipv4Simulation
         _auto = new Ipv4AutoAddress[keys.Length];
         _registries = new NameRegistry[keys.Length];
         _lastIssued = new long[keys.Length];
+        _unannounced = new UnannouncedOriginators[keys.Length];
         for (var i = 0; i < keys.Length; i++)
         {
             _nodeOf[SimulatedIdentity.RouterIdOf(i)] = i;
             _auto[i] = new Ipv4AutoAddress(network, keys[i]);
             _registries[i] = new NameRegistry(_ => true, NameRegistrySettings.Default, NowMs);
+            _unannounced[i] = new UnannouncedOriginators(RecordGrace);
         }
 
         simulator.MessageArrived = OnRecord;
@@ -115,7 +121,7 @@ public sealed class Ipv4Simulation
         var auto = _auto[node];
         var records = _registries[node].Claims().Select(c => c.Record).ToList();
         var originators = Simulator.Cores[node].OtherOriginatorsOf(HostRoute(auto.Address)).Select(id => _keys[_nodeOf[id]]);
-        var holders = Ipv4Conflicts.Holders(auto.Address, _keys[node], records, originators);
+        var holders = Ipv4Conflicts.Holders(auto.Address, _keys[node], records, originators, _unannounced[node], NowMs);
         if (holders.Count == 0)
         {
             return;
