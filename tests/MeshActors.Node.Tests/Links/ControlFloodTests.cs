@@ -34,8 +34,10 @@ public sealed class ControlFloodTests
     public async Task A_control_flood_from_one_peer_is_dropped_and_counted_and_routing_between_others_goes_on()
     {
         await using var hub = LinkTestNode.Start("hub", withRoutes: true, timers: PatientTimers);
-        await using var b = LinkTestNode.Start("b", [hub.TcpUri], withRoutes: true);
-        await using var c = LinkTestNode.Start("c", [hub.TcpUri], withRoutes: true);
+        // The honest peers must not time the hub out either while the flood starves it (with 800 ms a stress run saw
+        // c drop its link and redial): their links may only die for a reason the test shows.
+        await using var b = LinkTestNode.Start("b", [hub.TcpUri], withRoutes: true, timers: LinkTestNode.SteadyTimers);
+        await using var c = LinkTestNode.Start("c", [hub.TcpUri], withRoutes: true, timers: LinkTestNode.SteadyTimers);
         await b.WaitForRouteAsync(c.Subnet.ToString(), present: true, Patience);
         await using var attacker = LoopbackNode.Create(poolCapacity: 2048, bufferSize: 4096);
         var flood = attacker.ConnectAsync(PeerUri.Parse(hub.PinnedTcpUri));
@@ -65,7 +67,7 @@ public sealed class ControlFloodTests
         Assert.True(growth < 16L << 20, $"managed heap grew {growth >> 20} MB under the flood");
 
         // the honest peers stay up and routing goes on: a newcomer's route reaches b through the hub
-        await using var d = LinkTestNode.Start("d", [hub.TcpUri], withRoutes: true);
+        await using var d = LinkTestNode.Start("d", [hub.TcpUri], withRoutes: true, timers: LinkTestNode.SteadyTimers);
         await b.WaitForRouteAsync(d.Subnet.ToString(), present: true, Patience);
         var peers = await hub.PeersAsync();
         Assert.All(new[] { b, c, d }, node => Assert.Contains(peers, p => p.PublicKey == node.Identity.Public.ToString() && p.State == PeerState.Up));
