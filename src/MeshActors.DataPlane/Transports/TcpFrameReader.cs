@@ -49,6 +49,19 @@ internal sealed class TcpFrameReader
         }
     }
 
+    /// <summary>Where the missing bytes of a frame split across reads may be received directly; empty when none is
+    /// started. See <see cref="TcpFrameDecoder.Remainder"/>.</summary>
+    public Span<byte> Remainder => _decoder.Remainder;
+
+    /// <summary>Takes <paramref name="received"/> bytes received into <see cref="Remainder"/>; true with the whole
+    /// frame (writable, owned by this reader, valid until the next call) once they complete it.</summary>
+    public bool CompleteRemainder(int received, out Span<byte> frame)
+    {
+        var complete = _decoder.CompleteRemainder(received, out var decoded);
+        frame = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(decoded), decoded.Length);
+        return complete;
+    }
+
     /// <summary>Loop thread, once: hands the frames that arrived behind the handshake to <paramref name="link"/> and
     /// frees the handshake buffer.</summary>
     public void DrainHandshakeBuffer(Links.Link link)

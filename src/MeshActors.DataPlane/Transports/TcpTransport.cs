@@ -189,6 +189,30 @@ internal sealed class TcpTransport : ILinkTransport
     {
         for (var reads = 0; reads < MaxReadsPerWakeup; reads++)
         {
+            // A frame split across reads (most long ones: a frame is about as long as the scratch) gets its rest
+            // straight into the reader's assembly buffer, not via the scratch and a second copy.
+            var remainder = _reader.Remainder;
+            if (!remainder.IsEmpty)
+            {
+                var rest = SocketNative.Receive(_fd, remainder);
+                if (rest <= 0)
+                {
+                    return rest < 0;
+                }
+
+                if (_reader.CompleteRemainder(rest, out var whole))
+                {
+                    link.ReceiveFrame(whole);
+                }
+
+                if (rest < remainder.Length)
+                {
+                    return true; // drained
+                }
+
+                continue;
+            }
+
             var received = SocketNative.Receive(_fd, scratch);
             if (received == 0)
             {

@@ -19,8 +19,10 @@ public enum TcpDecodeStatus : byte
 /// Incremental decoder for <see cref="TcpFraming"/> streams: accepts reads of any size, split anywhere. A frame
 /// wholly inside one read is returned as a slice of that read (no copy); only frames split across reads are
 /// assembled in a buffer of the maximum frame size, allocated the first time one is (a link that only ever sees
-/// whole frames — an idle link's hellos — never pays for it). After a bad length the decoder stays failed.
-/// Not thread safe: one reader loop owns it.
+/// whole frames — an idle link's hellos — never pays for it). A reader may receive the rest of a started frame
+/// straight into that buffer (<see cref="Remainder"/>, <see cref="CompleteRemainder"/>) instead of through its own
+/// read buffer, so a frame split across reads is copied once by the kernel, not again here. After a bad length the
+/// decoder stays failed. Not thread safe: one reader loop owns it.
 /// </summary>
 public sealed class TcpFrameDecoder
 {
@@ -90,6 +92,35 @@ public sealed class TcpFrameDecoder
         frame = _assembly.AsSpan(0, _prefix);
         ResetRecord();
         return TcpDecodeStatus.Frame;
+    }
+
+    /// <summary>
+    /// Where the missing bytes of the frame being assembled go: empty unless a length prefix was read and the frame's
+    /// body is not complete. A reader that receives into it calls <see cref="CompleteRemainder"/> with the count.
+    /// </summary>
+    public Span<byte> Remainder =>
+        _failure == TcpDecodeStatus.NeedMore && _prefixBytes == TcpFraming.PrefixSize && _assembly is not null
+            ? _assembly.AsSpan(_filled, _prefix - _filled)
+            : [];
+
+    /// <summary>
+    /// Takes <paramref name="received"/> bytes written into <see cref="Remainder"/>; true with the whole frame once they
+    /// complete it (valid until the next call).
+    /// </summary>
+    public bool CompleteRemainder(int received, out ReadOnlySpan<byte> frame)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(received);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(received, Remainder.Length);
+        _filled += received;
+        if (_filled < _prefix)
+        {
+            frame = default;
+            return false;
+        }
+
+        frame = _assembly.AsSpan(0, _prefix);
+        ResetRecord();
+        return true;
     }
 
     private void ResetRecord()
