@@ -166,6 +166,7 @@ internal sealed class TcpTransport : ILinkTransport
         loop.Watch(slot, _fd, writable: false, add: true);
         _watched = true;
         _reader.DrainHandshakeBuffer(link);
+        _reader.AssembleInto(link.Pool);
     }
 
     public void SendSegments(ReadOnlySpan<byte> datagrams, int datagramSize) =>
@@ -202,7 +203,7 @@ internal sealed class TcpTransport : ILinkTransport
 
                 if (_reader.CompleteRemainder(rest, out var whole))
                 {
-                    link.ReceiveFrame(whole);
+                    Deliver(link, whole);
                 }
 
                 if (rest < remainder.Length)
@@ -227,7 +228,7 @@ internal sealed class TcpTransport : ILinkTransport
             var input = scratch.AsSpan(0, received);
             while (_reader.Decode(ref input, out var frame))
             {
-                link.ReceiveFrame(frame);
+                Deliver(link, frame);
             }
 
             if (received < scratch.Length)
@@ -237,6 +238,19 @@ internal sealed class TcpTransport : ILinkTransport
         }
 
         return true;
+    }
+
+    /// <summary>A frame assembled in a pool buffer goes to the link with that buffer, so its payload is not copied.</summary>
+    private void Deliver(Link link, Span<byte> frame)
+    {
+        if (_reader.TakeStored() is { } stored)
+        {
+            link.ReceiveFrame(stored, frame.Length);
+        }
+        else
+        {
+            link.ReceiveFrame(frame);
+        }
     }
 
     public void RegisterIndex(uint index, Link link)
@@ -281,6 +295,7 @@ internal sealed class TcpTransport : ILinkTransport
 
         Shutdown();
         _socket.Dispose();
+        _reader.ReleaseStored();
         if (_pending is { } pending)
         {
             _pending = null;

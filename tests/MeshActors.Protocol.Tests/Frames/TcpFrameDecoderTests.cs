@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FsCheck.Xunit;
 using MeshActors.Protocol.Frames;
 
@@ -103,6 +105,49 @@ public class TcpFrameDecoderTests
         }
 
         return decoder.Remainder.IsEmpty && decoded.Count == frames.Length && decoded.Zip(frames).All(pair => pair.First.AsSpan().SequenceEqual(pair.Second));
+    }
+
+    [Property(MaxTest = 200)]
+    public bool Split_frames_are_assembled_in_the_callers_storage_when_it_offers_enough(byte[][] payloads, int[] chunkSizes, bool offerShortStorage)
+    {
+        var frames = payloads.Select(p => p.Length < FrameLayout.HeaderSize ? p.Concat(new byte[FrameLayout.HeaderSize - p.Length]).ToArray() : p).ToArray();
+        var stream = Stream(frames);
+        var handedOut = new List<byte[]>();
+        var decoder = new TcpFrameDecoder
+        {
+            AssemblyStore = length =>
+            {
+                var storage = new byte[offerShortStorage ? length - 1 : length];
+                handedOut.Add(storage);
+                return storage;
+            },
+        };
+        var position = 0;
+        var decoded = new List<byte[]>();
+        var allStoredWhereOffered = true;
+        foreach (var size in chunkSizes.Select(Math.Abs).Select(s => Math.Max(1, s)).Append(stream.Length))
+        {
+            var chunk = stream.AsSpan(position, Math.Min(size, stream.Length - position));
+            position += chunk.Length;
+            while (!chunk.IsEmpty)
+            {
+                var status = decoder.Decode(chunk, out var consumed, out var frame);
+                chunk = chunk[consumed..];
+                if (status == TcpDecodeStatus.Frame)
+                {
+                    decoded.Add(frame.ToArray());
+                    var wasAssembled = handedOut.Count > 0 && Unsafe.AreSame(ref MemoryMarshal.GetReference(frame), ref handedOut[^1][0]);
+                    allStoredWhereOffered &= decoder.LastFrameWasStored == wasAssembled && (!offerShortStorage || !decoder.LastFrameWasStored);
+                }
+            }
+
+            if (position == stream.Length)
+            {
+                break;
+            }
+        }
+
+        return allStoredWhereOffered && decoded.Count == frames.Length && decoded.Zip(frames).All(pair => pair.First.AsSpan().SequenceEqual(pair.Second));
     }
 
     [Fact]
