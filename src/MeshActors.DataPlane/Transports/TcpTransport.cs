@@ -191,7 +191,7 @@ internal sealed class TcpTransport : ILinkTransport
         for (var reads = 0; reads < MaxReadsPerWakeup; reads++)
         {
             // A frame split across reads (most long ones: a frame is about as long as the scratch) gets its rest
-            // straight into the reader's assembly buffer, not via the scratch and a second copy.
+            // straight into the buffer it is assembled in (a pool buffer where it fits), not via the scratch.
             var remainder = _reader.Remainder;
             if (!remainder.IsEmpty)
             {
