@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json.Nodes;
 using Xunit.Abstractions;
 
 namespace MeshActors.SystemTests;
@@ -53,6 +54,10 @@ public sealed class OverlayTests(ITestOutputHelper output)
         output.WriteLine($"A -> C over TCP: {result.Received} bytes in {result.Elapsed.TotalSeconds:0.0} s, {result.Mbits:0} Mbit/s");
         Assert.True(result.Received > 0, "nothing arrived\n" + Lab.LogTails());
         Assert.Equal(result.Sent, result.Received);
+
+        // C's kernel took the stream with checksums marked partial (tun.checksum-offload is on by default).
+        var tun = JsonNode.Parse(lab.Exec("C", "curl", "-sS", "http://127.0.0.1:8989/api/v1/admin/dataplane").Output)!["tun"]!;
+        Assert.Equal("checksum", tun["offload"]!.GetValue<string>());
     }
 
     [NodeLabFact]

@@ -106,6 +106,9 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     /// <summary>True while a TUN device is attached.</summary>
     public bool HasTun => Volatile.Read(ref _tun) is not null;
 
+    /// <summary>The attached TUN device's name and offload, or null without one.</summary>
+    public (string Name, TunOffload Offload)? TunState => Volatile.Read(ref _tun)?.State;
+
     /// <summary>
     /// Takes over <paramref name="device"/> and starts its reader and writer threads. Control plane only, one device
     /// at a time. Throws <see cref="ArgumentException"/> when the pool's buffers cannot hold the device's MTU.

@@ -22,6 +22,8 @@ internal sealed class TunPort
 
     public TunWriter Writer { get; }
 
+    public (string Name, TunOffload Offload) State => (_device.Name, _device.Offload);
+
     public void Start()
     {
         Writer.Start();

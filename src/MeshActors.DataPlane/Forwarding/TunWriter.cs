@@ -18,7 +18,7 @@ internal sealed class TunWriter
     private readonly PacketQueue _queue;
     private readonly ForwarderCounters _counters;
     private readonly PacketBuffer[] _batch;
-    private readonly ReadOnlyMemory<byte>[] _packets;
+    private readonly Memory<byte>[] _packets;
     private readonly Thread _thread;
 
     public TunWriter(ITunDevice tun, int capacity, int batchSize, ForwarderCounters counters)
@@ -27,7 +27,7 @@ internal sealed class TunWriter
         _queue = new PacketQueue(capacity);
         _counters = counters;
         _batch = new PacketBuffer[batchSize];
-        _packets = new ReadOnlyMemory<byte>[batchSize];
+        _packets = new Memory<byte>[batchSize];
         _thread = new Thread(Run) { Name = "meshactors-tun-tx", IsBackground = true };
     }
 

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MeshActors.Crypto.Session;
 using MeshActors.DataPlane.Buffers;
 using MeshActors.Protocol.Frames;
@@ -29,7 +31,29 @@ public sealed partial class Link
     }
 
     /// <summary>
-    /// As <see cref="ReceiveFrame"/>, for a datagram from <paramref name="from"/>: once a transport frame of this link
+    /// As <see cref="ReceiveFrame(Span{byte})"/>, for a frame assembled in pool buffer <paramref name="owned"/> at
+    /// <see cref="BufferLayout.FrameOffset"/> (TCP links; this link takes the buffer): a Data payload is passed on in
+    /// that buffer without being copied; anything else is handled as usual and the buffer goes back to the pool.
+    /// </summary>
+    internal void ReceiveFrame(PacketBuffer owned, int frameLength)
+    {
+        _receivedInto = owned;
+        try
+        {
+            ReceiveFrame(owned.Array.AsSpan(BufferLayout.FrameOffset, frameLength));
+        }
+        finally
+        {
+            if (_receivedInto is { } unused)
+            {
+                _receivedInto = null;
+                unused.Return();
+            }
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="ReceiveFrame(Span{byte})"/>, for a datagram from <paramref name="from"/>: once a transport frame of this link
     /// opened (authenticated, not a replay), the link's peer address follows it. Frames that fail to open never move it.
     /// </summary>
     internal void ReceiveFrame(Span<byte> frame, System.Net.SocketAddress from)
@@ -110,6 +134,15 @@ public sealed partial class Link
         if (sink is null)
         {
             Stats.Drop(LinkDrop.NoHandler);
+            return;
+        }
+
+        if (_receivedInto is { } owned
+            && Unsafe.AreSame(ref MemoryMarshal.GetReference(payload), ref owned.Array[BufferLayout.PayloadOffset]))
+        {
+            _receivedInto = null;
+            owned.Set(BufferLayout.PayloadOffset, payload.Length);
+            sink.OnData(this, owned);
             return;
         }
 

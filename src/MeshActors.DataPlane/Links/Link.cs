@@ -43,6 +43,13 @@ public sealed partial class Link : ILoopClient
     private readonly Lock _rekeyLock = new();
     private readonly SegmentReassembly _segments = new();
 
+    /// <summary>Reader thread only: the pool buffer the frame being received sits in, until its Data payload is
+    /// passed on in it (<see cref="ReceiveFrame(PacketBuffer, int)"/>).</summary>
+    private PacketBuffer? _receivedInto;
+
+    /// <summary>The pool this link's buffers come from: a transport may assemble received frames in its buffers.</summary>
+    internal BufferPool Pool => _env.Pool;
+
     /// <summary>Largest frame this link sends as it is; a longer payload goes as Segment frames of at most this many
     /// bytes (UDP links whose peer reassembles them), or is refused (TCP carries every frame whole).</summary>
     private readonly int _datagramSize;

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using MeshActors.DataPlane.Buffers;
 using MeshActors.Protocol.Frames;
 
 namespace MeshActors.DataPlane.Transports;
@@ -21,8 +22,46 @@ internal sealed class TcpFrameReader
     private byte[] _buffer = new byte[HandshakeBufferSize];
     private int _start;
     private int _end;
+    private BufferPool? _pool;
+
+    /// <summary>The pool buffer a split frame is being assembled in (loop phase), until it is taken or released.</summary>
+    private PacketBuffer? _stored;
 
     public TcpFrameReader(Socket socket) => _socket = socket;
+
+    /// <summary>
+    /// Loop phase: from now on a frame split across reads is assembled in a buffer of <paramref name="pool"/>, at the
+    /// offset a link frame has in a packet buffer, when it fits and a buffer is free; the link then passes its payload
+    /// on in that buffer instead of copying it (<see cref="TakeStored"/>).
+    /// </summary>
+    public void AssembleInto(BufferPool pool)
+    {
+        _pool = pool;
+        _decoder.AssemblyStore = RentStore;
+    }
+
+    /// <summary>The buffer holding the frame last returned, when it was assembled in one; the caller owns it then.</summary>
+    public PacketBuffer? TakeStored()
+    {
+        if (!_decoder.LastFrameWasStored)
+        {
+            return null;
+        }
+
+        var stored = _stored;
+        _stored = null;
+        return stored;
+    }
+
+    /// <summary>Gives back a buffer holding a frame that will never complete (the link is going away).</summary>
+    public void ReleaseStored()
+    {
+        if (_stored is { } stored)
+        {
+            _stored = null;
+            stored.Return();
+        }
+    }
 
     /// <summary>
     /// The next complete frame in <paramref name="input"/> (advanced past what was consumed), or false when more must
@@ -47,6 +86,32 @@ internal sealed class TcpFrameReader
             default:
                 throw new InvalidDataException($"TCP framing violated: {status} length prefix");
         }
+    }
+
+    /// <summary>Where the missing bytes of a frame split across reads may be received directly; empty when none is
+    /// started. See <see cref="TcpFrameDecoder.Remainder"/>.</summary>
+    public Span<byte> Remainder => _decoder.Remainder;
+
+    /// <summary>Takes <paramref name="received"/> bytes received into <see cref="Remainder"/>; true with the whole
+    /// frame (writable, owned by this reader, valid until the next call) once they complete it.</summary>
+    public bool CompleteRemainder(int received, out Span<byte> frame)
+    {
+        var complete = _decoder.CompleteRemainder(received, out var decoded);
+        frame = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(decoded), decoded.Length);
+        return complete;
+    }
+
+    private Memory<byte> RentStore(int frameLength)
+    {
+        if (_pool is null || BufferLayout.FrameOffset + frameLength > _pool.BufferSize || !_pool.TryRent(out var buffer))
+        {
+            return Memory<byte>.Empty;
+        }
+
+        // Cleared up to here when the buffer goes back, even if the frame never completes.
+        buffer.Set(0, BufferLayout.FrameOffset + frameLength);
+        _stored = buffer;
+        return buffer.Array.AsMemory(BufferLayout.FrameOffset, frameLength);
     }
 
     /// <summary>Loop thread, once: hands the frames that arrived behind the handshake to <paramref name="link"/> and

@@ -166,6 +166,7 @@ internal sealed class TcpTransport : ILinkTransport
         loop.Watch(slot, _fd, writable: false, add: true);
         _watched = true;
         _reader.DrainHandshakeBuffer(link);
+        _reader.AssembleInto(link.Pool);
     }
 
     public void SendSegments(ReadOnlySpan<byte> datagrams, int datagramSize) =>
@@ -189,6 +190,30 @@ internal sealed class TcpTransport : ILinkTransport
     {
         for (var reads = 0; reads < MaxReadsPerWakeup; reads++)
         {
+            // A frame split across reads (most long ones: a frame is about as long as the scratch) gets its rest
+            // straight into the buffer it is assembled in (a pool buffer where it fits), not via the scratch.
+            var remainder = _reader.Remainder;
+            if (!remainder.IsEmpty)
+            {
+                var rest = SocketNative.Receive(_fd, remainder);
+                if (rest <= 0)
+                {
+                    return rest < 0;
+                }
+
+                if (_reader.CompleteRemainder(rest, out var whole))
+                {
+                    Deliver(link, whole);
+                }
+
+                if (rest < remainder.Length)
+                {
+                    return true; // drained
+                }
+
+                continue;
+            }
+
             var received = SocketNative.Receive(_fd, scratch);
             if (received == 0)
             {
@@ -203,7 +228,7 @@ internal sealed class TcpTransport : ILinkTransport
             var input = scratch.AsSpan(0, received);
             while (_reader.Decode(ref input, out var frame))
             {
-                link.ReceiveFrame(frame);
+                Deliver(link, frame);
             }
 
             if (received < scratch.Length)
@@ -213,6 +238,19 @@ internal sealed class TcpTransport : ILinkTransport
         }
 
         return true;
+    }
+
+    /// <summary>A frame assembled in a pool buffer goes to the link with that buffer, so its payload is not copied.</summary>
+    private void Deliver(Link link, Span<byte> frame)
+    {
+        if (_reader.TakeStored() is { } stored)
+        {
+            link.ReceiveFrame(stored, frame.Length);
+        }
+        else
+        {
+            link.ReceiveFrame(frame);
+        }
     }
 
     public void RegisterIndex(uint index, Link link)
@@ -257,6 +295,7 @@ internal sealed class TcpTransport : ILinkTransport
 
         Shutdown();
         _socket.Dispose();
+        _reader.ReleaseStored();
         if (_pending is { } pending)
         {
             _pending = null;

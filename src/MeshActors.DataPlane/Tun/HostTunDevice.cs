@@ -133,7 +133,9 @@ public abstract class HostTunDevice : IHostTunDevice
         }
     }
 
-    public virtual int WriteBatch(ReadOnlySpan<ReadOnlyMemory<byte>> packets, out int rejected)
+    public virtual TunOffload Offload => TunOffload.None;
+
+    public virtual int WriteBatch(ReadOnlySpan<Memory<byte>> packets, out int rejected)
     {
         rejected = 0;
         if (!TryEnter())
@@ -145,7 +147,7 @@ public abstract class HostTunDevice : IHostTunDevice
         {
             for (var i = 0; i < packets.Length; i++)
             {
-                switch (SendOne(packets[i].Span))
+                switch (SendOwned(packets[i].Span))
                 {
                     case TunWriteStatus.Rejected:
                         rejected++;
@@ -224,6 +226,9 @@ public abstract class HostTunDevice : IHostTunDevice
 
     /// <summary>Hands one packet to the OS, waiting for room if the OS offers a wait. Called with the handle borrowed.</summary>
     private protected abstract TunWriteStatus SendOne(ReadOnlySpan<byte> packet);
+
+    /// <summary>As <see cref="SendOne"/>, for a packet in the caller's batch, which the device may rewrite first.</summary>
+    private protected virtual TunWriteStatus SendOwned(Span<byte> packet) => SendOne(packet);
 
     /// <summary>Signals whatever a parked reader or writer waits on, so it leaves and releases the handle.</summary>
     private protected abstract void WakeParkedCalls();

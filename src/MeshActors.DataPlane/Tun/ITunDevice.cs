@@ -33,10 +33,14 @@ public interface ITunDevice : IDisposable
     /// <summary>Hands one IP packet to the operating system.</summary>
     TunWriteStatus Write(ReadOnlySpan<byte> packet);
 
+    /// <summary>What the device leaves to the kernel; see <see cref="TunOffload"/>.</summary>
+    TunOffload Offload => TunOffload.None;
+
     /// <summary>
-    /// Hands packets to the operating system in order. Returns how many were consumed (written or rejected):
+    /// Hands packets to the operating system in order; a device with <see cref="TunOffload.Checksum"/> may rewrite
+    /// a packet's transport checksum field (the buffers are the caller's and are written to the device once). Returns how many were consumed (written or rejected):
     /// fewer than <c>packets.Length</c> only when the device has been disposed. <paramref name="rejected"/>
     /// counts packets the operating system refused (see <see cref="TunWriteStatus.Rejected"/>).
     /// </summary>
-    int WriteBatch(ReadOnlySpan<ReadOnlyMemory<byte>> packets, out int rejected);
+    int WriteBatch(ReadOnlySpan<Memory<byte>> packets, out int rejected);
 }

@@ -22,6 +22,9 @@ public sealed record TunOptions
 
     public IReadOnlyList<IpPrefix> Routes { get; init; } = [];
 
+    /// <summary>Mark written packets' checksums partial where the OS allows (<see cref="TunOffload.Checksum"/>).</summary>
+    public bool ChecksumOffload { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> for values no operating system accepts.</summary>
     public void Validate()
     {

@@ -1,5 +1,6 @@
 using MeshActors.DataPlane;
 using MeshActors.DataPlane.Transports;
+using MeshActors.DataPlane.Tun;
 using MeshActors.Node.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,15 +17,22 @@ public static class DataPlaneEndpoints
     {
         routes.MapGet("/api/v1/admin/dataplane", (NodeDataPlane dataPlane) =>
             Results.Ok(new DataPlaneView(
+                dataPlane.Forwarder.TunState is { } tun ? new TunView(tun.Name, TunView.Describe(tun.Offload)) : null,
                 dataPlane.Links.UdpOffloads().ToArray(),
                 new PoolView(dataPlane.Pool.Capacity, dataPlane.Pool.BufferSize, dataPlane.Pool.Created, dataPlane.Pool.Available),
                 MemoryView.Now())));
         return routes;
     }
 
-    /// <summary>The answer's shape: <c>{"udp": [{"endpoint", "maxDatagram", "segmentation", "coalescing",
-    /// "segmentationFallbacks"}], "pool": {…}, "memory": {…}}</c>.</summary>
-    public sealed record DataPlaneView(IReadOnlyList<UdpOffloadState> Udp, PoolView Pool, MemoryView Memory);
+    /// <summary>The answer's shape: <c>{"tun": {"name", "offload"} or null, "udp": [{"endpoint", "maxDatagram",
+    /// "segmentation", "coalescing", "segmentationFallbacks"}], "pool": {…}, "memory": {…}}</c>.</summary>
+    public sealed record DataPlaneView(TunView? Tun, IReadOnlyList<UdpOffloadState> Udp, PoolView Pool, MemoryView Memory);
+
+    /// <summary>The attached TUN device and what it leaves to the kernel: <c>checksum</c> or <c>none</c>.</summary>
+    public sealed record TunView(string Name, string Offload)
+    {
+        public static string Describe(TunOffload offload) => offload == TunOffload.Checksum ? "checksum" : "none";
+    }
 
     /// <summary>Buffers the pool may hold, their size, how many exist and how many of those are free.</summary>
     public sealed record PoolView(int Capacity, int BufferSize, int Created, int Available);

@@ -6,6 +6,7 @@ using MeshActors.DataPlane.Buffers;
 using MeshActors.DataPlane.Forwarding;
 using MeshActors.DataPlane.Links;
 using MeshActors.DataPlane.Transports;
+using MeshActors.DataPlane.Tun;
 using MeshActors.Node.Discovery;
 using MeshActors.Node.Hosting;
 using MeshActors.Node.Links;
@@ -185,6 +186,12 @@ public static class MetricsEndpoints
         foreach (var drop in forwarder.Counters.Drops)
         {
             text.Counter("meshactors_forwarder_drops_total", "Packets the forwarder dropped, by reason", drop.Value, ("reason", drop.Name));
+        }
+
+        if (forwarder.TunState is { } tun)
+        {
+            text.Gauge("meshactors_tun_offload", "Kernel offload in use on the TUN device (1) or not (0)", tun.Offload == TunOffload.Checksum ? 1 : 0,
+                ("device", tun.Name), ("offload", "checksum"));
         }
     }
 

@@ -96,7 +96,8 @@ public sealed record AdmissionSettings(AdmissionMode Mode, IReadOnlyList<Crypto.
         $"AdmissionSettings {{ Mode = {Mode}, AllowedKeys = {AllowedKeys.Count}, NetworkKey = {(NetworkKey is null ? "none" : "set, redacted")} }}";
 }
 
-public sealed record TunSettings(bool Enabled, string Name, int Mtu)
+/// <param name="ChecksumOffload"><c>tun.checksum-offload</c>: packets written to the device carry partial checksums (Linux).</param>
+public sealed record TunSettings(bool Enabled, string Name, int Mtu, bool ChecksumOffload = true)
 {
     /// <summary>IPv6 minimum link MTU (RFC 8200 §5).</summary>
     public const int MinMtu = 1280;

@@ -64,7 +64,8 @@ public sealed class NodeSettingsReader
             Tun = new TunSettings(
                 ReadBool("tun.enabled"),
                 ReadTunName("tun.name"),
-                ReadInt("tun.mtu", TunSettings.MinMtu, TunSettings.MaxMtu)),
+                ReadInt("tun.mtu", TunSettings.MinMtu, TunSettings.MaxMtu),
+                ReadBool("tun.checksum-offload")),
             Ipv4 = new Ipv4Settings(ReadIpv4Addresses("ipv4.addresses"), ReadIpv4Prefixes("ipv4.prefixes")),
             LinkTimers = ReadLinkTimers(),
             LinkOptions = ReadLinkOptions(),

@@ -14,6 +14,7 @@ public static class TunSetup
     {
         Name = settings.Tun.Name,
         Mtu = settings.Tun.Mtu,
+        ChecksumOffload = settings.Tun.ChecksumOffload,
         Addresses =
         [
             new TunAddress(OverlayAddressing.DeriveAddress(identity, settings.OverlayPrefix), settings.OverlayPrefix.Length),

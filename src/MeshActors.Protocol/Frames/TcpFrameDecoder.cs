@@ -19,13 +19,19 @@ public enum TcpDecodeStatus : byte
 /// Incremental decoder for <see cref="TcpFraming"/> streams: accepts reads of any size, split anywhere. A frame
 /// wholly inside one read is returned as a slice of that read (no copy); only frames split across reads are
 /// assembled in a buffer of the maximum frame size, allocated the first time one is (a link that only ever sees
-/// whole frames — an idle link's hellos — never pays for it). After a bad length the decoder stays failed.
-/// Not thread safe: one reader loop owns it.
+/// whole frames — an idle link's hellos — never pays for it). A reader may receive the rest of a started frame
+/// straight into that buffer (<see cref="Remainder"/>, <see cref="CompleteRemainder"/>) instead of through its own
+/// read buffer, so a frame split across reads is copied once by the kernel, not again here. With an
+/// <see cref="AssemblyStore"/> a split frame is assembled in storage the caller hands in and then owns (a pooled
+/// packet buffer it passes on without copying). After a bad length the decoder stays failed. Not thread safe: one
+/// reader loop owns it.
 /// </summary>
 public sealed class TcpFrameDecoder
 {
     private readonly int _maxFrameSize;
-    private byte[]? _assembly;
+    private byte[]? _ownAssembly;
+    private Memory<byte> _assembly;
+    private bool _assemblyIsStored;
     private int _prefix;
     private int _prefixBytes;
     private int _filled;
@@ -39,6 +45,16 @@ public sealed class TcpFrameDecoder
     }
 
     /// <summary>
+    /// Optional: asked for storage of at least the given length when a frame must be assembled; null or too short
+    /// means the decoder's own buffer. A frame completed in such storage is reported by <see cref="LastFrameWasStored"/>
+    /// and forgotten: the storage is the caller's again.
+    /// </summary>
+    public Func<int, Memory<byte>>? AssemblyStore { get; set; }
+
+    /// <summary>True when the frame last returned was assembled in storage from <see cref="AssemblyStore"/>.</summary>
+    public bool LastFrameWasStored { get; private set; }
+
+    /// <summary>
     /// Consumes bytes from <paramref name="input"/> until one frame completes or the input ends.
     /// Call again with <c>input[consumed..]</c> while it is not empty.
     /// </summary>
@@ -46,6 +62,7 @@ public sealed class TcpFrameDecoder
     {
         consumed = 0;
         frame = default;
+        LastFrameWasStored = false;
         if (_failure != TcpDecodeStatus.NeedMore)
         {
             return _failure;
@@ -77,17 +94,62 @@ public sealed class TcpFrameDecoder
             return TcpDecodeStatus.Frame;
         }
 
-        var take = Math.Min(available, _prefix - _filled);
-        _assembly ??= new byte[_maxFrameSize];
-        input.Slice(consumed, take).CopyTo(_assembly.AsSpan(_filled));
-        consumed += take;
-        _filled += take;
-        if (_filled < _prefix)
+        if (_assembly.IsEmpty)
         {
-            return TcpDecodeStatus.NeedMore;
+            StartAssembly();
         }
 
-        frame = _assembly.AsSpan(0, _prefix);
+        var take = Math.Min(available, _prefix - _filled);
+        input.Slice(consumed, take).CopyTo(_assembly.Span[_filled..]);
+        consumed += take;
+        _filled += take;
+        return _filled < _prefix ? TcpDecodeStatus.NeedMore : Assembled(out frame);
+    }
+
+    /// <summary>
+    /// Where the missing bytes of the frame being assembled go: empty unless a length prefix was read and the frame's
+    /// body is not complete. A reader that receives into it calls <see cref="CompleteRemainder"/> with the count.
+    /// </summary>
+    public Span<byte> Remainder =>
+        _failure == TcpDecodeStatus.NeedMore && _prefixBytes == TcpFraming.PrefixSize && !_assembly.IsEmpty
+            ? _assembly.Span[_filled.._prefix]
+            : [];
+
+    /// <summary>
+    /// Takes <paramref name="received"/> bytes written into <see cref="Remainder"/>; true with the whole frame once they
+    /// complete it (valid until the next call).
+    /// </summary>
+    public bool CompleteRemainder(int received, out ReadOnlySpan<byte> frame)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(received);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(received, Remainder.Length);
+        LastFrameWasStored = false;
+        _filled += received;
+        if (_filled < _prefix)
+        {
+            frame = default;
+            return false;
+        }
+
+        Assembled(out frame);
+        return true;
+    }
+
+    /// <summary>The frame's body goes to caller storage when it offers enough, else to the decoder's own buffer
+    /// (allocated the first time a link needs it).</summary>
+    private void StartAssembly()
+    {
+        var stored = AssemblyStore?.Invoke(_prefix) ?? Memory<byte>.Empty;
+        _assemblyIsStored = stored.Length >= _prefix;
+        _assembly = _assemblyIsStored ? stored : _ownAssembly ??= new byte[_maxFrameSize];
+    }
+
+    private TcpDecodeStatus Assembled(out ReadOnlySpan<byte> frame)
+    {
+        frame = _assembly.Span[.._prefix];
+        LastFrameWasStored = _assemblyIsStored;
+        _assembly = Memory<byte>.Empty;
+        _assemblyIsStored = false;
         ResetRecord();
         return TcpDecodeStatus.Frame;
     }

@@ -37,13 +37,14 @@ public static class InternetChecksum
         return Fold(sum);
     }
 
-    private static uint Fold(uint sum)
+    /// <summary>The sum folded to 16 bits, not complemented (a partial checksum as Linux stores it).</summary>
+    public static ushort Fold(uint sum)
     {
         while (sum >> 16 != 0)
         {
             sum = (sum & 0xffff) + (sum >> 16);
         }
 
-        return sum;
+        return (ushort)sum;
     }
 }

@@ -111,7 +111,7 @@ public sealed class HostTunDeviceTests
     {
         using var tun = Open();
         tun.CloseWritesAfter = 2;
-        ReadOnlyMemory<byte>[] packets = [new byte[] { 1 }, Array.Empty<byte>(), new byte[] { 2 }, new byte[] { 3 }];
+        Memory<byte>[] packets = [new byte[] { 1 }, Array.Empty<byte>(), new byte[] { 2 }, new byte[] { 3 }];
 
         var consumed = tun.WriteBatch(packets, out var rejected);
 
@@ -134,7 +134,7 @@ public sealed class HostTunDeviceTests
         Assert.Equal(0, tun.Read(new byte[Mtu]));
         Assert.Equal(0, tun.ReadBatch(Buffers(2), new int[2]));
         Assert.Equal(TunWriteStatus.Closed, tun.Write([1]));
-        Assert.Equal(0, tun.WriteBatch(new ReadOnlyMemory<byte>[] { new byte[] { 1 } }, out _));
+        Assert.Equal(0, tun.WriteBatch(new Memory<byte>[] { new byte[] { 1 } }, out _));
         Assert.Empty(tun.Routes);
         Assert.Throws<ObjectDisposedException>(() => tun.AddRoute(IpPrefix.Parse("10.252.0.0/24")));
         Assert.Throws<ObjectDisposedException>(() => tun.RemoveRoute(IpPrefix.Parse("10.251.0.0/24")));

@@ -9,7 +9,7 @@ namespace MeshActors.DataPlane.Tests.Tun;
 
 /// <summary>
 /// Real TUN interfaces in the test process's network namespace. Every test owns one interface name
-/// (matst0..matst9) and one test prefix (fd6d:ffff:N::/64, fd6d:fffe:N::/48, 10.250.N.x, 10.251.N.0/24), so nothing
+/// (matst0..matst11) and one test prefix (fd6d:ffff:N::/64, fd6d:fffe:N::/48, 10.250.N.x, 10.251.N.0/24), so nothing
 /// touches the host's own routes; interfaces are not persistent and vanish with the device even if a test dies.
 /// Traffic only goes to addresses routed into the test's own interface. Another test process on the machine waits
 /// for <see cref="HostTunLock"/> instead of taking the same names.
@@ -155,6 +155,56 @@ public sealed class LinuxTunDeviceTests : IClassFixture<HostTunLock>
     }
 
     [LinuxTunFact]
+    public void With_checksum_offload_written_udp_is_marked_partial_and_reads_stay_plain_packets()
+    {
+        using var tun = Open(10, checksumOffload: true);
+        Assert.Equal(TunOffload.Checksum, tun.Offload);
+        var node = IPAddress.Parse("fd6d:ffff:10::1");
+        var peer = IPAddress.Parse("fd6d:ffff:10::2");
+        const ushort peerPort = 40010;
+        using var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 30_000 };
+        socket.Bind(new IPEndPoint(node, 0));
+        var nodePort = (ushort)((IPEndPoint)socket.LocalEndPoint!).Port;
+
+        // A plain write of a datagram whose checksum is wrong is dropped by the kernel; the same datagram written from
+        // a batch is marked partial, which the kernel takes as checked. What arrives shows which was which.
+        var dropped = Corrupted(TestPackets.Udp(peer, peerPort, node, nodePort, Encoding.ASCII.GetBytes("plain, bad sum")));
+        Assert.Equal(TunWriteStatus.Written, tun.Write(dropped));
+        var marked = Corrupted(TestPackets.Udp(peer, peerPort, node, nodePort, Encoding.ASCII.GetBytes("marked partial")));
+        Assert.Equal(1, tun.WriteBatch(new Memory<byte>[] { marked }, out var rejected));
+        Assert.Equal(0, rejected);
+        var received = new byte[100];
+        var length = socket.Receive(received);
+        Assert.Equal("marked partial", Encoding.ASCII.GetString(received, 0, length));
+
+        socket.SendTo(Encoding.ASCII.GetBytes("into the mesh"), new IPEndPoint(peer, peerPort));
+        var packet = ReadUntil(tun, p => TestPackets.IsIpv6(p) && TestPackets.NextHeader(p) == TestPackets.NextHeaderUdp
+                                         && TestPackets.Destination(p).Equals(peer));
+        Assert.NotNull(packet);
+        Assert.True(TestPackets.ChecksumValid(packet));
+        Assert.Equal("into the mesh", Encoding.ASCII.GetString(TestPackets.Payload(packet)[8..]));
+    }
+
+    [LinuxTunFact]
+    public void Without_checksum_offload_the_device_reports_none_and_writes_plain_packets()
+    {
+        using var tun = Open(11);
+        Assert.Equal(TunOffload.None, tun.Offload);
+        var node = IPAddress.Parse("fd6d:ffff:11::1");
+        var peer = IPAddress.Parse("fd6d:ffff:11::2");
+        using var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 30_000 };
+        socket.Bind(new IPEndPoint(node, 0));
+        var nodePort = (ushort)((IPEndPoint)socket.LocalEndPoint!).Port;
+
+        var bad = Corrupted(TestPackets.Udp(peer, 40011, node, nodePort, Encoding.ASCII.GetBytes("bad sum")));
+        var good = TestPackets.Udp(peer, 40011, node, nodePort, Encoding.ASCII.GetBytes("good sum"));
+        Assert.Equal(2, tun.WriteBatch(new Memory<byte>[] { bad, good }, out _));
+        var received = new byte[100];
+        var length = socket.Receive(received);
+        Assert.Equal("good sum", Encoding.ASCII.GetString(received, 0, length));
+    }
+
+    [LinuxTunFact]
     public void Dispose_wakes_a_blocked_reader_and_later_calls_report_closed()
     {
         var tun = Open(6);
@@ -180,7 +230,7 @@ public sealed class LinuxTunDeviceTests : IClassFixture<HostTunLock>
         Assert.Equal(0, lastRead);
         Assert.Equal(0, tun.Read(new byte[Mtu]));
         Assert.Equal(TunWriteStatus.Closed, tun.Write(new byte[48]));
-        Assert.Equal(0, tun.WriteBatch(new ReadOnlyMemory<byte>[] { new byte[48] }, out _));
+        Assert.Equal(0, tun.WriteBatch(new Memory<byte>[] { new byte[48] }, out _));
         Assert.False(IpShow.LinkExists("matst6"));
     }
 
@@ -192,7 +242,7 @@ public sealed class LinuxTunDeviceTests : IClassFixture<HostTunLock>
         var peer = IPAddress.Parse("fd6d:ffff:7::2");
         var garbage = new byte[48];
 
-        var consumed = tun.WriteBatch(new ReadOnlyMemory<byte>[] { garbage, TestPackets.EchoRequest(peer, node, 0x4d47, 1, []) }, out var rejected);
+        var consumed = tun.WriteBatch(new Memory<byte>[] { garbage, TestPackets.EchoRequest(peer, node, 0x4d47, 1, []) }, out var rejected);
 
         Assert.Equal(2, consumed);
         Assert.Equal(1, rejected);
@@ -253,14 +303,22 @@ public sealed class LinuxTunDeviceTests : IClassFixture<HostTunLock>
         }
     }
 
-    private static LinuxTunDevice Open(int n, string[]? routes = null) =>
+    private static LinuxTunDevice Open(int n, string[]? routes = null, bool checksumOffload = false) =>
         LinuxTunDevice.Open(new TunOptions
         {
             Name = $"matst{n}",
             Mtu = Mtu,
+            ChecksumOffload = checksumOffload,
             Addresses = [TunAddress.Parse($"fd6d:ffff:{n}::1/64"), TunAddress.Parse($"10.250.{n}.1/32")],
             Routes = (routes ?? []).Select(IpPrefix.Parse).ToArray(),
         });
+
+    /// <summary>An IPv6 UDP packet with a wrong checksum (one bit of the field flipped).</summary>
+    private static byte[] Corrupted(byte[] packet)
+    {
+        packet[TestPackets.Ipv6HeaderLength + 7] ^= 0x01;
+        return packet;
+    }
 
     private static bool IsEchoReply(byte[] packet, IPAddress destination, ushort id) =>
         TestPackets.IsIpv6(packet) && TestPackets.NextHeader(packet) == TestPackets.NextHeaderIcmpV6

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FsCheck.Xunit;
 using MeshActors.Protocol.Frames;
 
@@ -62,6 +64,112 @@ public class TcpFrameDecoderTests
         var frames = payloads.Select(p => p.Length < FrameLayout.HeaderSize ? p.Concat(new byte[FrameLayout.HeaderSize - p.Length]).ToArray() : p).ToArray();
         var (decoded, _) = Decode(new TcpFrameDecoder(), Stream(frames), chunkSizes.Select(Math.Abs));
         return decoded.Count == frames.Length && decoded.Zip(frames).All(pair => pair.First.AsSpan().SequenceEqual(pair.Second));
+    }
+
+    [Property(MaxTest = 200)]
+    public bool Receiving_the_rest_of_split_frames_into_the_remainder_yields_the_same_frames(byte[][] payloads, int[] chunkSizes)
+    {
+        var frames = payloads.Select(p => p.Length < FrameLayout.HeaderSize ? p.Concat(new byte[FrameLayout.HeaderSize - p.Length]).ToArray() : p).ToArray();
+        var stream = Stream(frames);
+        var decoder = new TcpFrameDecoder();
+        var decoded = new List<byte[]>();
+        var position = 0;
+        var sizes = chunkSizes.Select(Math.Abs).Select(s => Math.Max(1, s)).ToArray();
+        for (var read = 0; position < stream.Length; read++)
+        {
+            var size = Math.Min(read < sizes.Length ? sizes[read] : stream.Length, stream.Length - position);
+            var remainder = decoder.Remainder;
+            if (!remainder.IsEmpty)
+            {
+                var take = Math.Min(size, remainder.Length);
+                stream.AsSpan(position, take).CopyTo(remainder);
+                position += take;
+                if (decoder.CompleteRemainder(take, out var whole))
+                {
+                    decoded.Add(whole.ToArray());
+                }
+
+                continue;
+            }
+
+            var chunk = stream.AsSpan(position, size);
+            position += size;
+            while (!chunk.IsEmpty && decoder.Decode(chunk, out var consumed, out var frame) is var status)
+            {
+                chunk = chunk[consumed..];
+                if (status == TcpDecodeStatus.Frame)
+                {
+                    decoded.Add(frame.ToArray());
+                }
+            }
+        }
+
+        return decoder.Remainder.IsEmpty && decoded.Count == frames.Length && decoded.Zip(frames).All(pair => pair.First.AsSpan().SequenceEqual(pair.Second));
+    }
+
+    [Property(MaxTest = 200)]
+    public bool Split_frames_are_assembled_in_the_callers_storage_when_it_offers_enough(byte[][] payloads, int[] chunkSizes, bool offerShortStorage)
+    {
+        var frames = payloads.Select(p => p.Length < FrameLayout.HeaderSize ? p.Concat(new byte[FrameLayout.HeaderSize - p.Length]).ToArray() : p).ToArray();
+        var stream = Stream(frames);
+        var handedOut = new List<byte[]>();
+        var decoder = new TcpFrameDecoder
+        {
+            AssemblyStore = length =>
+            {
+                var storage = new byte[offerShortStorage ? length - 1 : length];
+                handedOut.Add(storage);
+                return storage;
+            },
+        };
+        var position = 0;
+        var decoded = new List<byte[]>();
+        var allStoredWhereOffered = true;
+        foreach (var size in chunkSizes.Select(Math.Abs).Select(s => Math.Max(1, s)).Append(stream.Length))
+        {
+            var chunk = stream.AsSpan(position, Math.Min(size, stream.Length - position));
+            position += chunk.Length;
+            while (!chunk.IsEmpty)
+            {
+                var status = decoder.Decode(chunk, out var consumed, out var frame);
+                chunk = chunk[consumed..];
+                if (status == TcpDecodeStatus.Frame)
+                {
+                    decoded.Add(frame.ToArray());
+                    var wasAssembled = handedOut.Count > 0 && Unsafe.AreSame(ref MemoryMarshal.GetReference(frame), ref handedOut[^1][0]);
+                    allStoredWhereOffered &= decoder.LastFrameWasStored == wasAssembled && (!offerShortStorage || !decoder.LastFrameWasStored);
+                }
+            }
+
+            if (position == stream.Length)
+            {
+                break;
+            }
+        }
+
+        return allStoredWhereOffered && decoded.Count == frames.Length && decoded.Zip(frames).All(pair => pair.First.AsSpan().SequenceEqual(pair.Second));
+    }
+
+    [Fact]
+    public void The_remainder_is_the_missing_body_of_a_started_frame_only()
+    {
+        var decoder = new TcpFrameDecoder();
+        Assert.True(decoder.Remainder.IsEmpty);
+        Assert.Equal(TcpDecodeStatus.NeedMore, decoder.Decode([0], out _, out _));
+        Assert.True(decoder.Remainder.IsEmpty);
+
+        Assert.Equal(TcpDecodeStatus.NeedMore, decoder.Decode([100, 1, 2, 3], out _, out _));
+        Assert.Equal(97, decoder.Remainder.Length);
+        Assert.False(decoder.CompleteRemainder(50, out _));
+        Assert.Equal(47, decoder.Remainder.Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => decoder.CompleteRemainder(48, out _));
+        Assert.True(decoder.CompleteRemainder(47, out var frame));
+        Assert.Equal(100, frame.Length);
+        Assert.Equal([1, 2, 3], frame[..3].ToArray());
+        Assert.True(decoder.Remainder.IsEmpty);
+
+        Assert.Equal(TcpDecodeStatus.Oversize, decoder.Decode([0xff, 0xff], out _, out _));
+        Assert.True(decoder.Remainder.IsEmpty);
     }
 
     [Fact]

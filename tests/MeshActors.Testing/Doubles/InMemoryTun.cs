@@ -94,7 +94,7 @@ public sealed class InMemoryTun : IHostTunDevice, ITunAddresses
         return _fromNode.TryAdd(packet.ToArray()) ? TunWriteStatus.Written : TunWriteStatus.Rejected;
     }
 
-    public int WriteBatch(ReadOnlySpan<ReadOnlyMemory<byte>> packets, out int rejected)
+    public int WriteBatch(ReadOnlySpan<Memory<byte>> packets, out int rejected)
     {
         rejected = 0;
         for (var i = 0; i < packets.Length; i++)

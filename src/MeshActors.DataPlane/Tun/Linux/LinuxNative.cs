@@ -5,11 +5,12 @@ namespace MeshActors.DataPlane.Tun.Linux;
 
 /// <summary>
 /// The few libc calls the Linux TUN device needs, through Tmds.LibC, and what Tmds.LibC lacks: the TUN ioctl
-/// (TUNSETIFF) and its IFF_* flags from linux/if_tun.h, and the layout of struct ifreq. Errors come back as errno
+/// (TUNSETIFF) and its IFF_* flags from linux/if_tun.h, the layout of struct ifreq, and readv/writev (imported here)
+/// for the virtio-net header in front of each packet. Errors come back as errno
 /// through <see cref="Marshal.GetLastPInvokeError"/>. The constants below are kept as <c>const</c> (the callers
 /// switch on them; Tmds.LibC exposes its constants as properties); they are the same on x64, arm64 and arm.
 /// </summary>
-internal static unsafe class LinuxNative
+internal static unsafe partial class LinuxNative
 {
     public const int ORdWr = 0x2;
     public const int ONonBlock = 0x800;
@@ -27,6 +28,9 @@ internal static unsafe class LinuxNative
 
     /// <summary>No 4-byte packet-information prefix: reads and writes are bare IP packets.</summary>
     public const short IffNoPi = 0x1000;
+
+    /// <summary>A virtio-net header (<see cref="VirtioNetHeader"/>) in front of every packet read or written.</summary>
+    public const short IffVnetHdr = 0x4000;
 
     /// <summary>struct ifreq: 16-byte interface name (IFNAMSIZ, NUL included), then a union of 24 bytes.</summary>
     public const int IfReqSize = 40;
@@ -46,6 +50,14 @@ internal static unsafe class LinuxNative
     public const int EBusy = 16;
     public const int ENoDev = 19;
     public const int EInval = 22;
+
+    /// <summary>struct iovec.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IoVec
+    {
+        public byte* Base;
+        public nuint Length;
+    }
 
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd
@@ -70,6 +82,24 @@ internal static unsafe class LinuxNative
 
     public static nint Write(int fd, byte* buffer, nuint count) => (nint)(long)LibC.write(fd, buffer, (int)count);
 
+    /// <summary>readv(2): one packet into a header and a body.</summary>
+    public static nint ReadTwo(int fd, byte* first, nuint firstLength, byte* second, nuint secondLength)
+    {
+        var vectors = stackalloc IoVec[2];
+        vectors[0] = new IoVec { Base = first, Length = firstLength };
+        vectors[1] = new IoVec { Base = second, Length = secondLength };
+        return readv(fd, vectors, 2);
+    }
+
+    /// <summary>writev(2): one packet from a header and a body.</summary>
+    public static nint WriteTwo(int fd, byte* first, nuint firstLength, byte* second, nuint secondLength)
+    {
+        var vectors = stackalloc IoVec[2];
+        vectors[0] = new IoVec { Base = first, Length = firstLength };
+        vectors[1] = new IoVec { Base = second, Length = secondLength };
+        return writev(fd, vectors, 2);
+    }
+
     public static int Ioctl(int fd, nuint request, byte* argument) => LibC.ioctl(fd, (int)request, argument);
 
     /// <summary>poll(2); <see cref="PollFd"/> has the layout of struct pollfd.</summary>
@@ -80,4 +110,10 @@ internal static unsafe class LinuxNative
 
     /// <summary>"EPERM (Operation not permitted)"-style text for messages.</summary>
     public static string Describe(int errno) => $"errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)})";
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial nint readv(int fd, IoVec* vectors, int count);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial nint writev(int fd, IoVec* vectors, int count);
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using MeshActors.Protocol.Ip;
 using static MeshActors.DataPlane.Tun.Linux.LinuxNative;
 
 namespace MeshActors.DataPlane.Tun.Linux;
@@ -17,6 +18,11 @@ namespace MeshActors.DataPlane.Tun.Linux;
 /// wake a thread blocked on it). Under load reads succeed without poll: one system call per packet.
 /// The interface is not persistent: when the descriptor closes, the kernel deletes it together with its
 /// addresses and routes, so nothing outlives the process, not even after a crash.
+/// With <see cref="TunOptions.ChecksumOffload"/> the descriptor carries a virtio-net header in front of each packet
+/// (IFF_VNET_HDR; readv/writev keep the packet where the caller put it). No offload is asked of the kernel for reads
+/// (no TUNSETOFFLOAD), so packets read are plain and checksummed; a TCP or UDP packet written from a batch is marked
+/// checksum-partial (<see cref="PartialChecksum"/>), which spares the receiving kernel one pass over every byte.
+/// A kernel that refuses the header gets plain packets (<see cref="Offload"/> says which).
 /// </remarks>
 public sealed unsafe class LinuxTunDevice : HostTunDevice, ITunAddresses
 {
@@ -32,13 +38,18 @@ public sealed unsafe class LinuxTunDevice : HostTunDevice, ITunAddresses
     private readonly FileDescriptorHandle _wake;
     private readonly IpCommand _ip;
 
-    private LinuxTunDevice(FileDescriptorHandle tun, FileDescriptorHandle wake, string name, int mtu, IpCommand ip)
+    private readonly bool _virtioHeader;
+
+    private LinuxTunDevice(FileDescriptorHandle tun, FileDescriptorHandle wake, string name, int mtu, IpCommand ip, bool virtioHeader)
         : base(tun, name, mtu, ip)
     {
         _tun = tun;
         _wake = wake;
         _ip = ip;
+        _virtioHeader = virtioHeader;
     }
+
+    public override TunOffload Offload => _virtioHeader ? TunOffload.Checksum : TunOffload.None;
 
     /// <summary>
     /// Creates the interface, sets MTU, brings it up, assigns the addresses and installs the routes.
@@ -51,10 +62,11 @@ public sealed unsafe class LinuxTunDevice : HostTunDevice, ITunAddresses
         LinuxInterfaceName.Validate(options.Name);
         var tun = OpenClone();
         string name;
+        bool virtioHeader;
         FileDescriptorHandle wake;
         try
         {
-            name = Attach(tun.Fd, options.Name);
+            (name, virtioHeader) = Attach(tun.Fd, options.Name, options.ChecksumOffload);
             var wakeFd = EventFd(0, EfdNonBlock | EfdCloExec);
             if (wakeFd < 0)
             {
@@ -69,7 +81,7 @@ public sealed unsafe class LinuxTunDevice : HostTunDevice, ITunAddresses
             throw;
         }
 
-        return Configured(new LinuxTunDevice(tun, wake, name, options.Mtu, new IpCommand()), options);
+        return Configured(new LinuxTunDevice(tun, wake, name, options.Mtu, new IpCommand(), virtioHeader), options);
     }
 
     public void AddAddress(TunAddress address) => _ip.AddAddress(Name, address);
@@ -79,14 +91,23 @@ public sealed unsafe class LinuxTunDevice : HostTunDevice, ITunAddresses
     /// <summary>One non-blocking read: the packet length, or <see cref="HostTunDevice.NothingQueued"/>.</summary>
     private protected override int ReceiveOne(Span<byte> buffer)
     {
+        var header = stackalloc byte[VirtioNetHeader.Size];
         fixed (byte* p = buffer)
         {
             while (true)
             {
                 // A TUN read returns 0 only into an empty buffer, which the skeleton refuses before calling.
-                var n = LinuxNative.Read(_tun.Fd, p, (nuint)buffer.Length);
+                var n = _virtioHeader
+                    ? LinuxNative.ReadTwo(_tun.Fd, header, VirtioNetHeader.Size, p, (nuint)buffer.Length) - VirtioNetHeader.Size
+                    : LinuxNative.Read(_tun.Fd, p, (nuint)buffer.Length);
                 if (n >= 0)
                 {
+                    // No offload was asked for, so the kernel hands over plain packets only; anything else is skipped.
+                    if (_virtioHeader && !VirtioNetHeader.IsPlain(new ReadOnlySpan<byte>(header, VirtioNetHeader.Size)))
+                    {
+                        continue;
+                    }
+
                     return (int)n;
                 }
 
@@ -108,11 +129,36 @@ public sealed unsafe class LinuxTunDevice : HostTunDevice, ITunAddresses
 
     private protected override TunWriteStatus SendOne(ReadOnlySpan<byte> packet)
     {
+        Span<byte> header = stackalloc byte[VirtioNetHeader.Size];
+        VirtioNetHeader.WriteComplete(header);
+        return Send(packet, header);
+    }
+
+    private protected override TunWriteStatus SendOwned(Span<byte> packet)
+    {
+        Span<byte> header = stackalloc byte[VirtioNetHeader.Size];
+        if (_virtioHeader && PartialChecksum.TryMark(packet, out var start, out var offset))
+        {
+            VirtioNetHeader.WritePartial(header, start, offset);
+        }
+        else
+        {
+            VirtioNetHeader.WriteComplete(header);
+        }
+
+        return Send(packet, header);
+    }
+
+    private TunWriteStatus Send(ReadOnlySpan<byte> packet, ReadOnlySpan<byte> header)
+    {
         fixed (byte* p = packet)
+        fixed (byte* h = header)
         {
             while (true)
             {
-                var n = LinuxNative.Write(_tun.Fd, p, (nuint)packet.Length);
+                var n = _virtioHeader
+                    ? LinuxNative.WriteTwo(_tun.Fd, h, VirtioNetHeader.Size, p, (nuint)packet.Length)
+                    : LinuxNative.Write(_tun.Fd, p, (nuint)packet.Length);
                 if (n >= 0)
                 {
                     return TunWriteStatus.Written;
@@ -180,14 +226,15 @@ public sealed unsafe class LinuxTunDevice : HostTunDevice, ITunAddresses
         };
     }
 
-    /// <summary>TUNSETIFF: binds the descriptor to interface <paramref name="name"/>, creating it if needed.</summary>
-    private static string Attach(int fd, string name)
+    /// <summary>
+    /// TUNSETIFF: binds the descriptor to interface <paramref name="name"/>, creating it if needed; with a virtio-net
+    /// header when <paramref name="virtioHeader"/> and the kernel takes it (returned), else without.
+    /// </summary>
+    private static (string Name, bool VirtioHeader) Attach(int fd, string name, bool virtioHeader)
     {
         var ifreq = stackalloc byte[IfReqSize];
-        new Span<byte>(ifreq, IfReqSize).Clear();
-        Encoding.ASCII.GetBytes(name, new Span<byte>(ifreq, IfNameSize - 1));
-        *(short*)(ifreq + IfReqFlagsOffset) = IffTun | IffNoPi;
-        if (Ioctl(fd, TunSetIff, ifreq) < 0)
+        var attached = virtioHeader && TrySetIff(fd, name, (short)(IffTun | IffNoPi | IffVnetHdr), ifreq);
+        if (!attached && !TrySetIff(fd, name, (short)(IffTun | IffNoPi), ifreq))
         {
             var errno = Marshal.GetLastPInvokeError();
             throw errno switch
@@ -205,7 +252,15 @@ public sealed unsafe class LinuxTunDevice : HostTunDevice, ITunAddresses
         // The kernel writes back the name it used.
         var nameBytes = new ReadOnlySpan<byte>(ifreq, IfNameSize);
         var end = nameBytes.IndexOf((byte)0);
-        return Encoding.ASCII.GetString(end < 0 ? nameBytes : nameBytes[..end]);
+        return (Encoding.ASCII.GetString(end < 0 ? nameBytes : nameBytes[..end]), attached);
+    }
+
+    private static bool TrySetIff(int fd, string name, short flags, byte* ifreq)
+    {
+        new Span<byte>(ifreq, IfReqSize).Clear();
+        Encoding.ASCII.GetBytes(name, new Span<byte>(ifreq, IfNameSize - 1));
+        *(short*)(ifreq + IfReqFlagsOffset) = flags;
+        return Ioctl(fd, TunSetIff, ifreq) >= 0;
     }
 
     /// <summary>Parks in poll() until the TUN descriptor is ready or Dispose signals; false means disposed.</summary>
