@@ -85,8 +85,9 @@ public sealed class TcpFrameDecoder
             return _failure;
         }
 
+        // A frame whose assembly has started (storage taken, even with nothing in it yet) is finished there.
         var available = input.Length - consumed;
-        if (_filled == 0 && available >= _prefix)
+        if (_assembly.IsEmpty && available >= _prefix)
         {
             frame = input.Slice(consumed, _prefix);
             consumed += _prefix;

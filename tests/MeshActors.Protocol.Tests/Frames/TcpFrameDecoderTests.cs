@@ -151,6 +151,33 @@ public class TcpFrameDecoderTests
     }
 
     [Fact]
+    public void A_frame_whose_storage_was_taken_before_its_body_arrived_completes_in_that_storage()
+    {
+        var handedOut = new List<byte[]>();
+        var decoder = new TcpFrameDecoder
+        {
+            AssemblyStore = length =>
+            {
+                var storage = new byte[length];
+                handedOut.Add(storage);
+                return storage;
+            },
+        };
+        var stream = Stream([new byte[20], new byte[40]]);
+
+        Assert.Equal(TcpDecodeStatus.NeedMore, decoder.Decode(stream.AsSpan(0, 2), out _, out _)); // the prefix alone
+        Assert.Equal(TcpDecodeStatus.Frame, decoder.Decode(stream.AsSpan(2, 20), out _, out var first));
+        Assert.True(decoder.LastFrameWasStored);
+        Assert.Equal(20, first.Length);
+        Assert.Equal(TcpDecodeStatus.NeedMore, decoder.Decode(stream.AsSpan(22, 10), out _, out _));
+        Assert.Equal(TcpDecodeStatus.Frame, decoder.Decode(stream.AsSpan(32), out _, out var second));
+
+        Assert.True(decoder.LastFrameWasStored);
+        Assert.Equal(40, second.Length);
+        Assert.Equal([20, 40], handedOut.Select(b => b.Length));
+    }
+
+    [Fact]
     public void The_remainder_is_the_missing_body_of_a_started_frame_only()
     {
         var decoder = new TcpFrameDecoder();
