@@ -190,8 +190,20 @@ public static class MetricsEndpoints
 
         if (forwarder.TunState is { } tun)
         {
-            text.Gauge("meshactors_tun_offload", "Kernel offload in use on the TUN device (1) or not (0)", tun.Offload == TunOffload.Checksum ? 1 : 0,
-                ("device", tun.Name), ("offload", "checksum"));
+            foreach (var (flag, name) in TunOffloadNames.All)
+            {
+                text.Gauge("meshactors_tun_offload", "Kernel offload in use on the TUN device (1) or not (0)", tun.Offload.HasFlag(flag) ? 1 : 0,
+                    ("device", tun.Name), ("offload", name));
+            }
+
+            if (tun.OffloadCounters is { } events)
+            {
+                foreach (var counter in events)
+                {
+                    text.Counter("meshactors_tun_offload_events_total", "What the TUN device's segmentation offload did", counter.Value,
+                        ("device", tun.Name), ("event", counter.Label));
+                }
+            }
         }
     }
 

@@ -81,6 +81,9 @@ public sealed class TcpCoalescer
     /// <summary>True when packet <paramref name="index"/> heads a super packet of two or more segments.</summary>
     public bool HasFollowers(int index) => _next[index] >= 0;
 
+    /// <summary>The packet after <paramref name="index"/> in its super packet, or -1 after the last.</summary>
+    public int NextInRun(int index) => _next[index];
+
     /// <summary>
     /// Writes the super packet headed by packet <paramref name="head"/> to <paramref name="destination"/> (at least
     /// <see cref="MaxSuperPacket"/> bytes): the head's headers with the lengths of the whole, its TCP checksum left
