@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace MeshActors.Protocol.Ip;
 
@@ -9,15 +10,32 @@ public static class InternetChecksum
 {
     /// <summary>Adds <paramref name="data"/> as big-endian 16-bit words to a running 32-bit sum (odd tail padded with zero).</summary>
     /// <remarks>
-    /// Sums 32-bit words in the machine's byte order into four 64-bit accumulators and swaps the folded result once:
-    /// a ones'-complement sum does not depend on byte order except for that final swap (RFC 1071 §2(B)). About four
-    /// bytes per cycle, so a 64 KB packet takes microseconds rather than the tens a 16-bit loop needs.
+    /// Sums 32-bit words in the machine's byte order into 64-bit accumulators (256-bit vectors where the CPU has them)
+    /// and swaps the folded result once: a ones'-complement sum does not depend on byte order except for that final
+    /// swap (RFC 1071 §2(B)). A 64 KB packet takes a few microseconds rather than the tens a 16-bit loop needs.
     /// </remarks>
     public static uint Add(uint sum, ReadOnlySpan<byte> data)
     {
         ref var start = ref MemoryMarshal.GetReference(data);
         ulong a = 0, b = 0, c = 0, d = 0;
         var i = 0;
+        if (Vector256.IsHardwareAccelerated && data.Length >= 64)
+        {
+            // Eight 32-bit words per load, widened to 64-bit lanes: no lane can overflow below 2^32 loads.
+            Vector256<ulong> v0 = default, v1 = default, v2 = default, v3 = default;
+            for (; i + 64 <= data.Length; i += 64)
+            {
+                var (x0, x1) = Vector256.Widen(Vector256.LoadUnsafe(ref start, (nuint)i).AsUInt32());
+                var (y0, y1) = Vector256.Widen(Vector256.LoadUnsafe(ref start, (nuint)(i + 32)).AsUInt32());
+                v0 += x0;
+                v1 += x1;
+                v2 += y0;
+                v3 += y1;
+            }
+
+            a = Vector256.Sum(v0 + v1 + v2 + v3);
+        }
+
         for (; i + 16 <= data.Length; i += 16)
         {
             a += Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, i));

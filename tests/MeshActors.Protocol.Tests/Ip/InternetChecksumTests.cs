@@ -1,3 +1,4 @@
+using FsCheck;
 using FsCheck.Xunit;
 using MeshActors.Protocol.Ip;
 
@@ -12,6 +13,15 @@ public sealed class InternetChecksumTests
         var slice = data.AsSpan(start);
         var expected = IpTestPackets.Sum([(byte)(initial >> 8), (byte)initial, .. slice]);
         return InternetChecksum.Fold(InternetChecksum.Add(initial, slice)) == expected;
+    }
+
+    [Property(MaxTest = 100)]
+    public bool Long_buffers_sum_as_the_textbook_says(PositiveInt length, int seed, byte skip)
+    {
+        var data = new byte[64 + (length.Get % 9_000)];
+        new Random(seed).NextBytes(data);
+        var slice = data.AsSpan(skip % 3);
+        return InternetChecksum.Add(0, slice) == IpTestPackets.Sum(slice);
     }
 
     [Fact]
