@@ -246,7 +246,8 @@ public static class MetricsEndpoints
             var at = ("listener", udp.Endpoint);
             text.Gauge("meshactors_udp_offload", "Kernel offload in use on a UDP socket (1) or not (0)", udp.Segmentation ? 1 : 0, at, ("offload", "segmentation"))
                 .Gauge("meshactors_udp_offload", "Kernel offload in use on a UDP socket (1) or not (0)", udp.Coalescing ? 1 : 0, at, ("offload", "coalescing"))
-                .Counter("meshactors_udp_segmentation_fallbacks_total", "Segmented sends the kernel refused after the start-up probe", udp.SegmentationFallbacks, at);
+                .Counter("meshactors_udp_segmentation_fallbacks_total", "Segmented sends the kernel refused after the start-up probe", udp.SegmentationFallbacks, at)
+                .Counter("meshactors_udp_segmented_sends_total", "Sends that left as several datagrams in one system call", udp.SegmentedSends, at);
         }
     }
 
