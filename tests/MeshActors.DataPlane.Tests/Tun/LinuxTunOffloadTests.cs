@@ -20,6 +20,10 @@ public sealed class LinuxTunOffloadTests
     private const int Mtu = 1400;
     private const ushort PeerPort = 5201;
     private const uint PeerIsn = 1_000_000;
+
+    /// <summary>SOL_UDP and UDP_SEGMENT (linux/udp.h): one send makes datagrams of the given payload size.</summary>
+    private const int SolUdp = 17;
+    private const int UdpSegment = 103;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Retransmit = TimeSpan.FromSeconds(1);
 
@@ -140,6 +144,36 @@ public sealed class LinuxTunOffloadTests
         Assert.Equal(1, counters[TunOffloadEvent.SuperPacketsWritten]);
         Assert.Equal(batch.Count, counters[TunOffloadEvent.SegmentsCoalesced]);
         Assert.Equal(0, counters[TunOffloadEvent.SuperPacketsRefused]);
+    }
+
+    [LinuxTunFact]
+    public void A_segmented_udp_send_arrives_as_one_super_packet_cut_into_valid_datagrams()
+    {
+        using var tun = Open(12);
+        using var kernel = new KernelPackets(tun);
+        Assert.True(tun.Offload.HasFlag(TunOffload.UdpSegmentation), $"offload {tun.Offload}");
+        var node = IPAddress.Parse("fd6d:ffff:12::1");
+        var peer = IPAddress.Parse("fd6d:ffff:12::2");
+        using var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(node, 0));
+        Span<byte> segmentSize = stackalloc byte[sizeof(int)];
+        BitConverter.TryWriteBytes(segmentSize, 1_000);
+        socket.SetRawSocketOption(SolUdp, UdpSegment, segmentSize);
+        var sent = Enumerable.Range(0, 9_500).Select(i => (byte)(i * 3 + (i >> 8))).ToArray();
+
+        socket.SendTo(sent, new IPEndPoint(peer, PeerPort));
+
+        var datagrams = new List<byte[]>();
+        while (datagrams.Count < 10 && kernel.Next(p => IsIpv6(p) && NextHeader(p) == NextHeaderUdp && Destination(p).Equals(peer), Deadline) is { } datagram)
+        {
+            Assert.True(ChecksumValid(datagram), "a datagram's checksum does not verify");
+            datagrams.Add(datagram);
+        }
+
+        Assert.Equal(sent, datagrams.SelectMany(d => d[(Ipv6HeaderLength + 8)..]));
+        Assert.All(datagrams[..^1], d => Assert.Equal(Ipv6HeaderLength + 8 + 1_000, d.Length));
+        Assert.Equal(1, tun.OffloadCounters![TunOffloadEvent.SuperPacketsRead]);
+        Assert.Equal(10, tun.OffloadCounters[TunOffloadEvent.SegmentsCut]);
     }
 
     [LinuxTunFact]
