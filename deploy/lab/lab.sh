@@ -3,14 +3,15 @@
 #
 #   lab.sh [--prefix P] up pair|line|ring4|exits|lan  build namespaces P-A.. joined by veth (cleans first)
 #   lab.sh [--prefix P] start [--dll PATH] [--udp-links "K ..."] [--no-udp-segments] [--ipv4-network CIDR]
-#          [--dns HOST:PORT] [--socks HOST:PORT] [--expose "tcp/PORT ..."]
+#          [--dns HOST:PORT] [--socks HOST:PORT] [--expose "tcp/PORT ..."] [--tun-mtu BYTES]
 #                                               write one HOCON per node and start the nodes; links K are dialled
 #                                               over UDP with datagrams of at most 1,472 bytes (the veth's 1,500 − 28),
 #                                               longer frames cut into segments unless --no-udp-segments;
 #                                               --ipv4-network: nodes take automatic IPv4 addresses in CIDR instead
 #                                               of 10.220.0.N; --dns: every node serves DNS on HOST:PORT in its namespace;
 #                                               --socks: every node serves its SOCKS5 gateway on HOST:PORT (loopback);
-#                                               --expose: every node lets port tunnels reach these loopback ports
+#                                               --expose: every node lets port tunnels reach these loopback ports;
+#                                               --tun-mtu: overlay MTU of every node (default 9000)
 #   lab.sh [--prefix P] stop                    stop the nodes (recorded PIDs only)
 #   lab.sh [--prefix P] kill N                  crash node N (SIGKILL); start brings it back with the same key
 #   lab.sh [--prefix P] down                    stop and delete everything the lab created
@@ -280,6 +281,7 @@ cmd_start() {
       --socks) SOCKS_ADDR=${2:?--socks needs HOST:PORT}; shift 2;;
       --expose) EXPOSE=${2:?--expose needs "tcp/PORT ..."}; shift 2;;
       --no-udp-segments) UDP_SEGMENTS=off; shift;;
+      --tun-mtu) TUN_MTU=${2:?--tun-mtu needs a size in bytes}; shift 2;;
       *) die "unknown start option $1";;
     esac
   done

@@ -59,14 +59,17 @@ internal sealed class Lab : IDisposable
     /// <param name="dns">When set, every node serves DNS on this HOST:PORT inside its namespace.</param>
     /// <param name="udpSegments">False: UDP links carry only what fits one datagram instead of cutting longer frames into segments.</param>
     /// <param name="socks">When set, every node serves its SOCKS5 gateway on this loopback HOST:PORT inside its namespace.</param>
+    /// <param name="tunMtu">When set, every node's overlay MTU (lab.sh's default is 9000).</param>
     public void Start(
-        string dll, string udpLinks = "", string? ipv4Network = null, string? dns = null, bool udpSegments = true, string? socks = null, string? expose = null) =>
+        string dll, string udpLinks = "", string? ipv4Network = null, string? dns = null, bool udpSegments = true, string? socks = null, string? expose = null,
+        int? tunMtu = null) =>
         Script(["start", "--dll", dll, "--udp-links", udpLinks,
             .. udpSegments ? Array.Empty<string>() : ["--no-udp-segments"],
             .. ipv4Network is null ? Array.Empty<string>() : ["--ipv4-network", ipv4Network],
             .. dns is null ? Array.Empty<string>() : ["--dns", dns],
             .. socks is null ? Array.Empty<string>() : ["--socks", socks],
-            .. expose is null ? Array.Empty<string>() : ["--expose", expose]]);
+            .. expose is null ? Array.Empty<string>() : ["--expose", expose],
+            .. tunMtu is null ? Array.Empty<string>() : ["--tun-mtu", tunMtu.Value.ToString(CultureInfo.InvariantCulture)]]);
 
     /// <summary>Crashes one node (SIGKILL); its key and config stay, so <see cref="Start"/> brings back the same node.</summary>
     public void Kill(string node) => Script("kill", node);

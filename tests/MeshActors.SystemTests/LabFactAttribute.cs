@@ -40,3 +40,12 @@ public sealed class NodeLabFactAttribute : FactAttribute
                ?? (File.Exists("/dev/net/tun") ? null : "nodes need /dev/net/tun");
     }
 }
+
+/// <summary>A <see cref="NodeLabFactAttribute"/> with data: the same prerequisites, one run per data row.</summary>
+public sealed class NodeLabTheoryAttribute : TheoryAttribute
+{
+    public NodeLabTheoryAttribute()
+    {
+        Skip = new NodeLabFactAttribute().Skip;
+    }
+}

@@ -55,10 +55,51 @@ public sealed class OverlayTests(ITestOutputHelper output)
         Assert.True(result.Received > 0, "nothing arrived\n" + Lab.LogTails());
         Assert.Equal(result.Sent, result.Received);
 
-        // C's kernel took the stream with checksums marked partial (tun.checksum-offload is on by default).
-        var tun = JsonNode.Parse(lab.Exec("C", "curl", "-sS", "http://127.0.0.1:8989/api/v1/admin/dataplane").Output)!["tun"]!;
-        Assert.Equal("checksum", tun["offload"]!.GetValue<string>());
+        // C's kernel took the stream with checksums marked partial, A's handed it over with checksums left partial
+        // for the node to complete (tun.checksum-offload and tun.segmentation-offload are on by default).
+        var tun = TunState(lab, "C");
+        Assert.Equal("checksum+tso+uso", tun["offload"]!.GetValue<string>());
+        Assert.True(Event(TunState(lab, "A"), "checksums_completed") > 0, TunState(lab, "A").ToJsonString());
     }
+
+    [NodeLabTheory]
+    [InlineData("", 1400)]
+    [InlineData("1 2", 1280)]
+    public async Task At_internet_mtu_a_TCP_stream_leaves_as_super_packets_and_arrives_merged(string udpLinks, int tunMtu)
+    {
+        using var lab = Lab.Up("line");
+        lab.Start(Dll, udpLinks: udpLinks, tunMtu: tunMtu);
+        var c = lab.OverlayAddress(Dll, "C");
+        Assert.True(lab.PingsWithin("A", c.ToString(), Convergence), $"A cannot reach C at {c}\n" + Lab.LogTails());
+
+        var result = await TcpTransfer.RunAsync($"{Lab.Prefix}-A", $"{Lab.Prefix}-C", c, TimeSpan.FromSeconds(3));
+
+        output.WriteLine($"A -> C over TCP at MTU {tunMtu}, UDP links '{udpLinks}': {result.Received} bytes in {result.Elapsed.TotalSeconds:0.0} s, {result.Mbits:0} Mbit/s");
+        Assert.Equal(result.Sent, result.Received);
+        var a = DataPlane(lab, "A");
+        var cState = DataPlane(lab, "C");
+        output.WriteLine($"A: {a.ToJsonString()}\nC: {cState.ToJsonString()}");
+
+        // A's kernel handed the stream over in super packets that A cut into MTU-sized packets; C's writer merged
+        // runs of them back into super packets for its kernel.
+        var aTun = a["tun"]!;
+        var cTun = cState["tun"]!;
+        Assert.True(Event(aTun, "super_packets_read") > 0 && Event(aTun, "segments_cut") > Event(aTun, "super_packets_read"), aTun.ToJsonString());
+        Assert.Equal(0, Event(aTun, "malformed_read"));
+        Assert.True(Event(cTun, "super_packets_written") > 0 && Event(cTun, "segments_coalesced") > Event(cTun, "super_packets_written"), cTun.ToJsonString());
+        if (udpLinks != "")
+        {
+            // Each packet fits one datagram: A's link sent runs of them in one system call each.
+            Assert.True(a["udp"]!.AsArray().Sum(u => u!["segmentedSends"]!.GetValue<long>()) > 0, a.ToJsonString());
+        }
+    }
+
+    private static JsonNode DataPlane(Lab lab, string node) =>
+        JsonNode.Parse(lab.Exec(node, "curl", "-sS", "http://127.0.0.1:8989/api/v1/admin/dataplane").Output)!;
+
+    private static JsonNode TunState(Lab lab, string node) => DataPlane(lab, node)["tun"]!;
+
+    private static long Event(JsonNode tun, string name) => tun["offloadEvents"]![name]!.GetValue<long>();
 
     [NodeLabFact]
     public async Task A_smaller_link_further_along_the_path_teaches_the_sender_its_path_MTU()

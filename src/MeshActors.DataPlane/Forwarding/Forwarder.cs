@@ -4,6 +4,7 @@ using MeshActors.DataPlane.Buffers;
 using MeshActors.DataPlane.Links;
 using MeshActors.DataPlane.Tun;
 using MeshActors.Protocol;
+using MeshActors.Protocol.Counting;
 using MeshActors.Protocol.Data;
 using MeshActors.Protocol.Ip;
 
@@ -107,7 +108,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     public bool HasTun => Volatile.Read(ref _tun) is not null;
 
     /// <summary>The attached TUN device's name and offload, or null without one.</summary>
-    public (string Name, TunOffload Offload)? TunState => Volatile.Read(ref _tun)?.State;
+    public (string Name, TunOffload Offload, CounterSet<TunOffloadEvent>? OffloadCounters)? TunState => Volatile.Read(ref _tun)?.State;
 
     /// <summary>
     /// Takes over <paramref name="device"/> and starts its reader and writer threads. Control plane only, one device

@@ -1,3 +1,4 @@
+using MeshActors.Protocol.Counting;
 using MeshActors.DataPlane.Buffers;
 using MeshActors.DataPlane.Tun;
 
@@ -22,7 +23,8 @@ internal sealed class TunPort
 
     public TunWriter Writer { get; }
 
-    public (string Name, TunOffload Offload) State => (_device.Name, _device.Offload);
+    public (string Name, TunOffload Offload, CounterSet<TunOffloadEvent>? OffloadCounters) State =>
+        (_device.Name, _device.Offload, _device.OffloadCounters);
 
     public void Start()
     {

@@ -9,7 +9,7 @@ namespace MeshActors.DataPlane.Links;
 /// (<see cref="EventLoop"/>) sends on its thread (<see cref="TrySend"/>, <see cref="Flush"/>), and a producer may send
 /// a small frame itself (<see cref="TrySendNow"/>); the link's send gate keeps the two apart and in order.
 /// </summary>
-internal interface ILinkTransport
+internal interface ILinkTransport : ISegmentSender
 {
     string Scheme { get; }
 
@@ -28,10 +28,9 @@ internal interface ILinkTransport
     /// sent the rest. Throws on a transport failure.</summary>
     bool TrySend(PacketBuffer buffer);
 
-    /// <summary>Loop thread: sends datagrams laid end to end in <paramref name="datagrams"/>, each
-    /// <paramref name="datagramSize"/> bytes but the last (shorter or equal): the Segment frames of one long payload.
-    /// Datagram transports only (a stream carries every frame whole). Throws on a transport failure.</summary>
-    void SendSegments(ReadOnlySpan<byte> datagrams, int datagramSize);
+    /// <summary>True when runs of equal frames are best sent through <see cref="SendSegments"/> (one system call for
+    /// many datagrams) rather than one <see cref="TrySend"/> each: a datagram transport whose kernel segments.</summary>
+    bool BatchesDatagrams { get; }
 
     /// <summary>Loop thread: sends what <see cref="TrySend"/> or <see cref="TrySendNow"/> left over; true when nothing
     /// is left. Throws on a transport failure.</summary>
@@ -70,6 +69,16 @@ internal interface ILinkTransport
 
     /// <summary>Loop thread, last call: stops watching, closes the socket, returns a kept buffer to its pool.</summary>
     void Release(EventLoop loop);
+}
+
+/// <summary>What <see cref="DatagramRun"/> needs of a transport.</summary>
+internal interface ISegmentSender
+{
+    /// <summary>Loop thread: sends datagrams laid end to end in <paramref name="datagrams"/>, each
+    /// <paramref name="datagramSize"/> bytes but the last (shorter or equal): the Segment frames of one long payload,
+    /// or a run of equal frames. Datagram transports only (a stream carries every frame whole). Throws on a transport
+    /// failure.</summary>
+    void SendSegments(ReadOnlySpan<byte> datagrams, int datagramSize);
 }
 
 /// <summary>Bounds of the direct path (<see cref="ILinkTransport.TrySendNow"/>).</summary>

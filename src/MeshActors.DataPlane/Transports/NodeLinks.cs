@@ -102,7 +102,7 @@ public sealed class NodeLinks : IAsyncDisposable
 
     /// <summary>Each UDP socket's offloads in use (probed at start; segmentation may have been turned off since).</summary>
     public IEnumerable<UdpOffloadState> UdpOffloads() => _udp.Select(u =>
-        new UdpOffloadState($"udp://{u.LocalEndPoint}", u.MaxFrameSize, u.SegmentationOffload, u.ReceiveCoalescing, u.SegmentationFallbacks));
+        new UdpOffloadState($"udp://{u.LocalEndPoint}", u.MaxFrameSize, u.SegmentationOffload, u.ReceiveCoalescing, u.SegmentationFallbacks, u.SegmentedSends));
 
     public async ValueTask DisposeAsync()
     {

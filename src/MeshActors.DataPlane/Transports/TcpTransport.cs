@@ -86,6 +86,8 @@ internal sealed class TcpTransport : ILinkTransport
         return false;
     }
 
+    public bool BatchesDatagrams => false;
+
     public bool Flush()
     {
         while (_tailStart < _tailEnd)

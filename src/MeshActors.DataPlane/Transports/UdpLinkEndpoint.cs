@@ -53,6 +53,7 @@ public sealed class UdpLinkEndpoint : IDisposable
     private long _replyFailures;
     private long _malformed;
     private long _segmentationFallbacks;
+    private long _segmentedSends;
     private int _disposed;
     private bool _segmentation;
 
@@ -104,6 +105,10 @@ public sealed class UdpLinkEndpoint : IDisposable
 
     /// <summary>Segmented sends the kernel refused after the start-up probe accepted UDP_SEGMENT (then off for good).</summary>
     public long SegmentationFallbacks => Volatile.Read(ref _segmentationFallbacks);
+
+    /// <summary>Sends that left as several datagrams in one system call (UDP_SEGMENT): a long frame's Segment frames,
+    /// or a run of equal frames a loaded link had queued.</summary>
+    public long SegmentedSends => Volatile.Read(ref _segmentedSends);
 
     /// <summary>Links currently using this socket.</summary>
     public int LinkCount => _links.Count;
@@ -214,6 +219,7 @@ public sealed class UdpLinkEndpoint : IDisposable
                 var error = UdpNative.Send(_socket.SafeHandle, run, address, datagramSize);
                 if (error == 0)
                 {
+                    Interlocked.Increment(ref _segmentedSends);
                     continue;
                 }
 

@@ -4,4 +4,5 @@ namespace MeshActors.DataPlane.Transports;
 /// <param name="Segmentation">A long frame's Segment frames leave in one system call (UDP_SEGMENT).</param>
 /// <param name="Coalescing">Runs of received datagrams arrive in one system call (UDP_GRO).</param>
 /// <param name="SegmentationFallbacks">Segmented sends the kernel refused after the start-up probe (segmentation then off).</param>
-public sealed record UdpOffloadState(string Endpoint, int MaxDatagram, bool Segmentation, bool Coalescing, long SegmentationFallbacks);
+/// <param name="SegmentedSends">Sends that left as several datagrams in one system call.</param>
+public sealed record UdpOffloadState(string Endpoint, int MaxDatagram, bool Segmentation, bool Coalescing, long SegmentationFallbacks, long SegmentedSends);

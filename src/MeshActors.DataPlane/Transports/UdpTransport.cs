@@ -39,6 +39,8 @@ internal sealed class UdpTransport(UdpLinkEndpoint endpoint, SocketAddress peerA
     public void SendSegments(ReadOnlySpan<byte> datagrams, int datagramSize) =>
         endpoint.SendSegments(datagrams, datagramSize, PeerAddress);
 
+    public bool BatchesDatagrams => endpoint.SegmentationOffload;
+
     public bool Flush() => true;
 
     /// <summary>As <see cref="TrySend"/>, on the producing thread; errors go to the loop's path.</summary>

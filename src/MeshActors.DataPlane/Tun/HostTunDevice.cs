@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using MeshActors.Protocol;
+using MeshActors.Protocol.Counting;
 
 namespace MeshActors.DataPlane.Tun;
 
@@ -134,6 +135,8 @@ public abstract class HostTunDevice : IHostTunDevice
     }
 
     public virtual TunOffload Offload => TunOffload.None;
+
+    public virtual CounterSet<TunOffloadEvent>? OffloadCounters => null;
 
     public virtual int WriteBatch(ReadOnlySpan<Memory<byte>> packets, out int rejected)
     {

@@ -1,3 +1,5 @@
+using MeshActors.Protocol.Counting;
+
 namespace MeshActors.DataPlane.Tun;
 
 /// <summary>
@@ -35,6 +37,9 @@ public interface ITunDevice : IDisposable
 
     /// <summary>What the device leaves to the kernel; see <see cref="TunOffload"/>.</summary>
     TunOffload Offload => TunOffload.None;
+
+    /// <summary>What the offloads did, for a device that has any; null otherwise.</summary>
+    CounterSet<TunOffloadEvent>? OffloadCounters => null;
 
     /// <summary>
     /// Hands packets to the operating system in order; a device with <see cref="TunOffload.Checksum"/> may rewrite

@@ -25,6 +25,12 @@ public sealed record TunOptions
     /// <summary>Mark written packets' checksums partial where the OS allows (<see cref="TunOffload.Checksum"/>).</summary>
     public bool ChecksumOffload { get; init; }
 
+    /// <summary>
+    /// Take TCP (and UDP) super packets from the kernel and write merged TCP segments where the OS allows
+    /// (<see cref="TunOffload.TcpSegmentation"/>); needs <see cref="ChecksumOffload"/>.
+    /// </summary>
+    public bool SegmentationOffload { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> for values no operating system accepts.</summary>
     public void Validate()
     {

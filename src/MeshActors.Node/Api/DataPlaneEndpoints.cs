@@ -17,22 +17,23 @@ public static class DataPlaneEndpoints
     {
         routes.MapGet("/api/v1/admin/dataplane", (NodeDataPlane dataPlane) =>
             Results.Ok(new DataPlaneView(
-                dataPlane.Forwarder.TunState is { } tun ? new TunView(tun.Name, TunView.Describe(tun.Offload)) : null,
+                dataPlane.Forwarder.TunState is { } tun
+                    ? new TunView(tun.Name, TunOffloadNames.Describe(tun.Offload), tun.OffloadCounters?.ToDictionary())
+                    : null,
                 dataPlane.Links.UdpOffloads().ToArray(),
                 new PoolView(dataPlane.Pool.Capacity, dataPlane.Pool.BufferSize, dataPlane.Pool.Created, dataPlane.Pool.Available),
                 MemoryView.Now())));
         return routes;
     }
 
-    /// <summary>The answer's shape: <c>{"tun": {"name", "offload"} or null, "udp": [{"endpoint", "maxDatagram",
+    /// <summary>The answer's shape: <c>{"tun": {"name", "offload", "offloadEvents"} or null, "udp": [{"endpoint", "maxDatagram",
     /// "segmentation", "coalescing", "segmentationFallbacks"}], "pool": {…}, "memory": {…}}</c>.</summary>
     public sealed record DataPlaneView(TunView? Tun, IReadOnlyList<UdpOffloadState> Udp, PoolView Pool, MemoryView Memory);
 
-    /// <summary>The attached TUN device and what it leaves to the kernel: <c>checksum</c> or <c>none</c>.</summary>
-    public sealed record TunView(string Name, string Offload)
-    {
-        public static string Describe(TunOffload offload) => offload == TunOffload.Checksum ? "checksum" : "none";
-    }
+    /// <summary>The attached TUN device, what it leaves to the kernel (<c>none</c> or e.g. <c>checksum+tso+uso</c>,
+    /// <see cref="TunOffloadNames.Describe"/>) and, with segmentation offload, what the offloads did
+    /// (<see cref="TunOffloadEvent"/>, snake_case), else null.</summary>
+    public sealed record TunView(string Name, string Offload, IReadOnlyDictionary<string, long>? OffloadEvents);
 
     /// <summary>Buffers the pool may hold, their size, how many exist and how many of those are free.</summary>
     public sealed record PoolView(int Capacity, int BufferSize, int Created, int Available);

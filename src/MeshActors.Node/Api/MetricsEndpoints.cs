@@ -190,8 +190,20 @@ public static class MetricsEndpoints
 
         if (forwarder.TunState is { } tun)
         {
-            text.Gauge("meshactors_tun_offload", "Kernel offload in use on the TUN device (1) or not (0)", tun.Offload == TunOffload.Checksum ? 1 : 0,
-                ("device", tun.Name), ("offload", "checksum"));
+            foreach (var (flag, name) in TunOffloadNames.All)
+            {
+                text.Gauge("meshactors_tun_offload", "Kernel offload in use on the TUN device (1) or not (0)", tun.Offload.HasFlag(flag) ? 1 : 0,
+                    ("device", tun.Name), ("offload", name));
+            }
+
+            if (tun.OffloadCounters is { } events)
+            {
+                foreach (var counter in events)
+                {
+                    text.Counter("meshactors_tun_offload_events_total", "What the TUN device's segmentation offload did", counter.Value,
+                        ("device", tun.Name), ("event", counter.Label));
+                }
+            }
         }
     }
 
@@ -234,7 +246,8 @@ public static class MetricsEndpoints
             var at = ("listener", udp.Endpoint);
             text.Gauge("meshactors_udp_offload", "Kernel offload in use on a UDP socket (1) or not (0)", udp.Segmentation ? 1 : 0, at, ("offload", "segmentation"))
                 .Gauge("meshactors_udp_offload", "Kernel offload in use on a UDP socket (1) or not (0)", udp.Coalescing ? 1 : 0, at, ("offload", "coalescing"))
-                .Counter("meshactors_udp_segmentation_fallbacks_total", "Segmented sends the kernel refused after the start-up probe", udp.SegmentationFallbacks, at);
+                .Counter("meshactors_udp_segmentation_fallbacks_total", "Segmented sends the kernel refused after the start-up probe", udp.SegmentationFallbacks, at)
+                .Counter("meshactors_udp_segmented_sends_total", "Sends that left as several datagrams in one system call", udp.SegmentedSends, at);
         }
     }
 

@@ -97,7 +97,9 @@ public sealed record AdmissionSettings(AdmissionMode Mode, IReadOnlyList<Crypto.
 }
 
 /// <param name="ChecksumOffload"><c>tun.checksum-offload</c>: packets written to the device carry partial checksums (Linux).</param>
-public sealed record TunSettings(bool Enabled, string Name, int Mtu, bool ChecksumOffload = true)
+/// <param name="SegmentationOffload"><c>tun.segmentation-offload</c>: the device takes and hands over TCP/UDP super
+/// packets (Linux TSO/USO; needs the checksum offload's virtio-net header).</param>
+public sealed record TunSettings(bool Enabled, string Name, int Mtu, bool ChecksumOffload = true, bool SegmentationOffload = true)
 {
     /// <summary>IPv6 minimum link MTU (RFC 8200 §5).</summary>
     public const int MinMtu = 1280;

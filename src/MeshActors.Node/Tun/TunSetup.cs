@@ -15,6 +15,7 @@ public static class TunSetup
         Name = settings.Tun.Name,
         Mtu = settings.Tun.Mtu,
         ChecksumOffload = settings.Tun.ChecksumOffload,
+        SegmentationOffload = settings.Tun.SegmentationOffload,
         Addresses =
         [
             new TunAddress(OverlayAddressing.DeriveAddress(identity, settings.OverlayPrefix), settings.OverlayPrefix.Length),

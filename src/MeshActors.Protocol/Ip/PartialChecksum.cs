@@ -57,13 +57,42 @@ public static class PartialChecksum
             return false;
         }
 
-        var source = IpPacket.Source(packet, version);
-        var destination = IpPacket.Destination(packet, version);
-        var sum = version == IpVersion.V6
-            ? InternetChecksum.Ipv6PseudoHeader(source, destination, transportLength, protocol)
-            : InternetChecksum.Add(InternetChecksum.Add(0, source), destination) + protocol + (uint)transportLength;
+        var sum = InternetChecksum.TransportPseudoHeader(packet, version, protocol, transportLength);
         BinaryPrimitives.WriteUInt16BigEndian(field, InternetChecksum.Fold(sum));
         (start, offset) = (headerLength, fieldOffset);
         return true;
+    }
+
+    /// <summary>
+    /// Completes a checksum a kernel left partial (virtio-net NEEDS_CSUM): sums everything from
+    /// <paramref name="start"/> to the end, the field at <paramref name="start"/> + <paramref name="offset"/> (which
+    /// holds the pseudo-header sum) included, and stores the complement there. False, with the packet unchanged, when
+    /// the field does not lie inside the packet.
+    /// </summary>
+    public static bool TryComplete(Span<byte> packet, int start, int offset)
+    {
+        if (start < 0 || offset < 0 || (long)start + offset + 2 > packet.Length)
+        {
+            return false;
+        }
+
+        var field = packet.Slice(start + offset, 2);
+        var checksum = InternetChecksum.Finish(InternetChecksum.Add(0, packet[start..]));
+        if (checksum == 0 && offset == UdpChecksumOffset && packet.Length > start && IsUdp(packet, start))
+        {
+            // A UDP checksum that comes out zero is sent as all ones: zero would mean "no checksum".
+            checksum = 0xffff;
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(field, checksum);
+        return true;
+    }
+
+    private static bool IsUdp(ReadOnlySpan<byte> packet, int transportStart)
+    {
+        var version = IpPacket.TryParse(packet);
+        return version != IpVersion.None
+            && IpPacket.HeaderLength(packet, version) == transportStart
+            && IpPacket.Protocol(packet, version) == ProtocolUdp;
     }
 }

@@ -98,14 +98,23 @@ public sealed class ExitForwardingTests
         var prefix = RoutePrefix.From(ExitPrefix);
         Assert.True(table.TryChoose(prefix, FlowHash.Of(packet, Protocol.Ip.IpVersion.V6), routes, out _, out _));
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var flow = 0; flow < 10_000; flow++)
+        // A choice that allocated would allocate in every round; a round may still see the runtime's own one-off
+        // allocations on this thread while it moves the code to optimised tiers, which on a loaded machine can fall
+        // inside the first rounds.
+        var fewest = long.MaxValue;
+        for (var round = 0; round < 5 && fewest != 0; round++)
         {
-            packet[41] = (byte)flow;
-            table.TryChoose(prefix, FlowHash.Of(packet, Protocol.Ip.IpVersion.V6), routes, out _, out _);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var flow = 0; flow < 10_000; flow++)
+            {
+                packet[41] = (byte)flow;
+                table.TryChoose(prefix, FlowHash.Of(packet, Protocol.Ip.IpVersion.V6), routes, out _, out _);
+            }
+
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, fewest);
     }
 
     [Fact]

@@ -55,6 +55,35 @@ public sealed class UdpSegmentTests
     }
 
     [Fact]
+    public async Task A_burst_of_small_packets_leaves_in_runs_of_one_system_call_each_and_arrives_whole_in_order()
+    {
+        await using var line = await ThreeNodeLine.StartAsync(TransportKind.Udp, new LinkOptions { UdpMaxFrameSize = 1452 });
+        Assert.True(line.NodeA.Udp.SegmentationOffload);
+        var packets = Enumerable.Range(0, 300).Select(i =>
+        {
+            var packet = Packets.Udp6(line.AddressA, line.AddressC, new byte[1_000]);
+            packet[^1] = (byte)i;
+            packet[^2] = (byte)(i >> 8);
+            return packet;
+        }).ToList();
+
+        foreach (var packet in packets)
+        {
+            Assert.True(line.TunA.Inject(packet));
+        }
+
+        foreach (var packet in packets)
+        {
+            Assert.True(line.TunC.TryTakeWritten(Wait, out var delivered), "a packet of the burst did not arrive");
+            Assert.Equal(packet, delivered);
+        }
+
+        // Each packet fits one datagram, so only runs of queued frames can have made segmented sends.
+        Assert.True(line.NodeA.Udp.SegmentedSends > 0, "A sent every frame on its own");
+        Assert.Equal(0, line.NodeA.Udp.SegmentationFallbacks);
+    }
+
+    [Fact]
     public async Task With_segments_off_a_udp_link_carries_only_what_fits_one_datagram()
     {
         await using var line = await ThreeNodeLine.StartAsync(TransportKind.Udp, new LinkOptions { UdpMaxFrameSize = 1452, UdpSegments = false });

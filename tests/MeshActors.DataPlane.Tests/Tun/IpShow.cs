@@ -19,6 +19,25 @@ internal static class IpShow
     public static string RouteTo(string prefix) =>
         Run(prefix.Contains(':') ? "-6" : "-4", "route", "show", "exact", prefix).Output;
 
+    /// <summary>
+    /// Waits until the kernel delivers packets to <paramref name="address"/> locally. An IPv6 address gets its local
+    /// route from a kernel work item after <c>ip address add</c> returns, and under load that can take a while; a packet
+    /// written into the device before then is not for this host yet and is lost.
+    /// </summary>
+    public static void WaitUntilLocal(string address)
+    {
+        var stop = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!Run("-6", "route", "show", "table", "local", "exact", address).Output.Contains("local", StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > stop)
+            {
+                throw new TimeoutException($"{address} has no local route after 30 s");
+            }
+
+            Thread.Sleep(10);
+        }
+    }
+
     private static (int ExitCode, string Output) Run(params string[] arguments)
     {
         var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };

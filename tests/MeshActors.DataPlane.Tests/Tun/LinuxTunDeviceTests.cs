@@ -9,12 +9,13 @@ namespace MeshActors.DataPlane.Tests.Tun;
 
 /// <summary>
 /// Real TUN interfaces in the test process's network namespace. Every test owns one interface name
-/// (matst0..matst11) and one test prefix (fd6d:ffff:N::/64, fd6d:fffe:N::/48, 10.250.N.x, 10.251.N.0/24), so nothing
+/// (matst0..matst11; <see cref="LinuxTunOffloadTests"/> has 12 and 13) and one test prefix (fd6d:ffff:N::/64, fd6d:fffe:N::/48, 10.250.N.x, 10.251.N.0/24), so nothing
 /// touches the host's own routes; interfaces are not persistent and vanish with the device even if a test dies.
 /// Traffic only goes to addresses routed into the test's own interface. Another test process on the machine waits
 /// for <see cref="HostTunLock"/> instead of taking the same names.
 /// </summary>
-public sealed class LinuxTunDeviceTests : IClassFixture<HostTunLock>
+[Collection(HostTunCollection.Name)]
+public sealed class LinuxTunDeviceTests
 {
     private const int Mtu = 1400;
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
@@ -303,8 +304,9 @@ public sealed class LinuxTunDeviceTests : IClassFixture<HostTunLock>
         }
     }
 
-    private static LinuxTunDevice Open(int n, string[]? routes = null, bool checksumOffload = false) =>
-        LinuxTunDevice.Open(new TunOptions
+    private static LinuxTunDevice Open(int n, string[]? routes = null, bool checksumOffload = false)
+    {
+        var tun = LinuxTunDevice.Open(new TunOptions
         {
             Name = $"matst{n}",
             Mtu = Mtu,
@@ -312,6 +314,9 @@ public sealed class LinuxTunDeviceTests : IClassFixture<HostTunLock>
             Addresses = [TunAddress.Parse($"fd6d:ffff:{n}::1/64"), TunAddress.Parse($"10.250.{n}.1/32")],
             Routes = (routes ?? []).Select(IpPrefix.Parse).ToArray(),
         });
+        IpShow.WaitUntilLocal($"fd6d:ffff:{n}::1");
+        return tun;
+    }
 
     /// <summary>An IPv6 UDP packet with a wrong checksum (one bit of the field flipped).</summary>
     private static byte[] Corrupted(byte[] packet)

@@ -40,6 +40,47 @@ internal static class TestPackets
         return packet;
     }
 
+    public const byte NextHeaderTcp = 6;
+    public const byte TcpFin = 0x01;
+    public const byte TcpSyn = 0x02;
+    public const byte TcpAck = 0x10;
+
+    /// <summary>An IPv6 TCP segment with a 20-byte header (24 with an MSS option) and a valid checksum.</summary>
+    public static byte[] Tcp(
+        IPAddress source, ushort sourcePort, IPAddress destination, ushort destinationPort, uint sequence, uint acknowledgement, byte flags,
+        ReadOnlySpan<byte> payload, ushort? maximumSegmentSize = null)
+    {
+        var header = maximumSegmentSize is null ? 20 : 24;
+        var packet = Ipv6(source, destination, NextHeaderTcp, header + payload.Length);
+        var tcp = packet.AsSpan(Ipv6HeaderLength);
+        BinaryPrimitives.WriteUInt16BigEndian(tcp, sourcePort);
+        BinaryPrimitives.WriteUInt16BigEndian(tcp[2..], destinationPort);
+        BinaryPrimitives.WriteUInt32BigEndian(tcp[4..], sequence);
+        BinaryPrimitives.WriteUInt32BigEndian(tcp[8..], acknowledgement);
+        tcp[12] = (byte)(header / 4 << 4);
+        tcp[13] = flags;
+        BinaryPrimitives.WriteUInt16BigEndian(tcp[14..], 65535);
+        if (maximumSegmentSize is { } mss)
+        {
+            tcp[20] = 2;
+            tcp[21] = 4;
+            BinaryPrimitives.WriteUInt16BigEndian(tcp[22..], mss);
+        }
+
+        payload.CopyTo(tcp[header..]);
+        BinaryPrimitives.WriteUInt16BigEndian(tcp[16..], Checksum(packet, NextHeaderTcp));
+        return packet;
+    }
+
+    /// <summary>Ports, numbers and flags of an IPv6 TCP segment, and where its data starts.</summary>
+    public static (ushort SourcePort, ushort DestinationPort, uint Sequence, uint Acknowledgement, byte Flags, int DataOffset) TcpFields(ReadOnlySpan<byte> packet)
+    {
+        var tcp = packet[Ipv6HeaderLength..];
+        return (BinaryPrimitives.ReadUInt16BigEndian(tcp), BinaryPrimitives.ReadUInt16BigEndian(tcp[2..]),
+            BinaryPrimitives.ReadUInt32BigEndian(tcp[4..]), BinaryPrimitives.ReadUInt32BigEndian(tcp[8..]), tcp[13],
+            Ipv6HeaderLength + ((tcp[12] >> 4) * 4));
+    }
+
     public static bool IsIpv6(ReadOnlySpan<byte> packet) => packet.Length >= Ipv6HeaderLength && packet[0] >> 4 == 6;
 
     public static byte NextHeader(ReadOnlySpan<byte> packet) => packet[6];

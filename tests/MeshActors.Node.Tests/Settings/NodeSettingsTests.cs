@@ -65,7 +65,7 @@ public class NodeSettingsTests
                 allowed-keys = ["03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8"]
                 network-key = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
               }
-              tun { enabled = off, name = "ma0", mtu = 1400 }
+              tun { enabled = off, name = "ma0", mtu = 1400, segmentation-offload = off }
               ipv4 { addresses = ["10.220.0.1/24"], prefixes = ["192.168.5.0/24"] }
               api.address = "[::1]:9000"
               ipv4 { network = "10.250.0.0/16", conflict-check-interval = 5s }
@@ -86,7 +86,7 @@ public class NodeSettingsTests
         Assert.Equal(AdmissionMode.AllowListOrNetworkKey, settings.Admission.Mode);
         Assert.Single(settings.Admission.AllowedKeys);
         Assert.Equal(32, settings.Admission.NetworkKey!.Length);
-        Assert.Equal(new TunSettings(false, "ma0", 1400), settings.Tun);
+        Assert.Equal(new TunSettings(false, "ma0", 1400, ChecksumOffload: true, SegmentationOffload: false), settings.Tun);
         Assert.Equal("10.220.0.1/24", Assert.Single(settings.Ipv4.Addresses).ToString());
         Assert.Equal("192.168.5.0/24", Assert.Single(settings.Ipv4.Prefixes).ToString());
         Assert.Equal("[::1]:9000", settings.ApiAddress.ToString());

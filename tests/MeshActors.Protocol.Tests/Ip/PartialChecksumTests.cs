@@ -19,9 +19,20 @@ public sealed class PartialChecksumTests
 
         Assert.Equal(ipv6 ? 40 : 20, start);
         Assert.Equal(tcp ? 16 : 6, offset);
-        var completed = InternetChecksum.Finish(InternetChecksum.Add(0, packet.AsSpan(start)));
-        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(start + offset), completed);
-        return packet.AsSpan().SequenceEqual(original) || (!tcp && completed == 0 && Field(original, start + offset) == 0xffff);
+        Assert.True(PartialChecksum.TryComplete(packet, start, offset));
+        return packet.AsSpan().SequenceEqual(original);
+    }
+
+    [Fact]
+    public void Completing_refuses_a_checksum_field_outside_the_packet()
+    {
+        var packet = Packet(ipv6: true, PartialChecksum.ProtocolTcp, new byte[4]);
+        var before = packet.ToArray();
+
+        Assert.False(PartialChecksum.TryComplete(packet, packet.Length - 1, 0));
+        Assert.False(PartialChecksum.TryComplete(packet, 40, packet.Length));
+        Assert.False(PartialChecksum.TryComplete(packet, -1, 16));
+        Assert.Equal(before, packet);
     }
 
     [Fact]
@@ -100,6 +111,4 @@ public sealed class PartialChecksumTests
 
         return packet;
     }
-
-    private static ushort Field(byte[] packet, int at) => BinaryPrimitives.ReadUInt16BigEndian(packet.AsSpan(at));
 }

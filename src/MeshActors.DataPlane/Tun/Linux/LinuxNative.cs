@@ -23,6 +23,16 @@ internal static unsafe partial class LinuxNative
     /// <summary>_IOW('T', 202, int): attach this file descriptor to a (new) TUN/TAP interface.</summary>
     public const nuint TunSetIff = 0x400454ca;
 
+    /// <summary>_IOW('T', 208, unsigned int): which offloads the kernel may use for packets it hands to this descriptor.</summary>
+    public const nuint TunSetOffload = 0x400454d0;
+
+    /// <summary>TUNSETOFFLOAD flags: partial checksums, TCP super packets over IPv4 and IPv6, UDP super packets.</summary>
+    public const uint TunFCsum = 0x01;
+    public const uint TunFTso4 = 0x02;
+    public const uint TunFTso6 = 0x04;
+    public const uint TunFUso4 = 0x20;
+    public const uint TunFUso6 = 0x40;
+
     /// <summary>Layer-3 device (no Ethernet header).</summary>
     public const short IffTun = 0x0001;
 
@@ -91,6 +101,16 @@ internal static unsafe partial class LinuxNative
         return readv(fd, vectors, 2);
     }
 
+    /// <summary>readv(2): one packet into a header, a body and an overflow for what the body cannot hold.</summary>
+    public static nint ReadThree(int fd, byte* first, nuint firstLength, byte* second, nuint secondLength, byte* third, nuint thirdLength)
+    {
+        var vectors = stackalloc IoVec[3];
+        vectors[0] = new IoVec { Base = first, Length = firstLength };
+        vectors[1] = new IoVec { Base = second, Length = secondLength };
+        vectors[2] = new IoVec { Base = third, Length = thirdLength };
+        return readv(fd, vectors, thirdLength == 0 ? 2 : 3);
+    }
+
     /// <summary>writev(2): one packet from a header and a body.</summary>
     public static nint WriteTwo(int fd, byte* first, nuint firstLength, byte* second, nuint secondLength)
     {
@@ -101,6 +121,9 @@ internal static unsafe partial class LinuxNative
     }
 
     public static int Ioctl(int fd, nuint request, byte* argument) => LibC.ioctl(fd, (int)request, argument);
+
+    /// <summary>An ioctl whose argument is a number passed by value (TUNSETOFFLOAD).</summary>
+    public static int Ioctl(int fd, nuint request, nuint value) => LibC.ioctl(fd, (int)request, (void*)value);
 
     /// <summary>poll(2); <see cref="PollFd"/> has the layout of struct pollfd.</summary>
     public static int Poll(PollFd* fds, nuint count, int timeoutMilliseconds) =>

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using MeshActors.Protocol.Counting;
 using MeshActors.Protocol.Ip;
 using static MeshActors.DataPlane.Tun.Linux.LinuxNative;
 
@@ -19,10 +20,14 @@ namespace MeshActors.DataPlane.Tun.Linux;
 /// The interface is not persistent: when the descriptor closes, the kernel deletes it together with its
 /// addresses and routes, so nothing outlives the process, not even after a crash.
 /// With <see cref="TunOptions.ChecksumOffload"/> the descriptor carries a virtio-net header in front of each packet
-/// (IFF_VNET_HDR; readv/writev keep the packet where the caller put it). No offload is asked of the kernel for reads
-/// (no TUNSETOFFLOAD), so packets read are plain and checksummed; a TCP or UDP packet written from a batch is marked
-/// checksum-partial (<see cref="PartialChecksum"/>), which spares the receiving kernel one pass over every byte.
-/// A kernel that refuses the header gets plain packets (<see cref="Offload"/> says which).
+/// (IFF_VNET_HDR; readv/writev keep the packet where the caller put it), and a TCP or UDP packet written from a batch
+/// is marked checksum-partial (<see cref="PartialChecksum"/>), which spares the receiving kernel one pass over every
+/// byte. With <see cref="TunOptions.SegmentationOffload"/> as well, the kernel is allowed (TUNSETOFFLOAD) to hand over
+/// TCP and UDP super packets of up to 64 KB and partial checksums: one read then brings what would have been dozens,
+/// the node cuts it into packets (<see cref="SuperPacket"/>) handed out by the following reads, and completes partial
+/// checksums; runs of TCP segments in a write batch go to the kernel merged into one super packet
+/// (<see cref="TcpCoalescer"/>), written one by one instead if the kernel refuses it. A kernel that refuses the header
+/// or the offloads gets plain packets (<see cref="Offload"/> says which); packets are never lost for it.
 /// </remarks>
 public sealed unsafe class LinuxTunDevice : HostTunDevice, ITunAddresses
 {
@@ -38,18 +43,47 @@ public sealed unsafe class LinuxTunDevice : HostTunDevice, ITunAddresses
     private readonly FileDescriptorHandle _wake;
     private readonly IpCommand _ip;
 
-    private readonly bool _virtioHeader;
+    /// <summary>Longest packet a read may return with segmentation offload: a 64 KB super packet and its headers.</summary>
+    private const int SuperPacketCapacity = 65_536 + 64;
 
-    private LinuxTunDevice(FileDescriptorHandle tun, FileDescriptorHandle wake, string name, int mtu, IpCommand ip, bool virtioHeader)
+    /// <summary>Packets one coalescing plan covers; a longer write batch is planned in parts.</summary>
+    private const int CoalescingBatch = 256;
+
+    private readonly bool _virtioHeader;
+    private readonly TunOffload _offload;
+
+    /// <summary>Reader: the super packet being cut, whose overflow the read also lands in (pinned).</summary>
+    private readonly byte[]? _super;
+
+    /// <summary>Writer: the plan for a batch and the super packet being written (pinned).</summary>
+    private readonly TcpCoalescer? _coalescer;
+    private readonly byte[]? _merged;
+
+    private SuperPacket _pending;
+    private int _pendingLength;
+    private int _pendingNext;
+    private int _pendingCount;
+
+    private LinuxTunDevice(FileDescriptorHandle tun, FileDescriptorHandle wake, string name, int mtu, IpCommand ip, TunOffload offload)
         : base(tun, name, mtu, ip)
     {
         _tun = tun;
         _wake = wake;
         _ip = ip;
-        _virtioHeader = virtioHeader;
+        _offload = offload;
+        _virtioHeader = offload != TunOffload.None;
+        if ((offload & TunOffload.TcpSegmentation) != 0)
+        {
+            _super = GC.AllocateUninitializedArray<byte>(SuperPacketCapacity, pinned: true);
+            _merged = GC.AllocateUninitializedArray<byte>(TcpCoalescer.MaxSuperPacket, pinned: true);
+            _coalescer = new TcpCoalescer(CoalescingBatch);
+            OffloadCounters = new CounterSet<TunOffloadEvent>();
+        }
     }
 
-    public override TunOffload Offload => _virtioHeader ? TunOffload.Checksum : TunOffload.None;
+    public override TunOffload Offload => _offload;
+
+    public override CounterSet<TunOffloadEvent>? OffloadCounters { get; }
 
     /// <summary>
     /// Creates the interface, sets MTU, brings it up, assigns the addresses and installs the routes.
@@ -62,11 +96,11 @@ public sealed unsafe class LinuxTunDevice : HostTunDevice, ITunAddresses
         LinuxInterfaceName.Validate(options.Name);
         var tun = OpenClone();
         string name;
-        bool virtioHeader;
+        TunOffload offload;
         FileDescriptorHandle wake;
         try
         {
-            (name, virtioHeader) = Attach(tun.Fd, options.Name, options.ChecksumOffload);
+            (name, offload) = Attach(tun.Fd, options.Name, options.ChecksumOffload, options.SegmentationOffload);
             var wakeFd = EventFd(0, EfdNonBlock | EfdCloExec);
             if (wakeFd < 0)
             {
@@ -81,34 +115,47 @@ public sealed unsafe class LinuxTunDevice : HostTunDevice, ITunAddresses
             throw;
         }
 
-        return Configured(new LinuxTunDevice(tun, wake, name, options.Mtu, new IpCommand(), virtioHeader), options);
+        return Configured(new LinuxTunDevice(tun, wake, name, options.Mtu, new IpCommand(), offload), options);
     }
 
     public void AddAddress(TunAddress address) => _ip.AddAddress(Name, address);
 
     public void RemoveAddress(TunAddress address) => _ip.DeleteAddress(Name, address);
 
-    /// <summary>One non-blocking read: the packet length, or <see cref="HostTunDevice.NothingQueued"/>.</summary>
+    /// <summary>
+    /// One non-blocking read: the packet length, or <see cref="HostTunDevice.NothingQueued"/>. While a super packet
+    /// is being cut, its next segment instead.
+    /// </summary>
     private protected override int ReceiveOne(Span<byte> buffer)
     {
+        if (_pendingNext < _pendingCount)
+        {
+            return NextSegment(buffer);
+        }
+
         var header = stackalloc byte[VirtioNetHeader.Size];
         fixed (byte* p = buffer)
+        fixed (byte* super = _super)
         {
             while (true)
             {
                 // A TUN read returns 0 only into an empty buffer, which the skeleton refuses before calling.
-                var n = _virtioHeader
-                    ? LinuxNative.ReadTwo(_tun.Fd, header, VirtioNetHeader.Size, p, (nuint)buffer.Length) - VirtioNetHeader.Size
-                    : LinuxNative.Read(_tun.Fd, p, (nuint)buffer.Length);
+                var n = Receive(header, p, buffer.Length, super);
                 if (n >= 0)
                 {
-                    // No offload was asked for, so the kernel hands over plain packets only; anything else is skipped.
-                    if (_virtioHeader && !VirtioNetHeader.IsPlain(new ReadOnlySpan<byte>(header, VirtioNetHeader.Size)))
+                    if (!_virtioHeader)
                     {
-                        continue;
+                        return (int)n;
                     }
 
-                    return (int)n;
+                    var length = Accept(new ReadOnlySpan<byte>(header, VirtioNetHeader.Size), buffer, (int)n);
+                    if (length >= 0)
+                    {
+                        return length;
+                    }
+
+                    OffloadCounters?.Increment(TunOffloadEvent.MalformedRead);
+                    continue;
                 }
 
                 var errno = Marshal.GetLastPInvokeError();
@@ -125,7 +172,187 @@ public sealed unsafe class LinuxTunDevice : HostTunDevice, ITunAddresses
         }
     }
 
+    /// <summary>readv into the header, the buffer and, with segmentation offload, the super packet's overflow.</summary>
+    private nint Receive(byte* header, byte* buffer, int bufferLength, byte* super)
+    {
+        if (!_virtioHeader)
+        {
+            return LinuxNative.Read(_tun.Fd, buffer, (nuint)bufferLength);
+        }
+
+        if (super is null)
+        {
+            return LinuxNative.ReadTwo(_tun.Fd, header, VirtioNetHeader.Size, buffer, (nuint)bufferLength) - VirtioNetHeader.Size;
+        }
+
+        // The overflow lands where it belongs in _super; the part in the buffer is copied in front if it is a super packet.
+        var inBuffer = Math.Min(bufferLength, SuperPacketCapacity);
+        return LinuxNative.ReadThree(
+            _tun.Fd, header, VirtioNetHeader.Size, buffer, (nuint)bufferLength, super + inBuffer, (nuint)(SuperPacketCapacity - inBuffer))
+            - VirtioNetHeader.Size;
+    }
+
+    /// <summary>
+    /// What a read with a virtio-net header brought: a plain packet (its checksum completed if the kernel left it
+    /// partial) or the first segment of a super packet; its length in <paramref name="buffer"/>, or -1 to drop it.
+    /// </summary>
+    private int Accept(ReadOnlySpan<byte> header, Span<byte> buffer, int length)
+    {
+        var gso = VirtioNetHeader.GsoType(header);
+        if (gso == VirtioNetHeader.GsoNone)
+        {
+            if (length > buffer.Length)
+            {
+                return -1;
+            }
+
+            if (VirtioNetHeader.ChecksumPending(header))
+            {
+                if (!PartialChecksum.TryComplete(buffer[..length], VirtioNetHeader.ChecksumStart(header), VirtioNetHeader.ChecksumOffset(header)))
+                {
+                    return -1;
+                }
+
+                OffloadCounters?.Increment(TunOffloadEvent.ChecksumsCompleted);
+            }
+
+            return length;
+        }
+
+        var protocol = gso switch
+        {
+            VirtioNetHeader.GsoTcpV4 or VirtioNetHeader.GsoTcpV6 => PartialChecksum.ProtocolTcp,
+            VirtioNetHeader.GsoUdpL4 => PartialChecksum.ProtocolUdp,
+            _ => (byte)0,
+        };
+        if (_super is null || protocol == 0 || length > SuperPacketCapacity)
+        {
+            return -1;
+        }
+
+        buffer[..Math.Min(length, buffer.Length)].CopyTo(_super);
+        if (!SuperPacket.TryParse(_super.AsSpan(0, length), protocol, VirtioNetHeader.GsoSize(header), out var shape)
+            || shape.MaxSegmentLength > Mtu)
+        {
+            return -1;
+        }
+
+        (_pending, _pendingLength, _pendingNext, _pendingCount) = (shape, length, 0, shape.SegmentCount);
+        OffloadCounters!.Increment(TunOffloadEvent.SuperPacketsRead);
+        return NextSegment(buffer);
+    }
+
+    /// <summary>The next segment of the super packet being cut, into <paramref name="buffer"/> (at least MTU-sized).</summary>
+    private int NextSegment(Span<byte> buffer)
+    {
+        var length = _pending.WriteSegment(_super.AsSpan(0, _pendingLength), _pendingNext++, buffer);
+        OffloadCounters!.Increment(TunOffloadEvent.SegmentsCut);
+        return length;
+    }
+
     private protected override bool WaitReadable() => WaitReady(PollIn);
+
+    /// <summary>
+    /// With segmentation offload: each run of TCP segments of one flow leaves as one super packet, every other packet
+    /// as <see cref="SendOwned"/> does. Without: the skeleton's packet-by-packet batch.
+    /// </summary>
+    public override int WriteBatch(ReadOnlySpan<Memory<byte>> packets, out int rejected)
+    {
+        if (_coalescer is null)
+        {
+            return base.WriteBatch(packets, out rejected);
+        }
+
+        rejected = 0;
+        if (!TryEnter())
+        {
+            return 0;
+        }
+
+        try
+        {
+            for (var start = 0; start < packets.Length; start += CoalescingBatch)
+            {
+                var part = packets.Slice(start, Math.Min(CoalescingBatch, packets.Length - start));
+                var written = WritePlanned(part, ref rejected);
+                if (written < part.Length)
+                {
+                    return start + written;
+                }
+            }
+
+            return packets.Length;
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    /// <summary>Plans and writes one part of a batch; returns how many packets it consumed (fewer once closed).</summary>
+    private int WritePlanned(ReadOnlySpan<Memory<byte>> packets, ref int rejected)
+    {
+        _coalescer!.Plan(packets);
+        for (var i = 0; i < packets.Length; i++)
+        {
+            if (_coalescer.IsAbsorbed(i))
+            {
+                continue;
+            }
+
+            var status = _coalescer.HasFollowers(i) ? SendRun(packets, i, ref rejected) : SendOwned(packets[i].Span);
+            if (status == TunWriteStatus.Closed)
+            {
+                return i;
+            }
+
+            if (status == TunWriteStatus.Rejected)
+            {
+                rejected++;
+            }
+        }
+
+        return packets.Length;
+    }
+
+    /// <summary>
+    /// Writes the run headed by packet <paramref name="head"/> as one super packet; if the kernel refuses it, the
+    /// segments one by one (their buffers are untouched: the super packet was built in <see cref="_merged"/>).
+    /// Rejections of the followers are added to <paramref name="rejected"/>; the head's is returned.
+    /// </summary>
+    private TunWriteStatus SendRun(ReadOnlySpan<Memory<byte>> packets, int head, ref int rejected)
+    {
+        var length = _coalescer!.Build(packets, head, _merged, out var shape, out var segments);
+        Span<byte> header = stackalloc byte[VirtioNetHeader.Size];
+        VirtioNetHeader.WriteTcpSuper(header, shape);
+        var status = Send(_merged.AsSpan(0, length), header);
+        if (status != TunWriteStatus.Rejected)
+        {
+            if (status == TunWriteStatus.Written)
+            {
+                OffloadCounters!.Increment(TunOffloadEvent.SuperPacketsWritten);
+                OffloadCounters.Add(TunOffloadEvent.SegmentsCoalesced, segments);
+            }
+
+            return status;
+        }
+
+        OffloadCounters!.Increment(TunOffloadEvent.SuperPacketsRefused);
+        var headStatus = SendOwned(packets[head].Span);
+        for (var member = _coalescer.NextInRun(head); member >= 0 && headStatus != TunWriteStatus.Closed; member = _coalescer.NextInRun(member))
+        {
+            switch (SendOwned(packets[member].Span))
+            {
+                case TunWriteStatus.Rejected:
+                    rejected++;
+                    break;
+                case TunWriteStatus.Closed:
+                    return TunWriteStatus.Closed;
+            }
+        }
+
+        return headStatus;
+    }
 
     private protected override TunWriteStatus SendOne(ReadOnlySpan<byte> packet)
     {
@@ -228,9 +455,11 @@ public sealed unsafe class LinuxTunDevice : HostTunDevice, ITunAddresses
 
     /// <summary>
     /// TUNSETIFF: binds the descriptor to interface <paramref name="name"/>, creating it if needed; with a virtio-net
-    /// header when <paramref name="virtioHeader"/> and the kernel takes it (returned), else without.
+    /// header when <paramref name="virtioHeader"/> and the kernel takes it, else without. Then, when
+    /// <paramref name="segmentation"/>, TUNSETOFFLOAD with as many offloads as the kernel takes. Returns the name the
+    /// kernel used and the offloads in use.
     /// </summary>
-    private static (string Name, bool VirtioHeader) Attach(int fd, string name, bool virtioHeader)
+    private static (string Name, TunOffload Offload) Attach(int fd, string name, bool virtioHeader, bool segmentation)
     {
         var ifreq = stackalloc byte[IfReqSize];
         var attached = virtioHeader && TrySetIff(fd, name, (short)(IffTun | IffNoPi | IffVnetHdr), ifreq);
@@ -252,7 +481,20 @@ public sealed unsafe class LinuxTunDevice : HostTunDevice, ITunAddresses
         // The kernel writes back the name it used.
         var nameBytes = new ReadOnlySpan<byte>(ifreq, IfNameSize);
         var end = nameBytes.IndexOf((byte)0);
-        return (Encoding.ASCII.GetString(end < 0 ? nameBytes : nameBytes[..end]), attached);
+        var used = Encoding.ASCII.GetString(end < 0 ? nameBytes : nameBytes[..end]);
+        return (used, !attached ? TunOffload.None : segmentation ? SetOffloads(fd) : TunOffload.Checksum);
+    }
+
+    /// <summary>Asks for TCP and UDP segmentation offload, then TCP only (kernels before 6.2 lack USO).</summary>
+    private static TunOffload SetOffloads(int fd)
+    {
+        const uint tcp = TunFCsum | TunFTso4 | TunFTso6;
+        if (Ioctl(fd, TunSetOffload, tcp | TunFUso4 | TunFUso6) >= 0)
+        {
+            return TunOffload.Checksum | TunOffload.TcpSegmentation | TunOffload.UdpSegmentation;
+        }
+
+        return Ioctl(fd, TunSetOffload, tcp) >= 0 ? TunOffload.Checksum | TunOffload.TcpSegmentation : TunOffload.Checksum;
     }
 
     private static bool TrySetIff(int fd, string name, short flags, byte* ifreq)

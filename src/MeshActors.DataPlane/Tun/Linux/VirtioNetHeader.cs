@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using MeshActors.Protocol.Ip;
 
 namespace MeshActors.DataPlane.Tun.Linux;
 
@@ -17,6 +18,18 @@ internal static class VirtioNetHeader
     /// <summary>gso_type: a plain packet, not a segmentation offload.</summary>
     public const byte GsoNone = 0;
 
+    /// <summary>gso_type: a TCP over IPv4 super packet (TSO4).</summary>
+    public const byte GsoTcpV4 = 1;
+
+    /// <summary>gso_type: a TCP over IPv6 super packet (TSO6).</summary>
+    public const byte GsoTcpV6 = 4;
+
+    /// <summary>gso_type: a UDP super packet cut into datagrams (USO).</summary>
+    public const byte GsoUdpL4 = 5;
+
+    /// <summary>gso_type bit: the super packet carries ECN CE marks (only sent with TUN_F_TSO_ECN, never asked for).</summary>
+    private const byte GsoEcn = 0x80;
+
     /// <summary>A header for a plain packet whose checksum is complete: all zero.</summary>
     public static void WriteComplete(Span<byte> header) => header[..Size].Clear();
 
@@ -29,6 +42,28 @@ internal static class VirtioNetHeader
         BinaryPrimitives.WriteUInt16LittleEndian(header[8..], (ushort)checksumOffset);
     }
 
-    /// <summary>True when a header read from the kernel describes a plain packet (no segmentation offload).</summary>
-    public static bool IsPlain(ReadOnlySpan<byte> header) => header[1] == GsoNone;
+    /// <summary>
+    /// A header for a TCP super packet of segments of <see cref="SuperPacket.SegmentSize"/> payload bytes, its
+    /// checksum partial (see <see cref="TcpCoalescer.Build"/>).
+    /// </summary>
+    public static void WriteTcpSuper(Span<byte> header, SuperPacket shape)
+    {
+        WritePartial(header, shape.IpHeaderLength, PartialChecksum.TcpChecksumOffset);
+        header[1] = shape.Version == IpVersion.V4 ? GsoTcpV4 : GsoTcpV6;
+        BinaryPrimitives.WriteUInt16LittleEndian(header[2..], (ushort)shape.HeaderLength);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], (ushort)shape.SegmentSize);
+    }
+
+    /// <summary>gso_type of a header read from the kernel, without the ECN bit.</summary>
+    public static byte GsoType(ReadOnlySpan<byte> header) => (byte)(header[1] & ~GsoEcn);
+
+    /// <summary>gso_size: payload bytes per segment of a super packet.</summary>
+    public static int GsoSize(ReadOnlySpan<byte> header) => BinaryPrimitives.ReadUInt16LittleEndian(header[4..]);
+
+    /// <summary>True when the kernel left the checksum from <see cref="ChecksumStart"/> on to be completed.</summary>
+    public static bool ChecksumPending(ReadOnlySpan<byte> header) => (header[0] & NeedsChecksum) != 0;
+
+    public static int ChecksumStart(ReadOnlySpan<byte> header) => BinaryPrimitives.ReadUInt16LittleEndian(header[6..]);
+
+    public static int ChecksumOffset(ReadOnlySpan<byte> header) => BinaryPrimitives.ReadUInt16LittleEndian(header[8..]);
 }
