@@ -61,6 +61,11 @@ public static class IpPacket
     /// <summary>IPv6 next header (first one, before any extension header) or IPv4 protocol.</summary>
     public static byte Protocol(ReadOnlySpan<byte> packet, IpVersion version) => version == IpVersion.V6 ? packet[6] : packet[9];
 
+    /// <summary>True for an IPv4 fragment (more fragments, or an offset): its transport header is not whole or not there.
+    /// IPv6 fragments carry an extension header, which <see cref="Protocol"/> already shows.</summary>
+    public static bool IsFragment(ReadOnlySpan<byte> packet, IpVersion version) =>
+        version == IpVersion.V4 && (BinaryPrimitives.ReadUInt16BigEndian(packet[6..]) & 0x3fff) != 0;
+
     /// <summary>Header length in bytes: 40 for IPv6 (extension headers count as payload here), IHL × 4 for IPv4.</summary>
     public static int HeaderLength(ReadOnlySpan<byte> packet, IpVersion version) => version == IpVersion.V6 ? Ipv6HeaderSize : (packet[0] & 0x0f) * 4;
 }

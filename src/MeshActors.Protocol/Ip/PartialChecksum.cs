@@ -38,7 +38,7 @@ public static class PartialChecksum
 
         var protocol = IpPacket.Protocol(packet, version);
         if (protocol is not (ProtocolTcp or ProtocolUdp)
-            || (version == IpVersion.V4 && (BinaryPrimitives.ReadUInt16BigEndian(packet[6..]) & 0x3fff) != 0))
+            || IpPacket.IsFragment(packet, version))
         {
             return false;
         }

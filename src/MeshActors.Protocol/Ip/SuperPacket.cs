@@ -39,7 +39,7 @@ public readonly record struct SuperPacket(IpVersion Version, byte Protocol, int 
             || segmentSize <= 0
             || protocol is not (PartialChecksum.ProtocolTcp or PartialChecksum.ProtocolUdp)
             || IpPacket.Protocol(packet, version) != protocol
-            || (version == IpVersion.V4 && (BinaryPrimitives.ReadUInt16BigEndian(packet[6..]) & 0x3fff) != 0))
+            || IpPacket.IsFragment(packet, version))
         {
             return false;
         }

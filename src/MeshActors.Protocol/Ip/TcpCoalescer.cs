@@ -205,7 +205,7 @@ public sealed class TcpCoalescer
             var version = IpPacket.TryParse(packet);
             if (version == IpVersion.None
                 || IpPacket.Protocol(packet, version) != PartialChecksum.ProtocolTcp
-                || (version == IpVersion.V4 && (BinaryPrimitives.ReadUInt16BigEndian(packet[6..]) & 0x3fff) != 0))
+                || IpPacket.IsFragment(packet, version))
             {
                 return false;
             }
