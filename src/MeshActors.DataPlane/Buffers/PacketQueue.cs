@@ -9,7 +9,10 @@ namespace MeshActors.DataPlane.Buffers;
 public sealed class PacketQueue : IDisposable
 {
     private readonly BoundedRing<PacketBuffer> _ring;
-    private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
+    // Set by a producer that saw the consumer announce sleep; reset by the consumer before it announces. No spinning
+    // before the wait (SemaphoreSlim spins with sched_yield): on two cores that spin took the time of the very
+    // thread the consumer waited for.
+    private readonly ManualResetEventSlim _signal = new(false, spinCount: 0);
     private int _sleeping;
     private int _wakeRequested;
     private int _completed;
@@ -39,7 +42,7 @@ public sealed class PacketQueue : IDisposable
         // Signal only a consumer that announced it is going to sleep: a busy consumer costs producers nothing.
         if (Volatile.Read(ref _sleeping) != 0 && Interlocked.Exchange(ref _sleeping, 0) != 0)
         {
-            _signal.Release();
+            _signal.Set();
         }
 
         return true;
@@ -65,8 +68,11 @@ public sealed class PacketQueue : IDisposable
                 return false;
             }
 
-            // A full fence (not a plain volatile write): the announcement must be visible before the ring is read
-            // again, or a producer could miss it while this thread misses the producer's item — a lost wake-up.
+            // Reset before announcing: a producer sets the signal only after it saw the announcement, so its set
+            // comes after this reset. The exchange is a full fence (not a plain volatile write): the announcement
+            // must be visible before the ring is read again, or a producer could miss it while this thread misses
+            // the producer's item — a lost wake-up.
+            _signal.Reset();
             Interlocked.Exchange(ref _sleeping, 1);
             // Re-check after announcing: an enqueue between the first check and the announcement must not be missed.
             if (_ring.Count != 0 || IsCompleted || Volatile.Read(ref _wakeRequested) != 0)
@@ -85,7 +91,6 @@ public sealed class PacketQueue : IDisposable
         return true;
     }
 
-    /// <summary>Stops accepting buffers and wakes the consumer; queued buffers stay for <see cref="Drain"/>.</summary>
     /// <summary>Wakes a sleeping consumer without an item (it has other work: a started direct send to finish).</summary>
     public void Wake()
     {
@@ -93,15 +98,16 @@ public sealed class PacketQueue : IDisposable
         Volatile.Write(ref _wakeRequested, 1);
         if (Interlocked.Exchange(ref _sleeping, 0) != 0)
         {
-            _signal.Release();
+            _signal.Set();
         }
     }
 
+    /// <summary>Stops accepting buffers and wakes the consumer; queued buffers stay for <see cref="Drain"/>.</summary>
     public void Complete()
     {
         if (Interlocked.Exchange(ref _completed, 1) == 0)
         {
-            _signal.Release();
+            _signal.Set();
         }
     }
 

@@ -10,6 +10,7 @@ internal sealed class EventLoopPool : IDisposable
     private readonly EventLoop[] _loops;
     private readonly Lock _pick = new();
     private readonly int[] _assigned;
+    private int _nextWait;
 
     public EventLoopPool(int threads, int maintenanceIntervalMs, int receiveBufferSize)
     {
@@ -41,6 +42,9 @@ internal sealed class EventLoopPool : IDisposable
             return _loops[best];
         }
     }
+
+    /// <summary>A loop for a short wait (a handshake's), round robin and not counted.</summary>
+    public EventLoop ForWaits() => _loops[(int)((uint)Interlocked.Increment(ref _nextWait) % (uint)_loops.Length)];
 
     public void Release(EventLoop loop)
     {

@@ -1,10 +1,12 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using static Tmds.Linux.LibC;
 
 namespace MeshActors.DataPlane.Transports;
 
 /// <summary>
-/// send(2), recv(2), fcntl(2) and poll(2) on a link's TCP socket through Tmds.LibC (Linux only).
+/// send(2), recv(2), connect(2), fcntl(2) and poll(2) on a link's TCP socket through Tmds.LibC (Linux only).
 /// <para>Why not <see cref="System.Net.Sockets.Socket"/>'s calls: after the handshake a link's socket is served by the
 /// node's event loops (<see cref="IO.EventLoop"/>), which need plain non-blocking calls on the descriptor that
 /// allocate nothing and report EAGAIN as "later", not as an exception.</para>
@@ -135,6 +137,48 @@ internal static unsafe class SocketNative
             {
                 socket.DangerousRelease();
             }
+        }
+    }
+
+    /// <summary>Starts a non-blocking connect(2) of <paramref name="fd"/> (made non-blocking here) to
+    /// <paramref name="address"/>: true when it connected at once, false when it is under way (wait until writable,
+    /// then <see cref="ThrowIfConnectFailed"/>). Throws <see cref="SocketException"/> when it failed at once.</summary>
+    public static bool StartConnect(int fd, SocketAddress address)
+    {
+        MakeNonBlocking(fd);
+        fixed (byte* name = address.Buffer.Span)
+        {
+            while (connect(fd, (Tmds.Linux.sockaddr*)name, (uint)address.Size) != 0)
+            {
+                var error = errno;
+                if (error == EINPROGRESS)
+                {
+                    return false;
+                }
+
+                if (error != EINTR)
+                {
+                    throw new SocketException(error);
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>After a connect under way reported writable: throws <see cref="SocketException"/> with its error, if any.</summary>
+    public static void ThrowIfConnectFailed(int fd)
+    {
+        int error = 0;
+        Tmds.Linux.socklen_t length = sizeof(int);
+        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0)
+        {
+            throw Failure("getsockopt", errno);
+        }
+
+        if (error != 0)
+        {
+            throw new SocketException(error);
         }
     }
 

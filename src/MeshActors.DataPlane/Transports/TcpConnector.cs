@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using MeshActors.Crypto;
 using MeshActors.Crypto.Handshake;
+using MeshActors.DataPlane.IO;
 using MeshActors.DataPlane.Links;
 
 namespace MeshActors.DataPlane.Transports;
@@ -18,9 +19,18 @@ internal static class TcpConnector
         try
         {
             TcpTransport.Configure(socket);
-            await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
-            var reader = new TcpFrameReader(socket);
-            transport = new TcpTransport(socket, reader);
+            // Connected and read by hand, waiting on an event loop: the runtime's socket engine never sees the
+            // socket (IO.ReadinessWait says why).
+            var waits = env.Loops.ForWaits();
+            var fd = (int)socket.SafeHandle.DangerousGetHandle();
+            if (!SocketNative.StartConnect(fd, endPoint.Serialize()))
+            {
+                await ReadinessWait.WhenReady(waits, fd, writable: true, timeout.Token).ConfigureAwait(false);
+                SocketNative.ThrowIfConnectFailed(fd);
+            }
+
+            var reader = new TcpFrameReader(socket, waits);
+            transport = new TcpTransport(socket, reader, endPoint);
             var session = await StreamHandshake.InitiateAsync(env, transport, reader, pinned, timeout.Token).ConfigureAwait(false);
             var link = new Link(env, transport, session, isOutbound: true);
             link.Start();
@@ -42,7 +52,7 @@ internal static class TcpConnector
                 LinkHandshakeException => e,
                 OperationCanceledException when !ct.IsCancellationRequested =>
                     new LinkHandshakeException(HandshakeError.None, $"tcp://{endPoint}: no handshake within {env.Options.HandshakeTimeoutMs} ms", e),
-                SocketException or EndOfStreamException or InvalidDataException =>
+                SocketException or IOException or InvalidDataException =>
                     new LinkHandshakeException(HandshakeError.None, $"tcp://{endPoint}: {e.Message}", e),
                 _ => e,
             };

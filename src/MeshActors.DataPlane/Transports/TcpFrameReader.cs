@@ -1,13 +1,14 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using MeshActors.DataPlane.Buffers;
+using MeshActors.DataPlane.IO;
 using MeshActors.Protocol.Frames;
 
 namespace MeshActors.DataPlane.Transports;
 
 /// <summary>
-/// Reads length-prefixed frames from one TCP socket: asynchronously while the handshake runs (<see cref="ReadFrameAsync"/>),
-/// then on the link's event loop (<see cref="Decode"/> over the loop's receive buffer). One <see cref="TcpFrameDecoder"/>
+/// Reads length-prefixed frames from one TCP socket: asynchronously while the handshake runs (<see cref="ReadFrameAsync"/>,
+/// waiting on an event loop, never through the runtime's socket engine: <see cref="IO.ReadinessWait"/>), then on the link's event loop (<see cref="Decode"/> over the loop's receive buffer). One <see cref="TcpFrameDecoder"/>
 /// serves both phases, so bytes that arrived right behind the last handshake message are not lost
 /// (<see cref="DrainHandshakeBuffer"/>). Single owner at a time: the handshake, then the loop thread.
 /// </summary>
@@ -18,6 +19,7 @@ internal sealed class TcpFrameReader
     private const int HandshakeBufferSize = 1024;
 
     private readonly Socket _socket;
+    private readonly EventLoop _waits;
     private readonly TcpFrameDecoder _decoder = new();
     private byte[] _buffer = new byte[HandshakeBufferSize];
     private int _start;
@@ -27,7 +29,12 @@ internal sealed class TcpFrameReader
     /// <summary>The pool buffer a split frame is being assembled in (loop phase), until it is taken or released.</summary>
     private PacketBuffer? _stored;
 
-    public TcpFrameReader(Socket socket) => _socket = socket;
+    /// <param name="waits">The event loop the handshake phase waits on for data.</param>
+    public TcpFrameReader(Socket socket, EventLoop waits)
+    {
+        _socket = socket;
+        _waits = waits;
+    }
 
     /// <summary>
     /// Loop phase: from now on a frame split across reads is assembled in a buffer of <paramref name="pool"/>, at the
@@ -142,7 +149,13 @@ internal sealed class TcpFrameReader
             }
 
             _start = _end = 0; // everything was consumed (the decoder keeps a partial frame)
-            var read = await _socket.ReceiveAsync(_buffer.AsMemory(), SocketFlags.None, ct).ConfigureAwait(false);
+            var fd = (int)_socket.SafeHandle.DangerousGetHandle();
+            int read;
+            while ((read = SocketNative.Receive(fd, _buffer)) < 0)
+            {
+                await ReadinessWait.WhenReady(_waits, fd, writable: false, ct).ConfigureAwait(false);
+            }
+
             if (read == 0)
             {
                 throw new EndOfStreamException("connection closed during the handshake");

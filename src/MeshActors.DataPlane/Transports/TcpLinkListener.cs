@@ -112,7 +112,7 @@ public sealed class TcpLinkListener : IAsyncDisposable
         try
         {
             TcpTransport.Configure(connection);
-            var reader = new TcpFrameReader(connection);
+            var reader = new TcpFrameReader(connection, _env.Loops.ForWaits());
             transport = new TcpTransport(connection, reader);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
             timeout.CancelAfter(_env.Options.HandshakeTimeoutMs);
@@ -139,7 +139,7 @@ public sealed class TcpLinkListener : IAsyncDisposable
         {
             Stats.Events.Increment(HandshakeEvent.TimedOut);
         }
-        catch (Exception e) when (e is SocketException or EndOfStreamException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
         {
             Stats.Events.Increment(HandshakeEvent.TransportFailed);
         }

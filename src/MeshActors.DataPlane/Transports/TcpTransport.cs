@@ -37,12 +37,13 @@ internal sealed class TcpTransport : ILinkTransport
     private bool _watched;
     private int _shutdown;
 
-    public TcpTransport(Socket socket, TcpFrameReader reader)
+    /// <param name="remote">The peer's address when the socket was connected by hand (the runtime does not know it).</param>
+    public TcpTransport(Socket socket, TcpFrameReader reader, EndPoint? remote = null)
     {
         _socket = socket;
         _reader = reader;
         _fd = (int)socket.SafeHandle.DangerousGetHandle();
-        RemoteEndPoint = socket.RemoteEndPoint ?? new IPEndPoint(IPAddress.None, 0);
+        RemoteEndPoint = remote ?? socket.RemoteEndPoint ?? new IPEndPoint(IPAddress.None, 0);
     }
 
     public string Scheme => "tcp";

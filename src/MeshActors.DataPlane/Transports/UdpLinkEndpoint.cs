@@ -197,12 +197,17 @@ public sealed class UdpLinkEndpoint : IDisposable
     /// <summary>Sends one datagram, waiting for room in the socket; throws <see cref="SocketException"/> on a failure.</summary>
     internal void SendTo(ReadOnlySpan<byte> datagram, SocketAddress address)
     {
-        var error = UdpNative.Send(_socket.SafeHandle, datagram, address, 0);
+        var error = TrySendTo(datagram, address);
         if (error != 0)
         {
             throw new SocketException(error);
         }
     }
+
+    /// <summary>Sends one datagram, waiting for room in the socket; the errno of a failure, else 0. For senders that
+    /// expect failures (probes to candidates that may be unreachable) and should not pay for an exception each.</summary>
+    internal int TrySendTo(ReadOnlySpan<byte> datagram, SocketAddress address) =>
+        UdpNative.Send(_socket.SafeHandle, datagram, address, 0);
 
     /// <summary>
     /// Sends datagrams laid end to end, each <paramref name="datagramSize"/> bytes but the last: up to 64 in one

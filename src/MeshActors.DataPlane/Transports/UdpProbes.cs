@@ -51,11 +51,11 @@ public sealed class UdpProbes
         ProbeFrame.Write(token, frame);
         try
         {
-            _endpoint.SendTo(frame, _endpoint.ToSocketAddress(to));
-            Counts.Increment(ProbeResult.Sent);
-            return true;
+            var sent = _endpoint.TrySendTo(frame, _endpoint.ToSocketAddress(to)) == 0;
+            Counts.Increment(sent ? ProbeResult.Sent : ProbeResult.SendFailed);
+            return sent;
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (ObjectDisposedException)
         {
             Counts.Increment(ProbeResult.SendFailed);
             return false;

@@ -47,6 +47,47 @@ public sealed class PacketQueueTests
     }
 
     [Fact]
+    public async Task No_wake_up_is_lost_when_items_arrive_one_at_a_time()
+    {
+        const int Items = 2_000;
+        var pool = new BufferPool(capacity: 8, bufferSize: BufferLayout.BufferSizeFor(64));
+        using var queue = new PacketQueue(capacity: 4);
+        var consumer = Task.Run(() =>
+        {
+            var received = 0;
+            while (received < Items)
+            {
+                // A lost wake-up shows as a wait that runs out with an item queued behind it.
+                Assert.True(queue.WaitForItems(10_000), $"no wake-up after {received} items");
+                while (queue.TryDequeue(out var buffer))
+                {
+                    buffer.Return();
+                    received++;
+                }
+            }
+
+            return received;
+        });
+
+        for (var i = 0; i < Items;)
+        {
+            // A full queue drops (and returns) the buffer: only what was queued counts, and the producer waits for room.
+            if (!pool.TryRent(out var buffer) || !queue.TryEnqueue(buffer))
+            {
+                Thread.Yield();
+                continue;
+            }
+
+            if (i++ % 3 == 0)
+            {
+                Thread.SpinWait(i % 200);
+            }
+        }
+
+        Assert.Equal(Items, await consumer.WaitAsync(TimeSpan.FromSeconds(60)));
+    }
+
+    [Fact]
     public void Wait_times_out_when_nothing_arrives()
     {
         using var queue = new PacketQueue(capacity: 4);
