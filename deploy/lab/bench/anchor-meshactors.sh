@@ -11,7 +11,7 @@
 #   MA_ANCHOR       name in the results (default meshactors; the anchor-meshactors-*.sh variants set it)
 #   MA_ANCHOR_SUFFIX  appended to that name (bench-all.sh: "-base" for the MA_BASE_DLL build)
 #   MA_GC_PROBE     GcProbe.dll (gc-probe/, built by bench.sh): when set, GC counts of every node over the
-#                   measurement are appended to gc.tsv next to the results
+#                   transfer are appended to gc.tsv next to the results
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 REPO_DIR="$(cd "$BENCH_LIB_DIR/../../.." && pwd)"
 
@@ -65,9 +65,11 @@ DST=$(target_of "$TOPO"); DADDR=${OV[$DST]}
 await_ping A "$DADDR" || { failed_row "overlay did not come up"; tail -n 20 "$BENCH_STATE"/logs/ma-*.log >&2; exit 1; }
 TAGS=""; for n in $NODES; do TAGS+="ma-$n "; done
 declare -A gc0
-for n in $NODES; do gc0[$n]=$(cat "$D/$n.gc" 2>/dev/null || true); done
+# GC counts from here, after the idle pings: the last of a node's start-up allocations (the first packets through a
+# new overlay) are not the transfer's. The probe writes every 200 ms, so the snapshot may be that old.
+before_transfer() { for n in $NODES; do gc0[$n]=$(cat "$D/$n.gc" 2>/dev/null || true); done; }
 measure "$DST" "$DADDR" "$TAGS"
-# gc.tsv: anchor topo run mtu node gen0 gen1 gen2 allocated-MB gc-pause-ms, all as differences over the measurement
+# gc.tsv: anchor topo run mtu node gen0 gen1 gen2 allocated-MB gc-pause-ms, all as differences over the transfer
 if [[ -n $GC_PROBE ]]; then
   for n in $NODES; do
     read -r g0 g1 g2 alloc pause <<<"${gc0[$n]:-0 0 0 0 0}"

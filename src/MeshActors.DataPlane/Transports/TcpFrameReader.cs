@@ -7,10 +7,11 @@ using MeshActors.Protocol.Frames;
 namespace MeshActors.DataPlane.Transports;
 
 /// <summary>
-/// Reads length-prefixed frames from one TCP socket: asynchronously while the handshake runs (<see cref="ReadFrameAsync"/>,
-/// waiting on an event loop, never through the runtime's socket engine: <see cref="IO.ReadinessWait"/>), then on the link's event loop (<see cref="Decode"/> over the loop's receive buffer). One <see cref="TcpFrameDecoder"/>
-/// serves both phases, so bytes that arrived right behind the last handshake message are not lost
-/// (<see cref="DrainHandshakeBuffer"/>). Single owner at a time: the handshake, then the loop thread.
+/// Reads length-prefixed frames from one TCP socket: asynchronously while the handshake runs
+/// (<see cref="ReadFrameAsync"/>, waiting on an event loop, never through the runtime's socket engine:
+/// <see cref="ReadinessWait"/>), then on the link's event loop (<see cref="Decode"/> over the loop's receive buffer).
+/// One <see cref="TcpFrameDecoder"/> serves both phases, so bytes that arrived right behind the last handshake
+/// message are not lost (<see cref="DrainHandshakeBuffer"/>). Single owner at a time: the handshake, then the loop thread.
 /// </summary>
 internal sealed class TcpFrameReader
 {
