@@ -9,7 +9,8 @@ namespace MeshActors.DataPlane.IO;
 /// ".NET Sockets" thread: on a 2-core machine a 3-node line carried 3.0–3.2 Gbit/s with those wake-ups and
 /// 4.6–4.7 without (deploy/README.md).</para>
 /// <para>Any event counts as ready (an error or hang-up too): the caller retries its call and sees the outcome.
-/// The task completes off the loop thread; cancelling it takes the descriptor out of the loop's set.</para>
+/// The task completes off the loop thread; cancelling it takes the descriptor out of the loop's set. At most two
+/// requests of one wait are ever queued on the loop (start, cancel), and serving either twice changes nothing.</para>
 /// </summary>
 internal sealed class ReadinessWait : ILoopClient
 {
