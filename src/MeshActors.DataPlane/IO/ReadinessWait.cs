@@ -6,7 +6,7 @@ namespace MeshActors.DataPlane.IO;
 /// <para>Why not <see cref="System.Net.Sockets.Socket"/>'s async calls: the first one adds the socket to the
 /// runtime's own epoll set, edge-triggered, and nothing takes it out again while the socket lives. After the
 /// handshake the event loop serves the socket, but every segment that arrived still woke the runtime's
-/// ".NET Sockets" thread: on a 2-core machine a 3-node line carried 3.0–3.2 Gbit/s with those wake-ups and
+/// ".NET Sockets" thread: on a 2-core machine a 3-node line carried 2.9–3.2 Gbit/s with those wake-ups and
 /// 4.6–4.7 without (deploy/README.md).</para>
 /// <para>Any event counts as ready (an error or hang-up too): the caller retries its call and sees the outcome.
 /// The task completes off the loop thread; cancelling it takes the descriptor out of the loop's set. At most two
