@@ -24,11 +24,14 @@ public enum ForwardDrop
     /// <summary>End-to-end counter already seen, or older than the window.</summary>
     Replay,
 
-    /// <summary>End-to-end epoch older than the peer's current one, or counter past the epoch limit.</summary>
+    /// <summary>End-to-end epoch older than the peer's current one.</summary>
     StaleEpoch,
 
-    /// <summary>Source identity invalid, or the destination's key unusable.</summary>
+    /// <summary>Source key id names this node, or a key unusable for key agreement.</summary>
     BadIdentity,
+
+    /// <summary>A payload for this node from a source key id it has neither a session with nor a route to.</summary>
+    UnknownSource,
 
     /// <summary>Decrypted packet whose source address does not belong to the sending identity.</summary>
     ForgedSource,
@@ -62,6 +65,9 @@ public enum ForwardDrop
 
     /// <summary>An expired payload whose origin was not told: more than the notice rate limit this second.</summary>
     NoticeRateLimited,
+
+    /// <summary>An expired or too-big payload whose origin was not told: no route owner has its source key id.</summary>
+    NoticeUnaddressable,
 
     /// <summary>A payload for another node reached this node, which carries no transit traffic (<c>nat.relay = off</c>).</summary>
     TransitRefused,
