@@ -67,8 +67,8 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
     /// <summary>A relay given up is not dialled again for this long, so the others get their turn.</summary>
     public static readonly TimeSpan RelayCoolDown = TimeSpan.FromSeconds(60);
 
-    /// <summary>A node behind NAT with no relay linked waits this long before dialling one from the records: two keep
-    /// rounds, time for the records of the neighbours it just linked to arrive (one of them may be a relay).</summary>
+    /// <summary>A node that finds itself behind NAT dials no relay from the records for this long: two keep rounds, time
+    /// for the records of the neighbours it just linked to arrive (one of them may be a relay).</summary>
     public static readonly TimeSpan RelaySettle = TimeSpan.FromSeconds(4);
 
     private readonly NatSettings _settings;

@@ -26,17 +26,27 @@ public sealed class RelayKeeperTests
     }
 
     [Fact]
-    public void A_node_waits_the_settle_time_before_dialling_and_a_relay_linked_meanwhile_ends_the_wait()
+    public void A_node_newly_behind_nat_waits_the_settle_time_before_dialling()
+    {
+        var keeper = new RelayKeeper(GiveUp, CoolDown, TimeSpan.FromSeconds(4));
+
+        Assert.Empty(keeper.Next(behindNat: false, [R1], Linked(), 0));
+        Assert.Empty(keeper.Next(behindNat: true, [R1], Linked(), 2_000));
+        Assert.Empty(keeper.Next(behindNat: true, [R1], Linked(), 4_000));
+
+        Assert.Equal([new RelayStep(true, R1)], keeper.Next(behindNat: true, [R1], Linked(), 6_000));
+    }
+
+    [Fact]
+    public void A_relay_linked_within_the_settle_time_is_kept_and_one_lost_later_is_replaced_at_once()
     {
         var keeper = new RelayKeeper(GiveUp, CoolDown, TimeSpan.FromSeconds(4));
 
         Assert.Empty(keeper.Next(behindNat: true, [R1], Linked(), 0));
-        Assert.Empty(keeper.Next(behindNat: true, [R1], Linked(), 2_000));
         Assert.Empty(keeper.Next(behindNat: true, [R1, R2], Linked(R2), 3_000)); // R2's record arrived: it is a relay
-        Assert.Empty(keeper.Next(behindNat: true, [R1, R2], Linked(), 4_000)); // R2 went: the wait starts again
-        Assert.Empty(keeper.Next(behindNat: true, [R1, R2], Linked(), 7_000));
+        Assert.Empty(keeper.Next(behindNat: true, [R1, R2], Linked(R2), 20_000));
 
-        Assert.Equal([new RelayStep(true, R1)], keeper.Next(behindNat: true, [R1, R2], Linked(), 8_000));
+        Assert.Equal([new RelayStep(true, R1)], keeper.Next(behindNat: true, [R1, R2], Linked(), 22_000));
     }
 
     [Fact]
