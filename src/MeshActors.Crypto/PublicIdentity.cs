@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using NSec.Cryptography;
 
@@ -20,13 +19,6 @@ public readonly struct PublicIdentity : IEquatable<PublicIdentity>
     public ReadOnlySpan<byte> Bytes => _bytes;
 
     public bool IsEmpty => _bytes is null;
-
-    /// <summary>
-    /// The first 8 bytes of the identity as a big-endian integer: how a Data header names its source (PROTOCOL.md §5).
-    /// Ed25519 public keys are uniform in these bytes, so another node with the same key id takes ~2^64 key
-    /// generations to make on purpose, or ~2^32 nodes by chance.
-    /// </summary>
-    public ulong KeyId => BinaryPrimitives.ReadUInt64BigEndian(_bytes);
 
     /// <summary>Accepts 32 bytes that decode to a valid Ed25519 point; anything else is refused.</summary>
     public static bool TryFromBytes(ReadOnlySpan<byte> bytes, out PublicIdentity identity)

@@ -4,8 +4,8 @@ namespace MeshActors.Crypto.EndToEnd;
 public static class EndToEndLimits
 {
     /// <summary>
-    /// Messages sealed under one epoch key: 2^32, what the header's u32 counter holds. The sender starts a new epoch
-    /// (new key, counter 0) on reaching it — far below ChaCha20-Poly1305's per-key limits, and at 2 M
+    /// Messages sealed under one epoch key: 2^32. The sender starts a new epoch (new key, counter 0) on reaching it,
+    /// the receiver refuses counters at or above it — far below ChaCha20-Poly1305's per-key limits, and at 2 M
     /// packets/s still 35 minutes between key changes.
     /// </summary>
     public const ulong MessagesPerEpoch = 1UL << 32;

@@ -8,7 +8,7 @@ namespace MeshActors.Crypto.EndToEnd;
 
 /// <summary>
 /// End-to-end keys between this node and one peer, sealing and opening Data payloads in place:
-/// <c>[data header 38][inner type 1][packet][tag 16]</c>. The header (minus its hop limit) is the associated data.
+/// <c>[data header 68][inner type 1][packet][tag 16]</c>. The header (minus its hop limit) is the associated data.
 /// Cipher: ChaCha20-Poly1305 until a verified payload from the peer says it opens AES-256-GCM; then AES where this
 /// node has AES hardware too. Each header says which cipher sealed it, so both may be in flight at once.
 /// Threads: <see cref="Seal"/> from any sender thread (the TUN reader, the message bus): the counter is taken
@@ -20,7 +20,6 @@ public sealed class EndToEndSession
 {
     private readonly byte[] _pairKey;
     private readonly byte[] _localIdentity;
-    private readonly ulong _localKeyId;
     private readonly EpochSource _epochs;
     private readonly bool _localAes;
     private readonly Lock _receiveLock = new();
@@ -32,7 +31,6 @@ public sealed class EndToEndSession
     {
         Peer = peer;
         _localIdentity = localIdentity;
-        _localKeyId = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(localIdentity);
         _pairKey = pairKey;
         _epochs = epochs;
         _localAes = localAes;
@@ -71,8 +69,8 @@ public sealed class EndToEndSession
     }
 
     /// <summary>
-    /// Writes the data header and seals <c>payload[38 .. 38+innerLength]</c> (type byte and packet) in place.
-    /// <paramref name="payload"/> must hold <c>38 + innerLength + 16</c> bytes. Returns the sealed payload length.
+    /// Writes the data header and seals <c>payload[68 .. 68+innerLength]</c> (type byte and packet) in place.
+    /// <paramref name="payload"/> must hold <c>68 + innerLength + 16</c> bytes. Returns the sealed payload length.
     /// </summary>
     public int Seal(Span<byte> payload, int innerLength, byte hopLimit, ReadOnlySpan<byte> destination)
     {
@@ -92,7 +90,7 @@ public sealed class EndToEndSession
 
         var aes = SendsAes;
         var flags = (aes ? DataFlags.SealedWithAes : DataFlags.None) | (_localAes ? DataFlags.OpensAes : DataFlags.None);
-        DataHeader.Write(payload, hopLimit, flags, destination, _localKeyId, send.Epoch, (uint)counter);
+        DataHeader.Write(payload, hopLimit, flags, destination, _localIdentity, send.Epoch, counter);
         Span<byte> nonce = stackalloc byte[12];
         SymmetricState.WriteNonce(nonce, counter);
         var plaintext = payload.Slice(DataHeader.Size, innerLength);
@@ -104,7 +102,7 @@ public sealed class EndToEndSession
 
     /// <summary>
     /// Opens a payload whose header names this session's peer as source. On <see cref="EndToEndStatus.Opened"/>
-    /// the plaintext (type byte and packet) lies at <c>payload[38 .. 38+innerLength]</c>.
+    /// the plaintext (type byte and packet) lies at <c>payload[68 .. 68+innerLength]</c>.
     /// </summary>
     public EndToEndStatus Open(Span<byte> payload, out int innerLength)
     {
@@ -118,6 +116,11 @@ public sealed class EndToEndSession
         var counter = DataHeader.Counter(payload);
         var flags = DataHeader.Flags(payload);
         var aes = (flags & DataFlags.SealedWithAes) != 0;
+        if (counter >= EndToEndLimits.MessagesPerEpoch)
+        {
+            return EndToEndStatus.CounterLimit;
+        }
+
         if (aes && !_localAes)
         {
             // The peer only switches after we said we open AES: this payload is forged or from a confused sender.

@@ -8,10 +8,7 @@ namespace MeshActors.Crypto.EndToEnd;
 /// allocation); creating a session (one X25519, ~55 µs) and evicting one take a lock. Eviction is the clock
 /// algorithm: a hand sweeps the slots, clearing each session's referenced bit and evicting the first one that
 /// was not used since the last sweep — LRU's effect without a list to update on every packet.
-/// Received payloads name their source by key id (<see cref="PublicIdentity.KeyId"/>); two cached peers with the same
-/// key id (~2^32 nodes by chance) share its index entry, the later one, and the earlier one's payloads fail to open.
-/// Receiving creates a session only after a packet under it verifies, so forged sources cannot fill the cache; a key
-/// id that neither a session nor the directory knows is refused before any key agreement.
+/// Receiving creates a session only after a packet under it verifies, so forged sources cannot fill the cache.
 /// Evicted sessions are not disposed: a forwarding thread may still be sealing with one; their NSec keys are
 /// freed by their safe handles once unreachable.
 /// A receiver forgets a peer's epoch with its session: after an eviction, a captured packet of that peer's current
@@ -22,7 +19,6 @@ public sealed class EndToEndSessionCache
     private readonly NodeIdentity _local;
     private readonly EpochSource _epochs;
     private readonly ConcurrentDictionary<IdentityKey, EndToEndSession> _sessions = new();
-    private readonly ConcurrentDictionary<ulong, EndToEndSession> _byKeyId = new();
     private readonly EndToEndSession?[] _slots;
     private readonly Lock _lock = new();
     private readonly bool _localAes;
@@ -69,18 +65,17 @@ public sealed class EndToEndSessionCache
     }
 
     /// <summary>
-    /// Opens a received Data payload (header validated by the caller) with the session of its source key id; a
-    /// source without a session is looked up in <paramref name="directory"/>, and its session is created when the
-    /// payload verifies under it. <paramref name="source"/> is the authenticated peer.
+    /// Opens a received Data payload (header validated by the caller) with the session of its source identity,
+    /// creating that session when the packet verifies under it. <paramref name="source"/> is the authenticated peer.
     /// </summary>
-    public EndToEndStatus Open(Span<byte> payload, IIdentityDirectory? directory, out int innerLength, out EndToEndSession? source)
+    public EndToEndStatus Open(Span<byte> payload, out int innerLength, out EndToEndSession? source)
     {
-        var status = OpenUncounted(payload, directory, out innerLength, out source);
+        var status = OpenUncounted(payload, out innerLength, out source);
         Counters.Opens.Increment(status);
         return status;
     }
 
-    private EndToEndStatus OpenUncounted(Span<byte> payload, IIdentityDirectory? directory, out int innerLength, out EndToEndSession? source)
+    private EndToEndStatus OpenUncounted(Span<byte> payload, out int innerLength, out EndToEndSession? source)
     {
         source = null;
         innerLength = 0;
@@ -89,19 +84,14 @@ public sealed class EndToEndSessionCache
             return EndToEndStatus.Malformed;
         }
 
-        var keyId = DataHeader.SourceKeyId(payload);
-        if (_byKeyId.TryGetValue(keyId, out var known))
+        var identity = DataHeader.SourceIdentity(payload);
+        if (_sessions.TryGetValue(IdentityKey.From(identity), out var known))
         {
             source = known;
             return known.Open(payload, out innerLength);
         }
 
-        if (directory is null || !directory.TryFind(keyId, out var peer))
-        {
-            return EndToEndStatus.UnknownSource;
-        }
-
-        if (peer == _local.Public)
+        if (identity.SequenceEqual(_local.Public.Bytes) || !PublicIdentity.TryFromBytes(identity, out var peer))
         {
             return EndToEndStatus.BadIdentity;
         }
@@ -129,8 +119,6 @@ public sealed class EndToEndSessionCache
             var key = IdentityKey.From(session.Peer.Bytes);
             if (_sessions.TryGetValue(key, out var existing))
             {
-                // A key id shared with a later, since evicted, peer: index this one again.
-                _byKeyId.TryAdd(existing.Peer.KeyId, existing);
                 return existing;
             }
 
@@ -138,13 +126,11 @@ public sealed class EndToEndSessionCache
             if (_slots[slot] is { } victim)
             {
                 _sessions.TryRemove(IdentityKey.From(victim.Peer.Bytes), out _);
-                _byKeyId.TryRemove(new KeyValuePair<ulong, EndToEndSession>(victim.Peer.KeyId, victim));
                 Counters.Events.Increment(EndToEndEvent.SessionsEvicted);
             }
 
             _slots[slot] = session;
             _sessions[key] = session;
-            _byKeyId[session.Peer.KeyId] = session;
             Counters.Events.Increment(EndToEndEvent.SessionsCreated);
             return session;
         }

@@ -8,14 +8,14 @@ public enum EndToEndStatus : byte
     /// <summary>Shorter than header + type byte + tag.</summary>
     Malformed,
 
-    /// <summary>The source key id names this node, or its identity's key agreement yields nothing.</summary>
+    /// <summary>The source field is not a valid identity, or its key agreement yields nothing.</summary>
     BadIdentity,
-
-    /// <summary>No session and no route owner has the source key id: this node does not know the sender.</summary>
-    UnknownSource,
 
     /// <summary>An epoch older than the one this peer already moved to (a replay of an old session).</summary>
     StaleEpoch,
+
+    /// <summary>A counter at or beyond <see cref="EndToEndLimits.MessagesPerEpoch"/>.</summary>
+    CounterLimit,
 
     /// <summary>Counter already accepted in this epoch.</summary>
     Replay,

@@ -3,8 +3,8 @@ using System.Buffers.Binary;
 namespace MeshActors.Crypto.EndToEnd;
 
 /// <summary>
-/// A 32-byte identity as four integers: a dictionary key that hashes and compares without allocation or a
-/// byte-by-byte loop, for the send path's session lookup on every packet.
+/// A 32-byte identity as four integers: a dictionary key built straight from the bytes of a received header,
+/// with no allocation and no point validation (the bytes are validated once, when a session is created).
 /// </summary>
 internal readonly record struct IdentityKey(ulong A, ulong B, ulong C, ulong D)
 {

@@ -24,14 +24,11 @@ public enum ForwardDrop
     /// <summary>End-to-end counter already seen, or older than the window.</summary>
     Replay,
 
-    /// <summary>End-to-end epoch older than the peer's current one.</summary>
+    /// <summary>End-to-end epoch older than the peer's current one, or counter past the epoch limit.</summary>
     StaleEpoch,
 
-    /// <summary>Source key id names this node, or a key unusable for key agreement.</summary>
+    /// <summary>Source identity invalid, or the destination's key unusable.</summary>
     BadIdentity,
-
-    /// <summary>A payload for this node from a source key id it has neither a session with nor a route to.</summary>
-    UnknownSource,
 
     /// <summary>Decrypted packet whose source address does not belong to the sending identity.</summary>
     ForgedSource,
@@ -65,9 +62,6 @@ public enum ForwardDrop
 
     /// <summary>An expired payload whose origin was not told: more than the notice rate limit this second.</summary>
     NoticeRateLimited,
-
-    /// <summary>An expired or too-big payload whose origin was not told: no route owner has its source key id.</summary>
-    NoticeUnaddressable,
 
     /// <summary>A payload for another node reached this node, which carries no transit traffic (<c>nat.relay = off</c>).</summary>
     TransitRefused,

@@ -301,7 +301,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     private void Deliver(PacketBuffer payload, ReadOnlySpan<byte> headerDestination)
     {
         var span = payload.Span;
-        var status = _sessions.Open(span, Routes, out var innerLength, out var source);
+        var status = _sessions.Open(span, out var innerLength, out var source);
         if (status != EndToEndStatus.Opened)
         {
             Drop(payload, DropFor(status));
@@ -454,9 +454,8 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
             return;
         }
 
-        if (Routes is not { } routes || !routes.TryFind(DataHeader.SourceKeyId(header), out var origin))
+        if (!PublicIdentity.TryFromBytes(DataHeader.SourceIdentity(header), out var origin))
         {
-            Counters.Drops.Increment(ForwardDrop.NoticeUnaddressable);
             return;
         }
 
@@ -541,9 +540,8 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     private static ForwardDrop DropFor(EndToEndStatus status) => status switch
     {
         EndToEndStatus.Replay or EndToEndStatus.TooOld => ForwardDrop.Replay,
-        EndToEndStatus.StaleEpoch => ForwardDrop.StaleEpoch,
+        EndToEndStatus.StaleEpoch or EndToEndStatus.CounterLimit => ForwardDrop.StaleEpoch,
         EndToEndStatus.BadIdentity => ForwardDrop.BadIdentity,
-        EndToEndStatus.UnknownSource => ForwardDrop.UnknownSource,
         EndToEndStatus.Malformed => ForwardDrop.Malformed,
         _ => ForwardDrop.DecryptFailed,
     };

@@ -1,5 +1,4 @@
 using MeshActors.Crypto;
-using MeshActors.Crypto.EndToEnd;
 using MeshActors.DataPlane.Links;
 using MeshActors.Protocol.Routing;
 
@@ -7,12 +6,11 @@ namespace MeshActors.DataPlane.Forwarding;
 
 /// <summary>
 /// The forwarder's view of the routing table: longest-prefix match of a destination address to the next-hop link
-/// and the node that owns the prefix, and the prefix owners by key id (how a Data header names its source, so a
-/// relay can tell the source about a payload it drops and a destination can open one from a node it has no session
-/// with). Implementations are immutable snapshots: the control plane builds a new one and publishes it with
-/// <see cref="Forwarder.Routes"/> (a volatile write), data-plane threads read it without locks. Must not allocate.
+/// and the node that owns the prefix. Implementations are immutable snapshots: the control plane builds a new one
+/// and publishes it with <see cref="Forwarder.Routes"/> (a volatile write), data-plane threads read it without locks.
+/// Must not allocate.
 /// </summary>
-public interface IRouteLookup : IIdentityDirectory
+public interface IRouteLookup
 {
     /// <param name="destination">16 bytes (IPv6) or 4 bytes (IPv4).</param>
     bool TryLookup(ReadOnlySpan<byte> destination, out RouteTarget target);

@@ -8,24 +8,17 @@ namespace MeshActors.DataPlane.Forwarding;
 /// <summary>
 /// The data plane's immutable view of the selected routes: longest-prefix match (<see cref="ForwardingSnapshot"/>)
 /// plus, per entry, the next hop's <see cref="Link"/> and the prefix owner's identity, resolved once when the
-/// route table publishes, so a lookup is one trie walk and one dictionary probe without allocation. The owners are
-/// indexed by key id as well.
+/// route table publishes, so a lookup is one trie walk and one dictionary probe without allocation.
 /// </summary>
 public sealed class MeshRouteLookup : IRouteLookup
 {
     private readonly ForwardingSnapshot _snapshot;
     private readonly Dictionary<ForwardingEntry, RouteTarget> _targets;
-    private readonly Dictionary<ulong, PublicIdentity> _owners;
 
     private MeshRouteLookup(ForwardingSnapshot snapshot, Dictionary<ForwardingEntry, RouteTarget> targets)
     {
         _snapshot = snapshot;
         _targets = targets;
-        _owners = [];
-        foreach (var target in targets.Values)
-        {
-            _owners.TryAdd(target.Owner.KeyId, target.Owner);
-        }
     }
 
     public static MeshRouteLookup Empty { get; } = new(ForwardingSnapshot.Empty, new(ReferenceEqualityComparer.Instance));
@@ -53,7 +46,4 @@ public sealed class MeshRouteLookup : IRouteLookup
         target = default;
         return _snapshot.TryLookup(destination, out var entry) && _targets.TryGetValue(entry, out target);
     }
-
-    /// <summary>A route owner by key id; of two owners with one key id (~2^32 nodes by chance), the first entry's.</summary>
-    public bool TryFind(ulong keyId, out PublicIdentity identity) => _owners.TryGetValue(keyId, out identity);
 }

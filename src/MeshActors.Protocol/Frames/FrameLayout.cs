@@ -3,9 +3,8 @@ namespace MeshActors.Protocol.Frames;
 /// <summary>Sizes of the link frame format (PROTOCOL.md "Frame"). Protocol constants, not tuning values.</summary>
 public static class FrameLayout
 {
-    /// <summary>Format version, first byte of every frame. A peer that sees another value drops the frame.
-    /// 2: Data headers name their source by an 8-byte key id instead of the whole 32-byte identity.</summary>
-    public const byte Version = 2;
+    /// <summary>Format version, first byte of every frame. A peer that sees another value drops the frame.</summary>
+    public const byte Version = 1;
 
     /// <summary>Header bytes: version, type, flags, reserved (1 byte each), receiver index (u32), counter (u64).</summary>
     public const int HeaderSize = 16;

@@ -72,7 +72,7 @@ public class LinkSessionBenchmarks
         return opened.PayloadLength;
     }
 
-    /// <summary>The default for Data payloads: only the 38-byte data header is encrypted, the end-to-end tag bound.</summary>
+    /// <summary>The default for Data payloads: only the 68-byte data header is encrypted, the end-to-end tag bound.</summary>
     [Benchmark]
     public int LinkSessionSealOpenHeaderOnly()
     {

@@ -87,7 +87,7 @@ public class ForwardPathBenchmarks
         buffer.Set(BufferLayout.PayloadOffset, length);
         _ring.TryEnqueue(buffer);
         _ring.TryDequeue(out var received);
-        _destinationCache.Open(received.Span, null, out var innerLength, out _);
+        _destinationCache.Open(received.Span, out var innerLength, out _);
         return innerLength;
     }
 
@@ -111,7 +111,7 @@ public class ForwardPathBenchmarks
         _ring.TryDequeue(out var received);
         var frame = received.Array.AsSpan(BufferLayout.FrameOffset, frameLength);
         _linkReceiver.TryOpen(frame, out var opened);
-        _destinationCache.Open(frame.Slice(OpenedFrame.PayloadOffset, opened.PayloadLength), null, out var innerLength, out _);
+        _destinationCache.Open(frame.Slice(OpenedFrame.PayloadOffset, opened.PayloadLength), out var innerLength, out _);
         received.Return();
         return innerLength;
     }
@@ -122,7 +122,7 @@ public class ForwardPathBenchmarks
         var reply = new byte[DataHeader.Size + 2 + InnerLayout.TagSize];
         reply[DataHeader.Size] = (byte)InnerType.IpPacket;
         var length = _destinationCache.Seal(_destinationCache.GetOrCreate(_origin.Public)!, reply, 2, 64, Destination);
-        _originCache.Open(reply.AsSpan(0, length), null, out _, out _);
+        _originCache.Open(reply.AsSpan(0, length), out _, out _);
         if (_session.SendsAes != Aes)
         {
             throw new InvalidOperationException($"AES-256-GCM requested: {Aes}, in use: {_session.SendsAes} (no AES hardware?)");

@@ -9,10 +9,7 @@ public sealed class EndToEndTests : IDisposable
 
     private readonly NodeIdentity _alice = NodeIdentity.Generate();
     private readonly NodeIdentity _bob = NodeIdentity.Generate();
-    private readonly FixedDirectory _directory;
     private long _wallClock = 1_700_000_000_000;
-
-    public EndToEndTests() => _directory = new FixedDirectory(_alice.Public, _bob.Public);
 
     public void Dispose()
     {
@@ -28,12 +25,11 @@ public sealed class EndToEndTests : IDisposable
         var payload = Seal(sender, _bob.Public, inner, hopLimit: 9);
 
         Assert.Equal(DataHeader.Size + inner.Length + InnerLayout.TagSize, payload.Length);
-        Assert.Equal(_alice.Public.KeyId, DataHeader.SourceKeyId(payload));
-        Assert.Equal(_alice.Public.Bytes[..8].ToArray(), payload.AsSpan(DataHeader.SourceKeyIdOffset, DataHeader.SourceKeyIdSize).ToArray());
+        Assert.Equal(_alice.Public.Bytes.ToArray(), DataHeader.SourceIdentity(payload).ToArray());
         Assert.Equal(Destination, DataHeader.Destination(payload).ToArray());
         Assert.NotEqual(inner, payload.AsSpan(DataHeader.Size, inner.Length).ToArray());
 
-        var status = receiver.Open(payload, _directory, out var innerLength, out var source);
+        var status = receiver.Open(payload, out var innerLength, out var source);
 
         Assert.Equal(EndToEndStatus.Opened, status);
         Assert.Equal(inner, payload.AsSpan(DataHeader.Size, innerLength).ToArray());
@@ -49,8 +45,8 @@ public sealed class EndToEndTests : IDisposable
         var payload = Seal(sender, _bob.Public, Inner(40));
         var copy = payload.ToArray();
 
-        Assert.Equal(EndToEndStatus.Opened, receiver.Open(payload, _directory, out _, out _));
-        Assert.Equal(EndToEndStatus.Replay, receiver.Open(copy, _directory, out _, out _));
+        Assert.Equal(EndToEndStatus.Opened, receiver.Open(payload, out _, out _));
+        Assert.Equal(EndToEndStatus.Replay, receiver.Open(copy, out _, out _));
     }
 
     [Fact]
@@ -64,9 +60,9 @@ public sealed class EndToEndTests : IDisposable
         redirected[DataHeader.DestinationOffset + 15] ^= 1;
         flipped[DataHeader.Size + 3] ^= 0x80;
 
-        Assert.Equal(EndToEndStatus.Opened, receiver.Open(hop, _directory, out _, out _));
-        Assert.Equal(EndToEndStatus.DecryptFailed, receiver.Open(redirected, _directory, out _, out _));
-        Assert.Equal(EndToEndStatus.DecryptFailed, receiver.Open(flipped, _directory, out _, out _));
+        Assert.Equal(EndToEndStatus.Opened, receiver.Open(hop, out _, out _));
+        Assert.Equal(EndToEndStatus.DecryptFailed, receiver.Open(redirected, out _, out _));
+        Assert.Equal(EndToEndStatus.DecryptFailed, receiver.Open(flipped, out _, out _));
     }
 
     [Fact]
@@ -77,7 +73,7 @@ public sealed class EndToEndTests : IDisposable
         var eavesdropper = Cache(carol);
         var payload = Seal(sender, _bob.Public, Inner(40));
 
-        Assert.Equal(EndToEndStatus.DecryptFailed, eavesdropper.Open(payload, _directory, out _, out _));
+        Assert.Equal(EndToEndStatus.DecryptFailed, eavesdropper.Open(payload, out _, out _));
         Assert.Equal(0, eavesdropper.Count);
     }
 
@@ -101,7 +97,7 @@ public sealed class EndToEndTests : IDisposable
         var beforeRestart = Cache(_alice);
         var old = Seal(beforeRestart, _bob.Public, Inner(40));
         var oldLater = Seal(beforeRestart, _bob.Public, Inner(40));
-        Assert.Equal(EndToEndStatus.Opened, receiver.Open(old, _directory, out _, out _));
+        Assert.Equal(EndToEndStatus.Opened, receiver.Open(old, out _, out _));
 
         _wallClock += 10;
         var afterRestart = Cache(_alice);
@@ -109,62 +105,18 @@ public sealed class EndToEndTests : IDisposable
 
         Assert.Equal(0UL, DataHeader.Counter(fresh));
         Assert.True(DataHeader.Epoch(fresh) > DataHeader.Epoch(old));
-        Assert.Equal(EndToEndStatus.Opened, receiver.Open(fresh, _directory, out _, out _));
-        Assert.Equal(EndToEndStatus.StaleEpoch, receiver.Open(oldLater, _directory, out _, out _));
+        Assert.Equal(EndToEndStatus.Opened, receiver.Open(fresh, out _, out _));
+        Assert.Equal(EndToEndStatus.StaleEpoch, receiver.Open(oldLater, out _, out _));
     }
 
     [Fact]
-    public void An_unknown_source_key_id_is_refused_before_any_key_agreement()
+    public void An_invalid_source_identity_is_refused()
     {
         var receiver = Cache(_bob);
         var payload = Seal(Cache(_alice), _bob.Public, Inner(40));
+        payload.AsSpan(DataHeader.SourceOffset, DataHeader.SourceSize).Fill(0xff);
 
-        Assert.Equal(EndToEndStatus.UnknownSource, receiver.Open(payload, new FixedDirectory(_bob.Public), out _, out _));
-        Assert.Equal(EndToEndStatus.UnknownSource, receiver.Open(payload, null, out _, out _));
-        Assert.Equal(0, receiver.Count);
-        Assert.Equal(0, receiver.Counters.Events[EndToEndEvent.SessionsCreated]);
-    }
-
-    [Fact]
-    public void A_payload_naming_the_receiver_as_its_source_is_refused()
-    {
-        var receiver = Cache(_bob);
-        var payload = Seal(Cache(_alice), _bob.Public, Inner(40));
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(payload.AsSpan(DataHeader.SourceKeyIdOffset), _bob.Public.KeyId);
-
-        Assert.Equal(EndToEndStatus.BadIdentity, receiver.Open(payload, _directory, out _, out _));
-    }
-
-    [Fact]
-    public void A_directory_naming_another_identity_for_the_key_id_opens_nothing()
-    {
-        using var carol = NodeIdentity.Generate();
-        var receiver = Cache(_bob);
-        var payload = Seal(Cache(_alice), _bob.Public, Inner(40));
-        var misleading = new FixedDirectory((_alice.Public.KeyId, carol.Public));
-
-        Assert.Equal(EndToEndStatus.DecryptFailed, receiver.Open(payload, misleading, out _, out var source));
-        Assert.Null(source);
-        Assert.Equal(0, receiver.Count);
-    }
-
-    [Fact]
-    public void Once_a_source_has_a_session_its_payloads_open_without_the_directory()
-    {
-        var (sender, receiver) = (Cache(_alice), Cache(_bob));
-        Assert.Equal(EndToEndStatus.Opened, receiver.Open(Seal(sender, _bob.Public, Inner(40)), _directory, out _, out _));
-
-        Assert.Equal(EndToEndStatus.Opened, receiver.Open(Seal(sender, _bob.Public, Inner(40)), null, out _, out var source));
-        Assert.Equal(_alice.Public, source!.Peer);
-    }
-
-    [Fact]
-    public void A_node_that_sealed_for_a_peer_opens_its_reply_without_the_directory()
-    {
-        var (alice, bob) = (Cache(_alice), Cache(_bob));
-        Assert.Equal(EndToEndStatus.Opened, bob.Open(Seal(alice, _bob.Public, Inner(40)), _directory, out _, out _));
-
-        Assert.Equal(EndToEndStatus.Opened, alice.Open(Seal(bob, _alice.Public, Inner(40)), null, out _, out _));
+        Assert.Equal(EndToEndStatus.BadIdentity, receiver.Open(payload, out _, out _));
     }
 
     [Fact]
@@ -176,16 +128,16 @@ public sealed class EndToEndTests : IDisposable
 
         var first = Seal(alice, _bob.Public, Inner(40));
         Assert.Equal(DataFlags.OpensAes, DataHeader.Flags(first));
-        Assert.Equal(EndToEndStatus.Opened, bob.Open(first, _directory, out _, out _));
+        Assert.Equal(EndToEndStatus.Opened, bob.Open(first, out _, out _));
 
         var reply = Seal(bob, _alice.Public, Inner(40));
         Assert.Equal(DataFlags.OpensAes | DataFlags.SealedWithAes, DataHeader.Flags(reply));
-        Assert.Equal(EndToEndStatus.Opened, alice.Open(reply, _directory, out _, out _));
+        Assert.Equal(EndToEndStatus.Opened, alice.Open(reply, out _, out _));
 
         var inner = Inner(300, fill: 7);
         var next = Seal(alice, _bob.Public, inner);
         Assert.True((DataHeader.Flags(next) & DataFlags.SealedWithAes) != 0);
-        Assert.Equal(EndToEndStatus.Opened, bob.Open(next, _directory, out var length, out _));
+        Assert.Equal(EndToEndStatus.Opened, bob.Open(next, out var length, out _));
         Assert.Equal(inner, next.AsSpan(DataHeader.Size, length).ToArray());
     }
 
@@ -197,22 +149,22 @@ public sealed class EndToEndTests : IDisposable
 
         var first = Seal(bob, _alice.Public, Inner(40));
         Assert.Equal(DataFlags.None, DataHeader.Flags(first));
-        Assert.Equal(EndToEndStatus.Opened, alice.Open(first, _directory, out _, out _));
+        Assert.Equal(EndToEndStatus.Opened, alice.Open(first, out _, out _));
 
         var reply = Seal(alice, _bob.Public, Inner(40));
         Assert.True((DataHeader.Flags(reply) & DataFlags.SealedWithAes) == 0);
-        Assert.Equal(EndToEndStatus.Opened, bob.Open(reply, _directory, out _, out _));
+        Assert.Equal(EndToEndStatus.Opened, bob.Open(reply, out _, out _));
     }
 
     [Fact]
     public void Cipher_flags_are_authenticated()
     {
         var (alice, bob) = (Cache(_alice), Cache(_bob));
-        Assert.Equal(EndToEndStatus.Opened, bob.Open(Seal(alice, _bob.Public, Inner(40)), _directory, out _, out _));
+        Assert.Equal(EndToEndStatus.Opened, bob.Open(Seal(alice, _bob.Public, Inner(40)), out _, out _));
         var reply = Seal(bob, _alice.Public, Inner(40));
         reply[DataHeader.FlagsOffset] ^= (byte)DataFlags.OpensAes;
 
-        Assert.Equal(EndToEndStatus.DecryptFailed, alice.Open(reply, _directory, out _, out _));
+        Assert.Equal(EndToEndStatus.DecryptFailed, alice.Open(reply, out _, out _));
     }
 
     [Fact]
@@ -248,7 +200,7 @@ public sealed class EndToEndTests : IDisposable
         var session = sender.GetOrCreate(_bob.Public)!;
         RoundTrip();
         // One reply teaches the sender that the receiver opens AES (where the hardware has it): measure that path.
-        Assert.Equal(EndToEndStatus.Opened, sender.Open(Seal(receiver, _alice.Public, Inner(40)), _directory, out _, out _));
+        Assert.Equal(EndToEndStatus.Opened, sender.Open(Seal(receiver, _alice.Public, Inner(40)), out _, out _));
         Assert.Equal(NSec.Cryptography.Aes256Gcm.IsSupported, session.SendsAes);
         for (var i = 0; i < 10; i++)
         {
@@ -266,7 +218,7 @@ public sealed class EndToEndTests : IDisposable
         void RoundTrip()
         {
             var length = sender.Seal(session, buffer, 1400, 64, Destination);
-            if (receiver.Open(buffer.AsSpan(0, length), _directory, out _, out _) != EndToEndStatus.Opened)
+            if (receiver.Open(buffer.AsSpan(0, length), out _, out _) != EndToEndStatus.Opened)
             {
                 throw new InvalidOperationException("round trip failed");
             }
@@ -289,18 +241,5 @@ public sealed class EndToEndTests : IDisposable
         var length = cache.Seal(cache.GetOrCreate(peer)!, payload, inner.Length, hopLimit, Destination);
         Assert.Equal(payload.Length, length);
         return payload;
-    }
-
-    /// <summary>A directory of fixed entries: each identity under its own key id, or any pairing a test names.</summary>
-    private sealed class FixedDirectory : IIdentityDirectory
-    {
-        private readonly Dictionary<ulong, PublicIdentity> _entries;
-
-        public FixedDirectory(params PublicIdentity[] identities) => _entries = identities.ToDictionary(identity => identity.KeyId);
-
-        public FixedDirectory(params (ulong KeyId, PublicIdentity Identity)[] entries) =>
-            _entries = entries.ToDictionary(entry => entry.KeyId, entry => entry.Identity);
-
-        public bool TryFind(ulong keyId, out PublicIdentity identity) => _entries.TryGetValue(keyId, out identity);
     }
 }

@@ -181,7 +181,7 @@ public sealed class LinkSessionTests : IDisposable
     [Theory]
     [InlineData(15)] // counter
     [InlineData(16)] // first byte of the sealed data header
-    [InlineData(16 + 37)] // last byte of the sealed data header
+    [InlineData(16 + 67)] // last byte of the sealed data header
     [InlineData(-32)] // first byte of the end-to-end tag
     [InlineData(-17)] // last byte of the end-to-end tag
     [InlineData(-1)] // link tag

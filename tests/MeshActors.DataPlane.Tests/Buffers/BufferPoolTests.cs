@@ -51,7 +51,7 @@ public sealed class BufferPoolTests
     {
         Assert.Equal(2, BufferLayout.FrameOffset);
         Assert.Equal(18, BufferLayout.PayloadOffset);
-        Assert.Equal(57, BufferLayout.PacketOffset);
+        Assert.Equal(87, BufferLayout.PacketOffset);
         Assert.Equal(32, BufferLayout.Tailroom);
         Assert.Equal(1400, new BufferPool(2, BufferLayout.BufferSizeFor(1400)).MaxPacket);
         Assert.Equal(BufferLayout.MaxBufferSize, BufferLayout.BufferSizeFor(Protocol.Data.InnerLayout.MaxInnerPacket));

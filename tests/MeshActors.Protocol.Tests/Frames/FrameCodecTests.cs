@@ -16,7 +16,7 @@ public class FrameCodecTests
     {
         var frame = new byte[FrameLayout.HeaderSize];
         new FrameHeader(FrameType.Data, 0, 0x01020304, 0x05060708090a0b0c).Write(frame);
-        Assert.Equal("02070000010203040506070809 0a0b0c".Replace(" ", ""), Convert.ToHexStringLower(frame));
+        Assert.Equal("01070000010203040506070809 0a0b0c".Replace(" ", ""), Convert.ToHexStringLower(frame));
     }
 
     [Theory]
@@ -58,7 +58,7 @@ public class FrameCodecTests
         Assert.Equal(FrameParseError.TooLong, FrameCodec.TryParse(new byte[FrameLayout.MaxFrameSize + 1], out _));
 
         var frame = Transport(FrameType.Data, 10);
-        frame[0] = 1; // version 1 named the source of a Data payload by its whole identity
+        frame[0] = 2;
         Assert.Equal(FrameParseError.UnknownVersion, FrameCodec.TryParse(frame, out _));
 
         frame = Transport(FrameType.Data, 10);

@@ -51,21 +51,6 @@ public sealed class StaticRoutes : IRouteLookup
         return rest == 0 || ((address[whole] ^ network[whole]) & (0xff << (8 - rest)) & 0xff) == 0;
     }
 
-    public bool TryFind(ulong keyId, out PublicIdentity identity)
-    {
-        foreach (var (_, _, target) in _routes)
-        {
-            if (target.Owner.KeyId == keyId)
-            {
-                identity = target.Owner;
-                return true;
-            }
-        }
-
-        identity = default;
-        return false;
-    }
-
     public static IPAddress HostIn(IpPrefix prefix, byte last)
     {
         var bytes = prefix.Network.GetAddressBytes();
