@@ -67,13 +67,9 @@ public sealed class NatTraversalActor : ReceiveActor, IWithTimers
     /// <summary>A relay given up is not dialled again for this long, so the others get their turn.</summary>
     public static readonly TimeSpan RelayCoolDown = TimeSpan.FromSeconds(60);
 
-    /// <summary>A node that finds itself behind NAT dials no relay from the records for this long: two keep rounds, time
-    /// for the records of the neighbours it just linked to arrive (one of them may be a relay).</summary>
-    public static readonly TimeSpan RelaySettle = TimeSpan.FromSeconds(4);
-
     private readonly NatSettings _settings;
     private readonly NameDirectoryHolder? _directory;
-    private readonly RelayKeeper _keeper = new(RelayGiveUp, RelayCoolDown, RelaySettle);
+    private readonly RelayKeeper _keeper = new(RelayGiveUp, RelayCoolDown);
     private readonly Func<LocalEndpoints> _localEndpoints;
     private readonly NatPunching? _punching;
     private readonly NatObservations _observations = new(MaxObservers);

@@ -11,20 +11,17 @@ public sealed record RelayStep(bool Dial, RelayCandidate Relay);
 
 /// <summary>
 /// The client role of a node behind NAT: it keeps a link to at least one relay. When no relay is linked (through a
-/// configured peer or otherwise), it dials one it learnt from the records, one at a time, in key order, but not
-/// within the settle time after it found itself behind NAT: a node that links a relay at start may hear another
-/// relay's record before that relay's own says what it is. A relay lost later is replaced at once. A dialled
+/// configured peer or otherwise), it dials one it learnt from the records, one at a time, in key order; a dialled
 /// relay not linked within the give-up time (never reached, or lost and not back) is given up and not tried again
 /// for the cool-down, so the next one gets its turn; so is a relay whose link just went (it most likely went down;
 /// were it configured, its own peer actor redials it). A dialled relay that is linked is kept, also once the node no
 /// longer needs it (it costs one link). Time is passed in; not thread-safe: one owner.
 /// </summary>
-public sealed class RelayKeeper(TimeSpan giveUpAfter, TimeSpan coolDown, TimeSpan settle)
+public sealed class RelayKeeper(TimeSpan giveUpAfter, TimeSpan coolDown)
 {
     private readonly Dictionary<KeyBytes, Held> _held = [];
     private readonly Dictionary<KeyBytes, long> _triedAtMs = [];
     private HashSet<KeyBytes> _linkedBefore = [];
-    private long? _behindNatSinceMs;
 
     /// <summary>Relays this keeper dialled and still holds.</summary>
     public IEnumerable<RelayCandidate> Dialled => _held.Values.Select(held => held.Relay);
@@ -66,9 +63,8 @@ public sealed class RelayKeeper(TimeSpan giveUpAfter, TimeSpan coolDown, TimeSpa
             }
         }
 
-        _behindNatSinceMs = behindNat ? _behindNatSinceMs ?? nowMs : null;
         var served = relays.Any(relay => linked.Contains(relay.Key)) || _held.Count > 0;
-        if (_behindNatSinceMs is { } since && !served && nowMs - since >= (long)settle.TotalMilliseconds)
+        if (behindNat && !served)
         {
             var next = relays.Where(relay => !_triedAtMs.ContainsKey(relay.Key)).OrderBy(relay => relay.Key).FirstOrDefault();
             if (next is not null)

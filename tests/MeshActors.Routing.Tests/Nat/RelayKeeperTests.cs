@@ -15,7 +15,7 @@ public sealed class RelayKeeperTests
     [Fact]
     public void A_node_behind_nat_with_no_relay_linked_dials_one_and_waits_for_it()
     {
-        var keeper = new RelayKeeper(GiveUp, CoolDown, TimeSpan.Zero);
+        var keeper = new RelayKeeper(GiveUp, CoolDown);
 
         var first = keeper.Next(behindNat: true, [R2, R1], Linked(), 0);
         var meanwhile = keeper.Next(behindNat: true, [R2, R1], Linked(), 5_000);
@@ -26,33 +26,9 @@ public sealed class RelayKeeperTests
     }
 
     [Fact]
-    public void A_node_newly_behind_nat_waits_the_settle_time_before_dialling()
-    {
-        var keeper = new RelayKeeper(GiveUp, CoolDown, TimeSpan.FromSeconds(4));
-
-        Assert.Empty(keeper.Next(behindNat: false, [R1], Linked(), 0));
-        Assert.Empty(keeper.Next(behindNat: true, [R1], Linked(), 2_000));
-        Assert.Empty(keeper.Next(behindNat: true, [R1], Linked(), 4_000));
-
-        Assert.Equal([new RelayStep(true, R1)], keeper.Next(behindNat: true, [R1], Linked(), 6_000));
-    }
-
-    [Fact]
-    public void A_relay_linked_within_the_settle_time_is_kept_and_one_lost_later_is_replaced_at_once()
-    {
-        var keeper = new RelayKeeper(GiveUp, CoolDown, TimeSpan.FromSeconds(4));
-
-        Assert.Empty(keeper.Next(behindNat: true, [R1], Linked(), 0));
-        Assert.Empty(keeper.Next(behindNat: true, [R1, R2], Linked(R2), 3_000)); // R2's record arrived: it is a relay
-        Assert.Empty(keeper.Next(behindNat: true, [R1, R2], Linked(R2), 20_000));
-
-        Assert.Equal([new RelayStep(true, R1)], keeper.Next(behindNat: true, [R1, R2], Linked(), 22_000));
-    }
-
-    [Fact]
     public void A_public_node_or_one_already_linked_to_a_relay_dials_none()
     {
-        var keeper = new RelayKeeper(GiveUp, CoolDown, TimeSpan.Zero);
+        var keeper = new RelayKeeper(GiveUp, CoolDown);
 
         Assert.Empty(keeper.Next(behindNat: false, [R1, R2], Linked(), 0));
         Assert.Empty(keeper.Next(behindNat: true, [R1, R2], Linked(R2), 0));
@@ -62,7 +38,7 @@ public sealed class RelayKeeperTests
     [Fact]
     public void A_relay_not_linked_within_the_give_up_time_is_dropped_and_the_next_one_dialled()
     {
-        var keeper = new RelayKeeper(GiveUp, CoolDown, TimeSpan.Zero);
+        var keeper = new RelayKeeper(GiveUp, CoolDown);
         keeper.Next(true, [R1, R2], Linked(), 0);
 
         var steps = keeper.Next(true, [R1, R2], Linked(), 15_000);
@@ -73,7 +49,7 @@ public sealed class RelayKeeperTests
     [Fact]
     public void A_linked_relay_is_kept_and_given_up_only_after_it_stayed_lost_for_the_give_up_time()
     {
-        var keeper = new RelayKeeper(GiveUp, CoolDown, TimeSpan.Zero);
+        var keeper = new RelayKeeper(GiveUp, CoolDown);
         keeper.Next(true, [R1, R2], Linked(), 0);
         Assert.Empty(keeper.Next(true, [R1, R2], Linked(R1), 10_000));
         Assert.Empty(keeper.Next(true, [R1, R2], Linked(R1), 100_000));
@@ -87,7 +63,7 @@ public sealed class RelayKeeperTests
     [Fact]
     public void A_given_up_relay_is_tried_again_only_after_the_cool_down()
     {
-        var keeper = new RelayKeeper(GiveUp, CoolDown, TimeSpan.Zero);
+        var keeper = new RelayKeeper(GiveUp, CoolDown);
         keeper.Next(true, [R1], Linked(), 0);
         Assert.Equal([new RelayStep(false, R1)], keeper.Next(true, [R1], Linked(), 15_000));
 
@@ -98,7 +74,7 @@ public sealed class RelayKeeperTests
     [Fact]
     public void A_configured_relay_whose_link_just_went_is_not_the_one_dialled_next()
     {
-        var keeper = new RelayKeeper(GiveUp, CoolDown, TimeSpan.Zero);
+        var keeper = new RelayKeeper(GiveUp, CoolDown);
         Assert.Empty(keeper.Next(true, [R1, R2], Linked(R1), 0));
 
         Assert.Equal([new RelayStep(true, R2)], keeper.Next(true, [R1, R2], Linked(), 2_000));
