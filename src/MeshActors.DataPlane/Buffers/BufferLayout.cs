@@ -7,8 +7,8 @@ namespace MeshActors.DataPlane.Buffers;
 /// Where things sit in a <see cref="PacketBuffer"/>, so every layer writes its header in front of the packet and its
 /// tag behind it without moving a byte:
 /// <code>
-/// [TCP length 2][link header 16][data header 68][inner type 1][ IP packet ... ][e2e tag 16][link tag 16]
-///  ^0            ^2              ^18             ^86           ^87 = PacketOffset
+/// [TCP length 2][link header 11][data header 60][inner type 1][ IP packet ... ][e2e tag 16][link tag 16]
+///  ^0            ^2              ^13             ^73           ^74 = PacketOffset
 /// </code>
 /// </summary>
 public static class BufferLayout

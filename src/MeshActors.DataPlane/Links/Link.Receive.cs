@@ -87,7 +87,7 @@ public sealed partial class Link
             return false;
         }
 
-        var session = SessionFor(BinaryPrimitives.ReadUInt32BigEndian(frame[4..]));
+        var session = SessionFor(FrameHeader.ReceiverIndexOf(frame));
         if (session is null)
         {
             Stats.Drop(LinkDrop.WrongReceiver);

@@ -348,7 +348,7 @@ public sealed class UdpLinkEndpoint : IDisposable
         }
 
         var type = (FrameType)frame[1];
-        var receiver = BinaryPrimitives.ReadUInt32BigEndian(frame[4..]);
+        var receiver = FrameHeader.ReceiverIndexOf(frame);
         if (type == FrameType.Probe)
         {
             Probes.Receive(frame, from);
@@ -384,7 +384,7 @@ public sealed class UdpLinkEndpoint : IDisposable
             Stats.Events.Increment(HandshakeEvent.Accepted);
         }
 
-        var index = isInit ? _env.Indexes.Allocate() : BinaryPrimitives.ReadUInt32BigEndian(frame[4..]);
+        var index = isInit ? _env.Indexes.Allocate() : FrameHeader.ReceiverIndexOf(frame);
         var result = _env.Responder.Receive(frame, index, _env.Clock.MonotonicMs, _replyBuffer);
         if (result.Status == HandshakeStatus.Rejected)
         {

@@ -1,8 +1,9 @@
 namespace MeshActors.Protocol.Data;
 
 /// <summary>
-/// Header byte 2 of a Data payload: which end-to-end AEAD sealed it, and whether its sender can open
-/// AES-256-GCM. Authenticated (part of the associated data), so a relay cannot downgrade or flip them.
+/// Header byte 1 of a Data payload: the destination's address family, which end-to-end AEAD sealed the payload,
+/// and whether its sender can open AES-256-GCM. Authenticated (part of the associated data), so a relay cannot
+/// downgrade or flip them.
 /// </summary>
 [Flags]
 public enum DataFlags : byte
@@ -15,5 +16,9 @@ public enum DataFlags : byte
     /// <summary>The sender has AES hardware and accepts AES-256-GCM payloads: its peer may switch to AES for it.</summary>
     OpensAes = 2,
 
-    All = SealedWithAes | OpensAes,
+    /// <summary>The destination is an IPv4 address (the first 4 bytes of the field, the other 12 zero); clear: IPv6.
+    /// <see cref="DataHeader.Write"/> sets it from the destination's length.</summary>
+    Ipv4Destination = 4,
+
+    All = SealedWithAes | OpensAes | Ipv4Destination,
 }

@@ -38,6 +38,6 @@ public static class InnerLayout
     /// <summary>Bytes a Data payload adds around an inner packet: header, type byte, end-to-end tag.</summary>
     public const int Overhead = DataHeader.Size + TypeSize + TagSize;
 
-    /// <summary>Largest inner packet (bytes) that fits one frame on any transport: 65,475 − 85 = 65,390.</summary>
+    /// <summary>Largest inner packet (bytes) that fits one frame on any transport: 65,480 − 77 = 65,403.</summary>
     public const int MaxInnerPacket = Frames.FrameLayout.MaxPayloadSize - Overhead;
 }

@@ -26,11 +26,6 @@ public static class FrameCodec
         }
 
         var header = FrameHeader.ReadUnchecked(frame);
-        if (frame[FrameLayout.ReservedOffset] != 0)
-        {
-            return FrameParseError.BadFlags;
-        }
-
         var error = header.Type switch
         {
             FrameType.HandshakeInit or FrameType.HandshakeResponse or FrameType.HandshakeFinish => CheckHandshake(header, frame.Length),

@@ -3,11 +3,12 @@ namespace MeshActors.Protocol.Frames;
 /// <summary>Sizes of the link frame format (PROTOCOL.md "Frame"). Protocol constants, not tuning values.</summary>
 public static class FrameLayout
 {
-    /// <summary>Format version, first byte of every frame. A peer that sees another value drops the frame.</summary>
-    public const byte Version = 1;
+    /// <summary>Format version, first byte of every frame. A peer that sees another value drops the frame.
+    /// 2: 11-byte frame header (no reserved byte, 32-bit counter) and 60-byte data header.</summary>
+    public const byte Version = 2;
 
-    /// <summary>Header bytes: version, type, flags, reserved (1 byte each), receiver index (u32), counter (u64).</summary>
-    public const int HeaderSize = 16;
+    /// <summary>Header bytes: version, type, flags (1 byte each), receiver index (u32), counter (u32).</summary>
+    public const int HeaderSize = 11;
 
     /// <summary>Poly1305 and GCM tags are both 16 bytes.</summary>
     public const int TagSize = 16;
@@ -33,7 +34,6 @@ public static class FrameLayout
     internal const int VersionOffset = 0;
     internal const int TypeOffset = 1;
     internal const int FlagsOffset = 2;
-    internal const int ReservedOffset = 3;
-    internal const int ReceiverIndexOffset = 4;
-    internal const int CounterOffset = 8;
+    internal const int ReceiverIndexOffset = 3;
+    internal const int CounterOffset = 7;
 }

@@ -23,7 +23,7 @@ public enum FrameType : byte
     Close = 9,
 
     /// <summary>
-    /// Data payload whose link seal covers only the 68-byte data header (and binds the end-to-end tag): the body is
+    /// Data payload whose link seal covers only the 60-byte data header (and binds the end-to-end tag): the body is
     /// sealed end to end already, so a hop spends no per-byte cryptography on it. PROTOCOL.md §5.
     /// </summary>
     EndToEndData = 10,

@@ -4,7 +4,7 @@ using MeshActors.Protocol.Frames;
 namespace MeshActors.Protocol.Nat;
 
 /// <summary>
-/// A hole-punching probe datagram (PROTOCOL.md §8): the 16-byte frame header with type <see cref="FrameType.Probe"/>,
+/// A hole-punching probe datagram (PROTOCOL.md §8): the frame header with type <see cref="FrameType.Probe"/>,
 /// receiver index and counter 0, followed by the attempt's 16-byte token, which the two peers agreed end to end
 /// through the mesh, so a probe names its attempt and a stranger cannot fake one without it. Nothing else is in it:
 /// the link handshake that follows authenticates the peer.

@@ -120,6 +120,12 @@ public class LinkFuzzTests
             var valid = random.Next(2) == 0;
             var expected = 0;
             var bytes = valid ? ValidStream(random, out expected) : RandomBytes(random, random.Next(1, 3000));
+            if (!valid && stream % 50 == 0 && bytes.Length >= TcpFraming.PrefixSize)
+            {
+                // Random prefixes rarely fall outside HeaderSize..MaxFrameSize: make sure some do.
+                bytes.AsSpan(0, TcpFraming.PrefixSize).Fill(stream % 100 == 0 ? (byte)0 : (byte)0xff);
+            }
+
             var frames = 0;
             var position = 0;
             var status = TcpDecodeStatus.NeedMore;

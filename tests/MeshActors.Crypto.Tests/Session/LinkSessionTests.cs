@@ -7,6 +7,9 @@ namespace MeshActors.Crypto.Tests.Session;
 
 public sealed class LinkSessionTests : IDisposable
 {
+    /// <summary>Frame header bytes: where a transport payload starts.</summary>
+    private const int H = FrameLayout.HeaderSize;
+
     private readonly NodeIdentity _alice = Alice();
     private readonly NodeIdentity _bob = Bob();
     private readonly LinkSession _a;
@@ -44,11 +47,11 @@ public sealed class LinkSessionTests : IDisposable
         Assert.Equal(FrameType.Control, parsed.Header.Type);
         Assert.Equal(_a.RemoteIndex, parsed.Header.ReceiverIndex);
         Assert.Equal(0ul, parsed.Header.Counter);
-        Assert.NotEqual(new byte[] { 1, 2, 3, 4 }, frame[16..20]);
+        Assert.NotEqual(new byte[] { 1, 2, 3, 4 }, frame[H..(H + 4)]);
 
         Assert.Equal(OpenError.None, _b.TryOpen(frame, out var opened));
         Assert.Equal(FrameType.Control, opened.Type);
-        Assert.Equal(new byte[] { 1, 2, 3, 4 }, frame[16..20]);
+        Assert.Equal(new byte[] { 1, 2, 3, 4 }, frame[H..(H + 4)]);
     }
 
     [Fact]
@@ -70,7 +73,7 @@ public sealed class LinkSessionTests : IDisposable
         Assert.Equal(OpenError.NotTransport, _b.TryOpen(handshake, out _));
 
         var wrongReceiver = (byte[])good.Clone();
-        wrongReceiver[7] ^= 1;
+        wrongReceiver[FrameLayout.HeaderSize - 5] ^= 1; // last byte of the receiver index
         Assert.Equal(OpenError.WrongReceiver, _b.TryOpen(wrongReceiver, out _));
 
         var forged = (byte[])good.Clone();
@@ -112,8 +115,8 @@ public sealed class LinkSessionTests : IDisposable
         Assert.Equal(SealStatus.InvalidFrame, _a.Seal(buffer, FrameType.HandshakeInit, 10, out _));
         Assert.Equal(SealStatus.InvalidFrame, _a.Seal(buffer, FrameType.Hello, 11, out _));
         Assert.Equal(SealStatus.InvalidFrame, _a.Seal(buffer, FrameType.Data, 0, out _));
-        Assert.Equal(SealStatus.BufferTooSmall, _a.Seal(buffer, FrameType.Data, 69, out _));
-        Assert.Equal(SealStatus.Sealed, _a.Seal(buffer, FrameType.Data, 68, out var length));
+        Assert.Equal(SealStatus.BufferTooSmall, _a.Seal(buffer, FrameType.Data, 100 - FrameLayout.TransportOverhead + 1, out _));
+        Assert.Equal(SealStatus.Sealed, _a.Seal(buffer, FrameType.Data, 100 - FrameLayout.TransportOverhead, out var length));
         Assert.Equal(100, length);
         Assert.Equal(SealStatus.Sealed, _a.Seal(buffer, FrameType.KeepAlive, 0, out length));
         Assert.Equal(FrameLayout.TransportOverhead, length);
@@ -169,19 +172,19 @@ public sealed class LinkSessionTests : IDisposable
         var payload = RandomPayload(300);
         var frame = Sealed(FrameType.EndToEndData, payload);
         var prefix = FrameLayout.EndToEndDataSealedPrefix;
-        Assert.NotEqual(payload[..prefix], frame[16..(16 + prefix)]);
-        Assert.Equal(payload[prefix..], frame[(16 + prefix)..^16]);
+        Assert.NotEqual(payload[..prefix], frame[H..(H + prefix)]);
+        Assert.Equal(payload[prefix..], frame[(H + prefix)..^16]);
 
         Assert.Equal(OpenError.None, _b.TryOpen(frame, out var opened));
         Assert.Equal(FrameType.EndToEndData, opened.Type);
         Assert.Equal(payload.Length, opened.PayloadLength);
-        Assert.Equal(payload, frame[16..^16]);
+        Assert.Equal(payload, frame[H..^16]);
     }
 
     [Theory]
-    [InlineData(15)] // counter
-    [InlineData(16)] // first byte of the sealed data header
-    [InlineData(16 + 67)] // last byte of the sealed data header
+    [InlineData(H - 1)] // counter
+    [InlineData(H)] // first byte of the sealed data header
+    [InlineData(H + FrameLayout.EndToEndDataSealedPrefix - 1)] // last byte of the sealed data header
     [InlineData(-32)] // first byte of the end-to-end tag
     [InlineData(-17)] // last byte of the end-to-end tag
     [InlineData(-1)] // link tag
@@ -199,10 +202,10 @@ public sealed class LinkSessionTests : IDisposable
         // (EndToEndSession tests); the link layer passes it on unchanged.
         var payload = RandomPayload(200);
         var frame = Sealed(FrameType.EndToEndData, payload);
-        frame[16 + 100] ^= 0x80;
+        frame[H + 100] ^= 0x80;
         Assert.Equal(OpenError.None, _b.TryOpen(frame, out _));
-        Assert.Equal(payload[..100], frame[16..116]);
-        Assert.NotEqual(payload[100], frame[116]);
+        Assert.Equal(payload[..100], frame[H..(H + 100)]);
+        Assert.NotEqual(payload[100], frame[H + 100]);
     }
 
     [Fact]

@@ -50,8 +50,8 @@ public sealed class BufferPoolTests
     public void Layout_leaves_headroom_for_prefix_link_and_data_headers_and_tailroom_for_two_tags()
     {
         Assert.Equal(2, BufferLayout.FrameOffset);
-        Assert.Equal(18, BufferLayout.PayloadOffset);
-        Assert.Equal(87, BufferLayout.PacketOffset);
+        Assert.Equal(13, BufferLayout.PayloadOffset);
+        Assert.Equal(74, BufferLayout.PacketOffset);
         Assert.Equal(32, BufferLayout.Tailroom);
         Assert.Equal(1400, new BufferPool(2, BufferLayout.BufferSizeFor(1400)).MaxPacket);
         Assert.Equal(BufferLayout.MaxBufferSize, BufferLayout.BufferSizeFor(Protocol.Data.InnerLayout.MaxInnerPacket));

@@ -88,6 +88,6 @@ public sealed class UdpSegmentTests
     {
         await using var line = await ThreeNodeLine.StartAsync(TransportKind.Udp, new LinkOptions { UdpMaxFrameSize = 1452, UdpSegments = false });
 
-        Assert.Equal(1452 - 117, line.AtoB.MaxInnerPacket);
+        Assert.Equal(1452 - 104, line.AtoB.MaxInnerPacket);
     }
 }

@@ -30,7 +30,7 @@ public sealed class LiveSocketAbuseTests
         misaddressed[4] ^= 0xff;
         raw.SendFrame(misaddressed);
         var unknownVersion = raw.Seal(FrameType.Control, Routing);
-        unknownVersion[0] = 2;
+        unknownVersion[0] = FrameLayout.Version + 1;
         raw.SendFrame(unknownVersion);
         var cut = raw.Seal(FrameType.Control, new byte[20]);
         raw.SendFrame(cut.AsSpan(0, cut.Length - 5)); // truncated: still long enough to parse, the tag no longer verifies

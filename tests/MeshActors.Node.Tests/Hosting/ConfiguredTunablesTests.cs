@@ -70,11 +70,11 @@ public sealed class ConfiguredTunablesTests : TestKit
         Assert.All(dataPlane.Links.UdpOffloads(), udp => Assert.False(udp.Segmentation || udp.Coalescing));
         Assert.True(options.AuditEncryption);
         Assert.True(options.SealWholeDataFrames);
-        Assert.Equal(4194304 / (1400 + 119), dataPlane.Pool.Capacity); // 2,761 buffers: the budget, not the 64 MiB default
+        Assert.Equal(4194304 / (1400 + 106), dataPlane.Pool.Capacity); // 2,785 buffers: the budget, not the 64 MiB default
         Assert.Equal(8, dataPlane.Forwarder.Options.TunBatchSize);
         Assert.Equal(256, dataPlane.Forwarder.Options.TunWriteRingCapacity);
 
-        // without segments, a UDP link dialled by this node carries what a 1,452-byte frame holds: 1,452 - 117 bytes
+        // without segments, a UDP link dialled by this node carries what a 1,452-byte frame holds: 1,452 - 104 bytes
         await using var peer = NodeLinks.Open(NodeIdentity.Generate(), AdmissionPolicy.Open, new BufferPool(64, 4096),
             [new PeerUri(TransportKind.Udp, "127.0.0.1", 0, null)], new LinkOptions());
         var accepted = new TaskCompletionSource<Link>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -84,7 +84,7 @@ public sealed class ConfiguredTunablesTests : TestKit
         var inbound = await accepted.Task.WaitAsync(Patience);
 
         Assert.Equal(1452 - FrameLayout.TransportOverhead - InnerLayout.Overhead, outbound.MaxInnerPacket);
-        Assert.Equal(1335, outbound.MaxInnerPacket);
+        Assert.Equal(1348, outbound.MaxInnerPacket);
         outbound.Close();
         inbound.Close();
     }

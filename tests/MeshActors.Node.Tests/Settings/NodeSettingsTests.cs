@@ -203,12 +203,12 @@ public class NodeSettingsTests
     [InlineData("meshactors {\n  links.max-half-open = 8\n}", 2, "meshactors.links.max-half-open", "must be 16..65536, got 8")]
     [InlineData("meshactors {\n  links.send-ring-capacity = 1000\n}", 2, "meshactors.links.send-ring-capacity", "must be a power of two (the ring would round it up to 1024), got 1000")]
     [InlineData("meshactors {\n  links.send-ring-capacity = 1048576\n}", 2, "meshactors.links.send-ring-capacity", "must be 16..65536, got 1048576")]
-    [InlineData("meshactors {\n  links.udp-max-frame-size = 1280\n}", 2, "meshactors.links.udp-max-frame-size", "must be 1397..65507, got 1280")]
+    [InlineData("meshactors {\n  links.udp-max-frame-size = 1280\n}", 2, "meshactors.links.udp-max-frame-size", "must be 1384..65507, got 1280")]
     [InlineData("meshactors {\n  links.udp-max-frame-size = 1.5k\n}", 2, "meshactors.links.udp-max-frame-size", "must be a whole number, got '1.5k'")]
     [InlineData("meshactors {\n  links.send-ring = 64\n}", 2, "meshactors.links.send-ring", "unknown key")]
     [InlineData("meshactors {\n  dataplane {\n    data-frame-sealing = full\n  }\n}", 3, "meshactors.dataplane.data-frame-sealing", "must be one of header, whole, got 'full'")]
     [InlineData("meshactors {\n  dataplane.data-frame-sealing = [header]\n}", 2, "meshactors.dataplane.data-frame-sealing", "must be a single value")]
-    [InlineData("meshactors {\n  dataplane.buffer-pool-bytes = 2000000\n}", 2, "meshactors.dataplane.buffer-pool-bytes", "must hold at least 256 buffers of 65119 bytes (tun.mtu 65000 plus headers and tags), so at least 16670464, got 2000000")]
+    [InlineData("meshactors {\n  dataplane.buffer-pool-bytes = 2000000\n}", 2, "meshactors.dataplane.buffer-pool-bytes", "must hold at least 256 buffers of 65106 bytes (tun.mtu 65000 plus headers and tags), so at least 16667136, got 2000000")]
     [InlineData("meshactors {\n  dataplane.buffer-pool-bytes = 4096\n}", 2, "meshactors.dataplane.buffer-pool-bytes", "must be 1048576..1073741824, got 4096")]
     [InlineData("meshactors {\n  dataplane.tun-batch-size = 0\n}", 2, "meshactors.dataplane.tun-batch-size", "must be 1..256, got 0")]
     [InlineData("meshactors {\n  dataplane.tun-write-ring-capacity = 3000\n}", 2, "meshactors.dataplane.tun-write-ring-capacity", "must be a power of two (the ring would round it up to 4096), got 3000")]
@@ -306,7 +306,7 @@ public class NodeSettingsTests
         Assert.Equal(RoutingSettings.Default, settings.Routing);
         Assert.Equal(new DataPlaneSettings(64L << 20, new ForwarderOptions().TunBatchSize, new ForwarderOptions().TunWriteRingCapacity, 8L << 20), settings.DataPlane);
 
-        // 64 MiB of 65,119-byte buffers at the default MTU, 8 MiB of them created at start
+        // 64 MiB of 65,106-byte buffers at the default MTU, 8 MiB of them created at start
         Assert.Equal(1030, settings.DataPlane.PoolBuffers(BufferLayout.BufferSizeFor(settings.Tun.Mtu)));
         Assert.Equal(128, settings.DataPlane.PrewarmBuffers(BufferLayout.BufferSizeFor(settings.Tun.Mtu)));
     }
@@ -394,7 +394,7 @@ public class NodeSettingsTests
         var error = SingleError("meshactors {\n  tun.mtu = 65000\n  dataplane.buffer-pool-bytes = 4194304\n}");
         Assert.Equal("meshactors.dataplane.buffer-pool-bytes", error.Key);
         Assert.Equal(3, error.Line);
-        Assert.Contains("at least 256 buffers of 65119 bytes (tun.mtu 65000", error.Problem);
+        Assert.Contains("at least 256 buffers of 65106 bytes (tun.mtu 65000", error.Problem);
     }
 
     [Fact]

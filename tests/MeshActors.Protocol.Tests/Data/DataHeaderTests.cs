@@ -8,8 +8,9 @@ namespace MeshActors.Protocol.Tests.Data;
 public sealed class DataHeaderTests
 {
     [Property]
-    public Property Fields_round_trip(byte hopLimit, bool ipv6, ulong epoch, ulong counter, int seed)
+    public Property Fields_round_trip(byte hopLimit, bool ipv6, ulong epochBits, uint counter, int seed)
     {
+        var epoch = epochBits % DataHeader.EpochLimit;
         var random = new Random(seed);
         var destination = new byte[ipv6 ? 16 : 4];
         var source = new byte[32];
@@ -21,7 +22,7 @@ public sealed class DataHeaderTests
 
         return (DataHeader.IsValid(header)
                 && header[DataHeader.HopLimitOffset] == hopLimit
-                && DataHeader.Flags(header) == DataFlags.OpensAes
+                && DataHeader.Flags(header) == (ipv6 ? DataFlags.OpensAes : DataFlags.OpensAes | DataFlags.Ipv4Destination)
                 && DataHeader.Destination(header).SequenceEqual(destination)
                 && DataHeader.SourceIdentity(header).SequenceEqual(source)
                 && DataHeader.Epoch(header) == epoch
@@ -36,11 +37,24 @@ public sealed class DataHeaderTests
         var destination = Enumerable.Range(1, 16).Select(i => (byte)i).ToArray();
         var source = Enumerable.Repeat((byte)0xAA, 32).ToArray();
 
-        DataHeader.Write(header, 7, DataFlags.All, destination, source, epoch: 0x0102030405060708, counter: 0x1112131415161718);
+        DataHeader.Write(header, 7, DataFlags.SealedWithAes | DataFlags.OpensAes, destination, source, epoch: 0x010203040506, counter: 0x11121314);
 
         Assert.Equal(
-            "07060300" + Convert.ToHexString(destination) + new string('A', 64) + "0102030405060708" + "1112131415161718",
+            "0703" + Convert.ToHexString(destination) + new string('A', 64) + "010203040506" + "11121314",
             Convert.ToHexString(header));
+    }
+
+    [Fact]
+    public void Epochs_beyond_48_bits_and_counters_beyond_32_bits_are_refused_when_written()
+    {
+        var header = new byte[DataHeader.Size];
+
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            DataHeader.Write(header, 64, DataFlags.None, new byte[16], new byte[32], DataHeader.EpochLimit, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            DataHeader.Write(header, 64, DataFlags.None, new byte[16], new byte[32], 1, (ulong)uint.MaxValue + 1));
+        Assert.Throws<ArgumentException>(() =>
+            DataHeader.Write(header, 64, DataFlags.Ipv4Destination, new byte[16], new byte[32], 1, 0));
     }
 
     [Fact]
@@ -49,20 +63,19 @@ public sealed class DataHeaderTests
         var header = new byte[DataHeader.Size];
         DataHeader.Write(header, 64, DataFlags.None, [10, 1, 2, 3], new byte[32], 1, 2);
 
-        Assert.Equal(DataHeader.FamilyIpv4, header[DataHeader.FamilyOffset]);
+        Assert.Equal(DataFlags.Ipv4Destination, DataHeader.Flags(header));
         Assert.Equal(new byte[] { 10, 1, 2, 3 }, DataHeader.Destination(header).ToArray());
         Assert.All(header.AsSpan(DataHeader.DestinationOffset + 4, 12).ToArray(), b => Assert.Equal(0, b));
     }
 
     [Theory]
-    [InlineData(DataHeader.FamilyOffset, 5)]
-    [InlineData(DataHeader.FlagsOffset, 4)]
-    [InlineData(DataHeader.ReservedOffset, 1)]
-    public void Bad_family_unknown_flags_or_reserved_byte_are_invalid(int offset, byte value)
+    [InlineData(8)]
+    [InlineData(0x80)]
+    public void Unknown_flags_are_invalid(byte flag)
     {
         var header = new byte[DataHeader.Size];
         DataHeader.Write(header, 64, DataFlags.None, new byte[16], new byte[32], 1, 2);
-        header[offset] = value;
+        header[DataHeader.FlagsOffset] |= flag;
 
         Assert.False(DataHeader.IsValid(header));
     }
@@ -95,6 +108,6 @@ public sealed class DataHeaderTests
     public void Max_inner_packet_fills_a_maximum_frame_exactly()
     {
         Assert.Equal(MeshActors.Protocol.Frames.FrameLayout.MaxPayloadSize, InnerLayout.MaxInnerPacket + InnerLayout.Overhead);
-        Assert.Equal(65_390, InnerLayout.MaxInnerPacket);
+        Assert.Equal(65_403, InnerLayout.MaxInnerPacket);
     }
 }

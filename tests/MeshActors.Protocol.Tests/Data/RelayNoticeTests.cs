@@ -9,14 +9,14 @@ public sealed class RelayNoticeTests
     {
         var header = new byte[DataHeader.Size];
         var destination = Convert.FromHexString("fd6d1111111111110000000000000002");
-        DataHeader.Write(header, 1, default, destination, new byte[DataHeader.SourceSize], 0x0102030405060708, 42);
+        DataHeader.Write(header, 1, default, destination, new byte[DataHeader.SourceSize], 0x010203040506, 42);
         var notice = new byte[RelayNotice.Size];
 
         RelayNotice.WriteFor(header, 1335, notice);
 
         Assert.True(RelayNotice.TryRead(notice, out var readDestination, out var epoch, out var counter, out var value));
         Assert.Equal(destination, readDestination.ToArray());
-        Assert.Equal(0x0102030405060708ul, epoch);
+        Assert.Equal(0x010203040506ul, epoch);
         Assert.Equal(42ul, counter);
         Assert.Equal(1335u, value);
     }
