@@ -1,7 +1,7 @@
 namespace MeshActors.Protocol.Frames;
 
 /// <summary>
-/// Byte sizes of the handshake messages (PROTOCOL.md "Handshake"). Each size is a whole frame: the 16-byte header
+/// Byte sizes of the handshake messages (PROTOCOL.md "Handshake"). Each size is a whole frame: the 11-byte header
 /// followed by the message body; the frame codec accepts handshake frames of exactly these sizes only, so a
 /// wrong-sized message is dropped before any key agreement.
 /// </summary>

@@ -72,7 +72,7 @@ public class LinkSessionBenchmarks
         return opened.PayloadLength;
     }
 
-    /// <summary>The default for Data payloads: only the 68-byte data header is encrypted, the end-to-end tag bound.</summary>
+    /// <summary>The default for Data payloads: only the 60-byte data header is encrypted, the end-to-end tag bound.</summary>
     [Benchmark]
     public int LinkSessionSealOpenHeaderOnly()
     {
@@ -91,7 +91,7 @@ public class LinkSessionBenchmarks
         return algorithm.Decrypt(_rawKey, _nonce, default, sealedPart, sealedPart[..PayloadSize]);
     }
 
-    /// <summary>Raw NSec with the 16-byte frame header as associated data, as the protocol authenticates it.</summary>
+    /// <summary>Raw NSec with the 11-byte frame header as associated data, as the protocol authenticates it.</summary>
     [Benchmark]
     public bool RawNSecWithHeaderAsAd()
     {
