@@ -75,7 +75,7 @@ public sealed class LinkSession : IDisposable
         nowMs - EstablishedAtMs >= SessionLimits.RejectAfterTimeMs || SentFrames >= SessionLimits.RejectAfterMessages;
 
     /// <summary>
-    /// Seals a transport frame in place. The plaintext must already sit at <c>buffer[16..16+payloadLength]</c>;
+    /// Seals a transport frame in place. The plaintext must already sit at <c>buffer[HeaderSize..HeaderSize+payloadLength]</c> (<see cref="FrameLayout.HeaderSize"/>);
     /// on success <c>buffer[..frameLength]</c> is the frame to send (header, ciphertext, tag).
     /// </summary>
     public SealStatus Seal(Span<byte> buffer, FrameType type, int payloadLength, out int frameLength)
