@@ -54,9 +54,14 @@ public static class DataHeader
             throw new ArgumentException("destination is 4 or 16 bytes (the family flag comes from its length) and the source identity 32");
         }
 
-        if (epoch >= EpochLimit || counter > uint.MaxValue)
+        if (epoch >= EpochLimit)
         {
-            throw new ArgumentOutOfRangeException(nameof(counter), "the epoch has 48 bits and the counter 32");
+            throw new ArgumentOutOfRangeException(nameof(epoch), epoch, "the epoch has 48 bits");
+        }
+
+        if (counter > uint.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(counter), counter, "the counter has 32 bits");
         }
 
         header[HopLimitOffset] = hopLimit;
