@@ -12,13 +12,29 @@ public sealed class DurableStateProcessTests : IDisposable
     /// <summary>Fast retransmission, so a restarted node's resends and the reconnect are quick.</summary>
     private const string FastBus = "messages { initial-retransmit-interval = 100ms, min-retransmit-interval = 50ms, max-retransmit-interval = 500ms }";
 
-    /// <summary>One chunk in flight at a time: a 1 MB message takes hundreds of round trips, so a kill lands inside it.</summary>
-    private const string SlowSender = "messages { initial-retransmit-interval = 100ms, min-retransmit-interval = 50ms, max-retransmit-interval = 500ms, initial-send-window = 1, max-send-window = 1 }";
+    /// <summary>
+    /// One chunk of at most 300 bytes in flight at a time: a 1 MB message takes ~3,700 round trips (~1.5 s on
+    /// loopback), so a kill lands inside it even when the test's status polls stall under load. With 1,120-byte chunks
+    /// the whole message took ~0.3 s and could finish between two polls.
+    /// </summary>
+    private const string SlowSender = "messages { max-frame-size = 300, initial-retransmit-interval = 100ms, min-retransmit-interval = 50ms, max-retransmit-interval = 500ms, initial-send-window = 1, max-send-window = 1 }";
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
     private readonly TempFolder _root = new();
 
     public void Dispose() => _root.Dispose();
+
+    /// <summary>Waits until 100 chunks are acknowledged while the message is still being sent; fails at once if it
+    /// finished before any poll saw that, since a kill would then not land inside it.</summary>
+    private static Task WaitForAckedChunksInsideTheMessageAsync(NodeProcess sender, string id) =>
+        sender.WaitUntilAsync(
+            async () => await sender.StatusAsync(id) switch
+            {
+                ("sending", var acked) => acked >= 100,
+                var (state, _) => throw new Xunit.Sdk.XunitException($"the message was {state} before a poll saw 100 chunks acknowledged"),
+            },
+            Patience,
+            "100 chunks acknowledged");
 
     [Fact]
     public async Task Sender_killed_in_the_middle_of_a_1_MB_message_finishes_it_after_restart_and_it_arrives_once()
@@ -30,7 +46,7 @@ public sealed class DurableStateProcessTests : IDisposable
         new Random(17).NextBytes(payload);
 
         var id = await sender.SendAsync(receiver, payload);
-        await sender.WaitUntilAsync(async () => await sender.StatusAsync(id) is ("sending", >= 100), Patience, "100 chunks acknowledged");
+        await WaitForAckedChunksInsideTheMessageAsync(sender, id);
         sender.Kill();
 
         Assert.Null(await receiver.ReceiveAsync(0, peek: true));
@@ -54,7 +70,7 @@ public sealed class DurableStateProcessTests : IDisposable
         new Random(18).NextBytes(payload);
 
         var id = await sender.SendAsync(receiver, payload);
-        await sender.WaitUntilAsync(async () => await sender.StatusAsync(id) is ("sending", >= 100), Patience, "100 chunks acknowledged");
+        await WaitForAckedChunksInsideTheMessageAsync(sender, id);
         receiver.Kill();
         await receiver.StartAsync();
         var message = await receiver.ReceiveAsync(120);
