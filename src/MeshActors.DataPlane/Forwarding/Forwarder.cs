@@ -206,8 +206,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
         var maxPacket = target.NextHop.MaxInnerPacket;
         if (packet.Length > maxPacket)
         {
-            ReplyIcmp(IcmpError.PacketTooBig, packet, maxPacket);
-            Drop(buffer, ForwardDrop.TooBig);
+            DropAnsweringIcmp(buffer, ForwardDrop.TooBig, IcmpError.PacketTooBig, packet, maxPacket);
             return;
         }
 
@@ -257,10 +256,13 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
         target = default;
         if (answerWithIcmp)
         {
-            ReplyIcmp(IcmpError.NoRoute, buffer.Span, 0);
+            DropAnsweringIcmp(buffer, ForwardDrop.NoRoute, IcmpError.NoRoute, buffer.Span, 0);
+        }
+        else
+        {
+            Drop(buffer, ForwardDrop.NoRoute);
         }
 
-        Drop(buffer, ForwardDrop.NoRoute);
         return false;
     }
 
@@ -409,8 +411,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
         var hopLimit = span[DataHeader.HopLimitOffset];
         if (hopLimit <= 1)
         {
-            NotifyOrigin(span, InnerType.HopLimitExpired, 0);
-            Drop(payload, ForwardDrop.HopLimit);
+            DropNotifyingOrigin(payload, ForwardDrop.HopLimit, InnerType.HopLimitExpired, 0);
             return;
         }
 
@@ -424,8 +425,7 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
 
         if (span.Length > target.NextHop.MaxInnerPacket + InnerLayout.Overhead)
         {
-            NotifyOrigin(span, InnerType.PacketTooBig, (uint)target.NextHop.MaxInnerPacket);
-            Drop(payload, ForwardDrop.TooBig);
+            DropNotifyingOrigin(payload, ForwardDrop.TooBig, InnerType.PacketTooBig, (uint)target.NextHop.MaxInnerPacket);
             return;
         }
 
@@ -534,6 +534,23 @@ public sealed class Forwarder : ILinkDataSink, IDisposable
     private void Drop(PacketBuffer buffer, ForwardDrop reason)
     {
         Counters.Drops.Increment(reason);
+        buffer.Return();
+    }
+
+    /// <summary>Drops a relayed payload and tells its origin why (a relay notice), counting it before the notice leaves.</summary>
+    private void DropNotifyingOrigin(PacketBuffer payload, ForwardDrop reason, InnerType notice, uint value)
+    {
+        Counters.Drops.Increment(reason);
+        NotifyOrigin(payload.Span, notice, value);
+        payload.Return();
+    }
+
+    /// <summary>Drops a packet from our TUN and answers it with ICMP (quoting <paramref name="offending"/>, which lies
+    /// in <paramref name="buffer"/>). Counted first, so whoever reads the answer from the TUN also sees the count.</summary>
+    private void DropAnsweringIcmp(PacketBuffer buffer, ForwardDrop reason, IcmpError error, ReadOnlySpan<byte> offending, int mtu)
+    {
+        Counters.Drops.Increment(reason);
+        ReplyIcmp(error, offending, mtu);
         buffer.Return();
     }
 
